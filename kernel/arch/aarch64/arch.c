@@ -1,0 +1,90 @@
+/* The small arch_* services generic code uses (cleave/arch.h), and per-CPU EL2 set-up. */
+#include <arch/sysreg.h>
+#include <cleave/arch.h>
+#include <cleave/gic.h>
+
+unsigned arch_cpu_index(void)
+{
+	/*
+	 * TPIDR_EL2 holds the logical index from the first instructions on. The
+	 * CurrentEL test keeps the panic path usable when the kernel was wrongly
+	 * started at EL1, where TPIDR_EL2 does not exist.
+	 */
+	if ((read_sysreg(CurrentEL) >> 2) != 2)
+		return 0;
+	return (unsigned)read_sysreg(tpidr_el2);
+}
+
+uint64_t arch_counter_read(void)
+{
+	isb(); /* the counter may be read early otherwise (Arm ARM D11.2.2) */
+	return read_sysreg(cntpct_el0);
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+unsigned long arch_irq_save(void)
+{
+	unsigned long flags = read_sysreg(daif);
+
+	__asm__ volatile("msr daifset, #2" : : : "memory");
+	return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	write_sysreg(flags, daif);
+}
+
+void arch_irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" : : : "memory");
+}
+
+void arch_wait(void)
+{
+	__asm__ volatile("wfi" : : : "memory");
+}
+
+NORETURN void arch_halt(void)
+{
+	__asm__ volatile("msr daifset, #0xf" : : : "memory");
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/*
+ * EL2 controls for this CPU. HCR_EL2.IMO/FMO/AMO route physical interrupts
+ * to EL2 (without them EL2 never takes an IRQ, D1.13.2); RW makes EL1
+ * AArch64 for the guests to come. CPTR_EL2.TFP is cleared because Debian's
+ * libfdt.a, linked unchanged, is compiled with FP/SIMD instructions; the
+ * kernel's own code is built with -mgeneral-regs-only.
+ */
+void arch_cpu_init(void)
+{
+	write_sysreg(HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO, hcr_el2);
+	write_sysreg(CPTR_EL2_RES1, cptr_el2);
+	write_sysreg(0, cntvoff_el2);
+	isb();
+}
+
+void arch_cpu_read_id(struct cpu_id_regs *out, unsigned gic_version)
+{
+	out->midr = read_sysreg(midr_el1);
+	out->mpidr = read_sysreg(mpidr_el1);
+	out->pfr0 = read_sysreg(id_aa64pfr0_el1);
+	out->mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	out->mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+	out->ctr = read_sysreg(ctr_el0);
+	/* The GICv3 system registers UNDEF when ID_AA64PFR0_EL1.GIC says they are absent. */
+	out->gic_cpuif = (gic_version == 2 || FIELD(out->pfr0, 27, 24) != 0) &&
+			 gic_cpuif_present(gic_version);
+}
+
+uint64_t arch_cpu_mpidr(void)
+{
+	return read_sysreg(mpidr_el1);
+}

@@ -1,0 +1,55 @@
+/*
+ * GICv2 (Arm IHI 0048B). QEMU's virt board without security extensions has
+ * one interrupt group, signalled as IRQ; GICD_CTLR bit 0 enables it.
+ */
+#include <arch/gic_regs.h>
+#include <arch/gicv2.h>
+#include <arch/mmio.h>
+
+static uintptr_t dist;
+static uintptr_t cpuif;
+
+void gicv2_init(uint64_t dist_base, uint64_t cpu_base)
+{
+	unsigned lines;
+
+	dist = (uintptr_t)dist_base;
+	cpuif = (uintptr_t)cpu_base;
+	mmio_write32(dist + GICD_CTLR, 0);
+	/* GICD_TYPER.ITLinesNumber: 32 * (N + 1) interrupt lines. Disable all SPIs. */
+	lines = 32 * ((mmio_read32(dist + GICD_TYPER) & 0x1f) + 1);
+	for (unsigned i = 1; i < lines / 32; i++)
+		mmio_write32(dist + GICD_ICENABLER(i), 0xffffffff);
+	mmio_write32(dist + GICD_CTLR, 1);
+}
+
+bool gicv2_cpuif_present(uint64_t cpu_base)
+{
+	return mmio_read32((uintptr_t)cpu_base + GICC_IIDR) != 0;
+}
+
+bool gicv2_cpu_init(void)
+{
+	/* PPIs and SGIs are banked per CPU: this CPU's copy starts disabled. */
+	mmio_write32(dist + GICD_ICENABLER(0), 0xffffffff);
+	mmio_write32(cpuif + GICC_PMR, GIC_PMR_OPEN);
+	mmio_write32(cpuif + GICC_BPR, 0);
+	mmio_write32(cpuif + GICC_CTLR, 1);
+	return (mmio_read32(cpuif + GICC_CTLR) & 1) != 0;
+}
+
+void gicv2_enable_ppi(unsigned intid)
+{
+	mmio_write8(dist + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
+	mmio_write32(dist + GICD_ISENABLER0, 1U << intid);
+}
+
+unsigned gicv2_ack(void)
+{
+	return mmio_read32(cpuif + GICC_IAR);
+}
+
+void gicv2_eoi(unsigned iar)
+{
+	mmio_write32(cpuif + GICC_EOIR, iar);
+}

@@ -1,0 +1,29 @@
+/* Decoding ESR_EL2 (Arm ARM D17.2.37): the exception class and its name. */
+#ifndef ARCH_ESR_H
+#define ARCH_ESR_H
+
+#include <cleave/compiler.h>
+
+#define ESR_EC(esr) ((unsigned)FIELD(esr, 31, 26))
+#define ESR_ISS(esr) ((uint32_t)FIELD(esr, 24, 0))
+
+#define EC_UNKNOWN 0x00
+#define EC_WFX 0x01
+#define EC_HVC64 0x16
+#define EC_SMC64 0x17
+#define EC_SYS64 0x18
+#define EC_IABT_LOW 0x20
+#define EC_IABT_CUR 0x21
+#define EC_PC_ALIGN 0x22
+#define EC_DABT_LOW 0x24
+#define EC_DABT_CUR 0x25
+#define EC_SP_ALIGN 0x26
+#define EC_SERROR 0x2f
+#define EC_BRK64 0x3c
+
+/* A short lower-case name for the class, "unknown class" for reserved values. */
+const char *esr_class_name(unsigned ec);
+/* True when FAR_EL2 holds a meaningful address for this class. */
+bool esr_far_valid(uint64_t esr);
+
+#endif

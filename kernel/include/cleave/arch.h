@@ -1,0 +1,29 @@
+/*
+ * What generic kernel code needs from the architecture. The build picks the
+ * implementation: kernel/arch/aarch64 for images, kernel/arch/fake for the
+ * host unit tests. No function pointers.
+ */
+#ifndef CLEAVE_ARCH_H
+#define CLEAVE_ARCH_H
+
+#include <cleave/cpu_features.h>
+
+/* Sets up this CPU's EL2 controls (interrupt routing, traps); every CPU, once. */
+void arch_cpu_init(void);
+uint64_t arch_cpu_mpidr(void);
+/* Reads this CPU's ID registers (and probes the GIC CPU interface). */
+void arch_cpu_read_id(struct cpu_id_regs *out, unsigned gic_version);
+/* The logical index of the running CPU (0 is the boot CPU). */
+unsigned arch_cpu_index(void);
+uint64_t arch_counter_read(void);
+uint64_t arch_counter_freq(void);
+/* Masks interrupts and returns the previous mask state. */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+void arch_irq_enable(void);
+/* Waits for an event or interrupt: the idle and spin-wait hint. */
+void arch_wait(void);
+/* Stops this CPU for good with interrupts masked. */
+NORETURN void arch_halt(void);
+
+#endif

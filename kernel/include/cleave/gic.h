@@ -1,0 +1,24 @@
+/*
+ * The interrupt controller, GICv2 or GICv3 as the device tree says. The
+ * version is read at boot because one platform (qemu-virt) comes with
+ * either; the two drivers sit behind this switch, not behind pointers.
+ */
+#ifndef CLEAVE_GIC_H
+#define CLEAVE_GIC_H
+
+#include <cleave/boot_info.h>
+
+#define GIC_SPURIOUS 1023
+
+/* Once, on the boot CPU: the distributor. */
+void gic_init(const struct boot_info *bi);
+/* On every CPU: its CPU interface (and redistributor). Returns false on failure. */
+bool gic_cpu_init(void);
+/* Probes the CPU interface for the CPU check; safe before gic_cpu_init(). */
+bool gic_cpuif_present(unsigned version);
+void gic_enable_ppi(unsigned intid);
+unsigned gic_ack(void);
+void gic_eoi(unsigned intid);
+unsigned gic_version(void);
+
+#endif

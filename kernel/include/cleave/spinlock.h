@@ -1,0 +1,35 @@
+/*
+ * A ticket-free test-and-set spinlock on C11-style atomics. Taken only with
+ * the MMU on: exclusive accesses need Normal cacheable memory to work on
+ * real hardware (Arm ARM B2.9, exclusive monitors).
+ */
+#ifndef CLEAVE_SPINLOCK_H
+#define CLEAVE_SPINLOCK_H
+
+#include <cleave/compiler.h>
+
+struct spinlock {
+	uint32_t locked;
+};
+
+#define SPINLOCK_INIT {0}
+
+static inline bool spin_trylock(struct spinlock *l)
+{
+	return __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0;
+}
+
+static inline void spin_lock(struct spinlock *l)
+{
+	while (!spin_trylock(l)) {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0) {
+		}
+	}
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+#endif

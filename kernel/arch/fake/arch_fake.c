@@ -1,0 +1,62 @@
+/* The fake architecture (see arch/fake.h): deterministic stand-ins for the arch_* services. */
+#include <arch/fake.h>
+#include <cleave/arch.h>
+
+#include <stdlib.h>
+
+unsigned fake_cpu;
+struct cpu_id_regs fake_id_regs[8];
+static uint64_t fake_counter;
+
+void arch_cpu_init(void)
+{
+}
+
+uint64_t arch_cpu_mpidr(void)
+{
+	return fake_id_regs[fake_cpu].mpidr;
+}
+
+void arch_cpu_read_id(struct cpu_id_regs *out, unsigned gic_version)
+{
+	(void)gic_version;
+	*out = fake_id_regs[fake_cpu];
+}
+
+unsigned arch_cpu_index(void)
+{
+	return fake_cpu;
+}
+
+uint64_t arch_counter_read(void)
+{
+	return fake_counter++;
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return 1000;
+}
+
+unsigned long arch_irq_save(void)
+{
+	return 0;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+
+void arch_irq_enable(void)
+{
+}
+
+void arch_wait(void)
+{
+}
+
+NORETURN void arch_halt(void)
+{
+	abort();
+}

@@ -42,9 +42,9 @@ void cpu_mark_online(unsigned idx)
 	kprintf("cpu%u: online: mpidr %#llx, %s r%llup%llu (midr %#x), D/I line %u/%u B, "
 		"PA %u bits, VMID %u bits\n",
 		idx, (unsigned long long)regs->mpidr, cpu_part_name(c->features.midr),
-		(unsigned long long)FIELD(regs->midr, 23, 20), (unsigned long long)FIELD(regs->midr, 3, 0),
-		c->features.midr, c->features.dline, c->features.iline, c->features.pa_bits,
-		c->features.vmid_bits);
+		(unsigned long long)FIELD(regs->midr, 23, 20),
+		(unsigned long long)FIELD(regs->midr, 3, 0), c->features.midr, c->features.dline,
+		c->features.iline, c->features.pa_bits, c->features.vmid_bits);
 	__atomic_store_n(&c->state, CPU_ONLINE, __ATOMIC_RELEASE);
 }
 

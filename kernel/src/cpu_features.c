@@ -111,9 +111,9 @@ struct part {
 };
 
 static const struct part parts[] = {
-	{0x41c07, "Cortex-A7"},	  {0x41c0f, "Cortex-A15"}, {0x41d03, "Cortex-A53"},
-	{0x41d04, "Cortex-A35"},  {0x41d05, "Cortex-A55"}, {0x41d07, "Cortex-A57"},
-	{0x41d08, "Cortex-A72"},  {0x41d09, "Cortex-A73"}, {0x41d0b, "Cortex-A76"},
+	{0x41c07, "Cortex-A7"},	  {0x41c0f, "Cortex-A15"},  {0x41d03, "Cortex-A53"},
+	{0x41d04, "Cortex-A35"},  {0x41d05, "Cortex-A55"},  {0x41d07, "Cortex-A57"},
+	{0x41d08, "Cortex-A72"},  {0x41d09, "Cortex-A73"},  {0x41d0b, "Cortex-A76"},
 	{0x41d0c, "Neoverse-N1"}, {0x41d40, "Neoverse-V1"}, {0x41d49, "Neoverse-N2"},
 	{0x53001, "Exynos-M1"},
 };

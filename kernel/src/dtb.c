@@ -91,8 +91,7 @@ static int parse_cpus(struct parser *p, struct boot_info *bi)
 	ac = cells_prop(p->fdt, cpus, "#address-cells", 1);
 	if (ac < 1 || ac > 2)
 		return fail(p, "/cpus has a bad #address-cells", NULL);
-	fdt_for_each_subnode(node, p->fdt, cpus)
-	{
+	fdt_for_each_subnode (node, p->fdt, cpus) {
 		int len;
 		const char *type = fdt_getprop(p->fdt, node, "device_type", &len);
 		const fdt32_t *reg;
@@ -101,7 +100,8 @@ static int parse_cpus(struct parser *p, struct boot_info *bi)
 			continue;
 		reg = fdt_getprop(p->fdt, node, "reg", &len);
 		if (reg == NULL || len < ac * 4)
-			return fail(p, "a cpu node has no valid reg", fdt_get_name(p->fdt, node, NULL));
+			return fail(p, "a cpu node has no valid reg",
+				    fdt_get_name(p->fdt, node, NULL));
 		if (bi->num_cpus == BOOT_CPUS_MAX)
 			return fail(p, "too many cpus", NULL);
 		bi->cpu_mpidr[bi->num_cpus++] = read_cells(reg, ac);

@@ -39,7 +39,8 @@ static void read_device_tree(struct boot_info *bi)
 		panic("%s", err);
 	/* An HVC from EL2 is taken by EL2 itself: it can never reach PSCI firmware. */
 	if (bi->psci != PSCI_SMC)
-		panic("psci: device tree method \"%s\" cannot reach firmware from EL2; need \"smc\"",
+		panic("psci: device tree method \"%s\" cannot reach firmware from EL2; need "
+		      "\"smc\"",
 		      psci_conduit_name(bi->psci));
 }
 
@@ -52,7 +53,8 @@ static void report(const struct boot_info *bi)
 			(unsigned long long)(bi->mem[i].base + bi->mem[i].size));
 		total += bi->mem[i].size;
 	}
-	kprintf("memory: %llu MiB in %u range(s)\n", (unsigned long long)(total >> 20), bi->num_mem);
+	kprintf("memory: %llu MiB in %u range(s)\n", (unsigned long long)(total >> 20),
+		bi->num_mem);
 	if (bi->gic_version == 3)
 		kprintf("gic: GICv3, distributor %#llx, redistributors %#llx\n",
 			(unsigned long long)bi->gic_dist, (unsigned long long)bi->gic_redist);

@@ -10,10 +10,11 @@
 static int mismatch(char *err, size_t errlen, const struct platform_desc *plat, const char *what,
 		    uint64_t dt, uint64_t pd)
 {
-	ksnprintf(err, errlen,
-		  "device tree does not match platform %s: %s is %#llx in the device tree, %#llx in "
-		  "the platform description",
-		  plat->name, what, (unsigned long long)dt, (unsigned long long)pd);
+	ksnprintf(
+		err, errlen,
+		"device tree does not match platform %s: %s is %#llx in the device tree, %#llx in "
+		"the platform description",
+		plat->name, what, (unsigned long long)dt, (unsigned long long)pd);
 	return -1;
 }
 
@@ -52,7 +53,8 @@ static int check_gic(const struct platform_desc *plat, const struct boot_info *b
 		return 0;
 	}
 	if (bi->gic_dist != plat->gicv3_dist)
-		return mismatch(err, errlen, plat, "gic distributor", bi->gic_dist, plat->gicv3_dist);
+		return mismatch(err, errlen, plat, "gic distributor", bi->gic_dist,
+				plat->gicv3_dist);
 	if (bi->gic_redist != plat->gicv3_redist)
 		return mismatch(err, errlen, plat, "gic redistributor", bi->gic_redist,
 				plat->gicv3_redist);

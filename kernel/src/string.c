@@ -163,7 +163,7 @@ unsigned long strtoul(const char *s, char **end, int base)
 		unsigned long d = (unsigned long)digit_value(*s);
 
 		v = v > (ULONG_MAX - d) / (unsigned long)base ? ULONG_MAX
-							       : v * (unsigned long)base + d;
+							      : v * (unsigned long)base + d;
 	}
 	if (end != NULL)
 		*end = (char *)s;

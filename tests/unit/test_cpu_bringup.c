@@ -44,8 +44,9 @@ static void failing_cpu_stays_offline(void **state)
 	assert_int_equal(cpus[0].state, CPU_ONLINE);
 	assert_int_equal(cpus[1].state, CPU_OFFLINE);
 	assert_int_equal(cpus[1].check, CPU_NO_S2_4K);
-	assert_non_null(strstr(fake_uart_output(),
-			       "cpu1: offline: missing 4 KiB stage-2 granule (ID_AA64MMFR0_EL1.TGran4_2)\n"));
+	assert_non_null(strstr(
+		fake_uart_output(),
+		"cpu1: offline: missing 4 KiB stage-2 granule (ID_AA64MMFR0_EL1.TGran4_2)\n"));
 	assert_int_equal(cpu_sys.ncpus, 1); /* the offline CPU does not shape the system */
 }
 

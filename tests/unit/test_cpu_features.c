@@ -59,7 +59,7 @@ static void each_missing_feature_is_named(void **state)
 	r.mmfr0 |= 1ULL << 40; /* TGran4_2 = 0b0001: not at stage 2 */
 	assert_int_equal(check(r, &req_v3), CPU_NO_S2_4K);
 	assert_int_equal(check(cortex_a53, &big_pa), CPU_PA_TOO_SMALL); /* 40 < 42 */
-	assert_int_equal(check(cortex_a72, &big_pa), CPU_OK);           /* 44 bits */
+	assert_int_equal(check(cortex_a72, &big_pa), CPU_OK);		/* 44 bits */
 	r = cortex_a53;
 	r.mmfr1 |= 1ULL << 4; /* VMIDBits = 0b0001 is reserved */
 	assert_int_equal(check(r, &req_v3), CPU_VMID_UNKNOWN);

@@ -182,7 +182,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(qemu_virt_gicv3), cmocka_unit_test(qemu_virt_gicv2),
 		cmocka_unit_test(one_cell_board),  cmocka_unit_test(broken_trees),
-		cmocka_unit_test(broken_blobs),    cmocka_unit_test(corrupted_blobs),
+		cmocka_unit_test(broken_blobs),	   cmocka_unit_test(corrupted_blobs),
 		cmocka_unit_test(conduit_names),
 	};
 

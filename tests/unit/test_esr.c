@@ -24,9 +24,9 @@ static void classes(void **state)
 static void far_validity(void **state)
 {
 	(void)state;
-	assert_true(esr_far_valid(0x97c08005));                /* data abort, FnV = 0 */
-	assert_false(esr_far_valid(0x97c08005 | (1U << 10)));  /* FnV = 1 */
-	assert_false(esr_far_valid(0x02000000));               /* undefined instruction */
+	assert_true(esr_far_valid(0x97c08005));		      /* data abort, FnV = 0 */
+	assert_false(esr_far_valid(0x97c08005 | (1U << 10))); /* FnV = 1 */
+	assert_false(esr_far_valid(0x02000000));	      /* undefined instruction */
 	assert_true(esr_far_valid((uint64_t)EC_PC_ALIGN << 26));
 }
 

@@ -38,7 +38,8 @@ static void blocks_where_aligned(void **state)
 
 	(void)state;
 	/* 4 MiB + 8 KiB at a 2 MiB boundary: two blocks, then two pages. */
-	assert_int_equal(pt_map(&pool, root, 0x40000000, 0x40000000, (4 << 20) + 0x2000, PT_RW), PT_OK);
+	assert_int_equal(pt_map(&pool, root, 0x40000000, 0x40000000, (4 << 20) + 0x2000, PT_RW),
+			 PT_OK);
 	assert_int_equal(pool.used, 3); /* root, one level-2, one level-3 table */
 	e = pt_lookup(root, 0x40123456, &pa);
 	assert_int_equal(pa, 0x40123456);

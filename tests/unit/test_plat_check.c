@@ -9,9 +9,16 @@
 
 static const struct plat_region devices[] = {{"gic", 0x08000000, 0x01000000}};
 static const struct platform_desc plat = {
-	.name = "qemu-virt", .ram_base = 0x40000000, .ram_size = 0x40000000, .cpus_max = 8,
-	.uart_base = 0x09000000, .gicv2_dist = 0x08000000, .gicv2_cpu = 0x08010000,
-	.gicv3_dist = 0x08000000, .gicv3_redist = 0x080a0000, .devices = devices,
+	.name = "qemu-virt",
+	.ram_base = 0x40000000,
+	.ram_size = 0x40000000,
+	.cpus_max = 8,
+	.uart_base = 0x09000000,
+	.gicv2_dist = 0x08000000,
+	.gicv2_cpu = 0x08010000,
+	.gicv3_dist = 0x08000000,
+	.gicv3_redist = 0x080a0000,
+	.devices = devices,
 	.num_devices = 1,
 };
 
@@ -20,8 +27,13 @@ static char err[256];
 static struct boot_info good(unsigned gic)
 {
 	struct boot_info bi = {
-		.num_mem = 1, .num_cpus = 4, .psci = PSCI_SMC, .gic_version = gic,
-		.gic_dist = 0x08000000, .uart_base = 0x09000000, .timer_hyp_intid = 26,
+		.num_mem = 1,
+		.num_cpus = 4,
+		.psci = PSCI_SMC,
+		.gic_version = gic,
+		.gic_dist = 0x08000000,
+		.uart_base = 0x09000000,
+		.timer_hyp_intid = 26,
 	};
 
 	bi.mem[0].base = 0x40000000;

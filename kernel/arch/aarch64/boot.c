@@ -19,7 +19,6 @@ uint64_t boot_ttbr0;
 uintptr_t boot_dtb;
 size_t boot_dtb_size;
 
-
 static uint32_t be32(const void *p)
 {
 	const uint8_t *b = p;
@@ -56,12 +55,14 @@ static size_t dtb_size(uintptr_t dtb)
 uint64_t boot_early(uintptr_t dtb)
 {
 	uart_init(plat_desc.uart_base);
-	kprintf("\nCleave: EL2 separation kernel for platform %s, entered at EL2\n", plat_desc.name);
+	kprintf("\nCleave: EL2 separation kernel for platform %s, entered at EL2\n",
+		plat_desc.name);
 	kprintf("boot: image %#lx-%#lx, device tree at %#lx\n", (uintptr_t)_head,
 		(uintptr_t)__image_end, dtb);
 	boot_dtb = dtb;
 	boot_dtb_size = dtb_size(dtb);
-	if (boot_dtb_size != 0 && dtb < (uintptr_t)__image_end && dtb + boot_dtb_size > (uintptr_t)_head)
+	if (boot_dtb_size != 0 && dtb < (uintptr_t)__image_end &&
+	    dtb + boot_dtb_size > (uintptr_t)_head)
 		panic("boot: the device tree at %#lx overlaps the kernel image", dtb);
 	boot_ttbr0 = mmu_build_tables(boot_dtb, boot_dtb_size);
 	return boot_ttbr0;

@@ -12,11 +12,21 @@
 #include <cleave/timer.h>
 
 static const char *const vector_names[] = {
-	"synchronous, EL2 with SP_EL0", "IRQ, EL2 with SP_EL0", "FIQ, EL2 with SP_EL0",
-	"SError, EL2 with SP_EL0",      "synchronous, EL2",     "IRQ, EL2",
-	"FIQ, EL2",                     "SError, EL2",          "synchronous, lower EL AArch64",
-	"IRQ, lower EL AArch64",        "FIQ, lower EL AArch64", "SError, lower EL AArch64",
-	"synchronous, lower EL AArch32", "IRQ, lower EL AArch32", "FIQ, lower EL AArch32",
+	"synchronous, EL2 with SP_EL0",
+	"IRQ, EL2 with SP_EL0",
+	"FIQ, EL2 with SP_EL0",
+	"SError, EL2 with SP_EL0",
+	"synchronous, EL2",
+	"IRQ, EL2",
+	"FIQ, EL2",
+	"SError, EL2",
+	"synchronous, lower EL AArch64",
+	"IRQ, lower EL AArch64",
+	"FIQ, lower EL AArch64",
+	"SError, lower EL AArch64",
+	"synchronous, lower EL AArch32",
+	"IRQ, lower EL AArch32",
+	"FIQ, lower EL AArch32",
 	"SError, lower EL AArch32",
 };
 

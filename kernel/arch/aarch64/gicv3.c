@@ -60,7 +60,8 @@ static uintptr_t find_redist(uint64_t mpidr)
 
 bool gicv3_cpuif_present(void)
 {
-	/* SRE (bit 0) sticks only when the system-register interface is there; Enable (bit 3) lets EL1 use it too. */
+	/* SRE (bit 0) sticks only when the system-register interface is there; Enable (bit 3) lets
+	 * EL1 use it too. */
 	write_sysreg(read_sysreg(ICC_SRE_EL2) | 0x9, ICC_SRE_EL2);
 	isb();
 	return (read_sysreg(ICC_SRE_EL2) & 1) != 0;

@@ -90,15 +90,15 @@ static enum pt_error map_one(struct pt_pool *pool, uint64_t *root, uint64_t va, 
 	return PT_OK;
 }
 
-enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa,
-		     uint64_t size, enum pt_perm perm)
+enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size,
+		     enum pt_perm perm)
 {
 	uint64_t attrs = leaf_attrs(perm);
 
 	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE))
 		return PT_EALIGN;
-	if (size == 0 || va + size < va || va + size > (1ULL << PT_VA_BITS) ||
-	    pa + size < pa || ((pa + size - 1) >> 48) != 0)
+	if (size == 0 || va + size < va || va + size > (1ULL << PT_VA_BITS) || pa + size < pa ||
+	    ((pa + size - 1) >> 48) != 0)
 		return PT_ERANGE;
 	while (size != 0) {
 		bool block = IS_ALIGNED(va | pa, BLOCK_SIZE) && size >= BLOCK_SIZE;

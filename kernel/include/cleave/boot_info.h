@@ -28,7 +28,7 @@ struct boot_info {
 	uint64_t gic_redist; /* GICv3 redistributors */
 	uint64_t uart_base;
 	unsigned timer_hyp_intid; /* the EL2 physical timer's interrupt ID (a PPI) */
-	const char *bootargs;     /* points into the tree; "" when absent */
+	const char *bootargs;	  /* points into the tree; "" when absent */
 };
 
 /*

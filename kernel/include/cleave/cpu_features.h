@@ -11,12 +11,12 @@
 #include <cleave/compiler.h>
 
 struct cpu_id_regs {
-	uint64_t midr;  /* MIDR_EL1 */
+	uint64_t midr;	/* MIDR_EL1 */
 	uint64_t mpidr; /* MPIDR_EL1 */
-	uint64_t pfr0;  /* ID_AA64PFR0_EL1 */
+	uint64_t pfr0;	/* ID_AA64PFR0_EL1 */
 	uint64_t mmfr0; /* ID_AA64MMFR0_EL1 */
 	uint64_t mmfr1; /* ID_AA64MMFR1_EL1 */
-	uint64_t ctr;   /* CTR_EL0 */
+	uint64_t ctr;	/* CTR_EL0 */
 	/* Probed by the GIC driver: the CPU interface answered (GICC_IIDR for
 	 * GICv2, ICC_SRE_EL2.SRE stuck for GICv3). */
 	bool gic_cpuif;

@@ -11,9 +11,9 @@
 /* Prints "CLEAVE PANIC: <message>" and stops this CPU for good. */
 NORETURN void panic(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
-#define CHECK(cond)                                                                 \
-	do {                                                                        \
-		if (!(cond))                                                        \
+#define CHECK(cond)                                                                    \
+	do {                                                                           \
+		if (!(cond))                                                           \
 			panic("CHECK failed: %s at %s:%d", #cond, __FILE__, __LINE__); \
 	} while (0)
 

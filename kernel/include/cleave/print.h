@@ -1,8 +1,8 @@
 /*
  * Formatted output. kvsnprintf() is the one formatter of the kernel: it
  * understands %s %c %d %i %u %x %X %p %% with the l/ll/z length modifiers,
- * a field width and '0'/'-'/'#' flags ('#' always prints 0x, even for zero); it always NUL-terminates and returns the
- * length it would have written, as C's vsnprintf does.
+ * a field width and '0'/'-'/'#' flags ('#' always prints 0x, even for zero); it always
+ * NUL-terminates and returns the length it would have written, as C's vsnprintf does.
  */
 #ifndef CLEAVE_PRINT_H
 #define CLEAVE_PRINT_H

@@ -1,4 +1,5 @@
-/* Freestanding <assert.h>: only the compile-time assertion (the kernel uses CHECK() at run time). */
+/* Freestanding <assert.h>: only the compile-time assertion (the kernel uses CHECK() at run time).
+ */
 #ifndef CLEAVE_LIBC_ASSERT_H
 #define CLEAVE_LIBC_ASSERT_H
 

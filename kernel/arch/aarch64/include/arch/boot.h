@@ -8,8 +8,8 @@
 #include <cleave/compiler.h>
 
 /* Linker-script symbols (linker.ld.S): the image and its sections. */
-extern char _head[], __text_end[], __rodata_start[], __rodata_end[], __data_start[],
-	__bss_start[], __bss_end[], __image_end[];
+extern char _head[], __text_end[], __rodata_start[], __rodata_end[], __data_start[], __bss_start[],
+	__bss_end[], __image_end[];
 
 /* The value every CPU loads into TTBR0_EL2; written before any MMU is on. */
 extern uint64_t boot_ttbr0;

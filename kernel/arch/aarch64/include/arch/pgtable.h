@@ -21,17 +21,17 @@
 
 enum pt_perm {
 	PT_DEVICE, /* Device-nGnRnE, read-write, execute-never */
-	PT_RW,     /* Normal, read-write, execute-never */
-	PT_RO,     /* Normal, read-only, execute-never */
-	PT_RX,     /* Normal, read-only, executable */
+	PT_RW,	   /* Normal, read-write, execute-never */
+	PT_RO,	   /* Normal, read-only, execute-never */
+	PT_RX,	   /* Normal, read-only, executable */
 };
 
 enum pt_error {
 	PT_OK = 0,
-	PT_ENOMEM = -1,     /* the pool has no free table */
-	PT_EALIGN = -2,     /* va, pa or size not page aligned */
-	PT_EOVERLAP = -3,   /* part of the range is mapped already */
-	PT_ERANGE = -4,     /* beyond the virtual address space */
+	PT_ENOMEM = -1,	  /* the pool has no free table */
+	PT_EALIGN = -2,	  /* va, pa or size not page aligned */
+	PT_EOVERLAP = -3, /* part of the range is mapped already */
+	PT_ERANGE = -4,	  /* beyond the virtual address space */
 };
 
 struct pt_pool {
@@ -42,8 +42,8 @@ struct pt_pool {
 
 /* Takes the first table of the pool as the level-1 root and returns it. */
 uint64_t *pt_init(struct pt_pool *pool);
-enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa,
-		     uint64_t size, enum pt_perm perm);
+enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size,
+		     enum pt_perm perm);
 /* Looks va up; returns the leaf descriptor or 0 when unmapped. */
 uint64_t pt_lookup(const uint64_t *root, uint64_t va, uint64_t *pa);
 const char *pt_error_name(enum pt_error e);

@@ -110,6 +110,9 @@ NORETURN void kernel_main(void)
 	psci_init(bi->psci);
 	smp_requirements = (struct cpu_requirements){pa_bits_needed(), bi->gic_version};
 	gic_init(bi);
+	if (!smp_boot_cpu_listed(bi))
+		panic("the boot CPU (mpidr %#llx) is not among the device tree's cpus",
+		      (unsigned long long)arch_cpu_mpidr());
 	cpus[0].mpidr = arch_cpu_mpidr();
 	if (!cpu_bringup_check(0, &smp_requirements))
 		panic("the boot CPU lacks what the kernel needs: %s",

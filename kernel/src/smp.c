@@ -31,6 +31,17 @@ static bool wait_started(unsigned idx)
 	return true;
 }
 
+bool smp_boot_cpu_listed(const struct boot_info *bi)
+{
+	uint64_t self = arch_cpu_mpidr() & MPIDR_AFF_MASK;
+
+	for (unsigned i = 0; i < bi->num_cpus; i++) {
+		if ((bi->cpu_mpidr[i] & MPIDR_AFF_MASK) == self)
+			return true;
+	}
+	return false;
+}
+
 unsigned smp_start_secondaries(const struct boot_info *bi)
 {
 	uint64_t self = arch_cpu_mpidr() & MPIDR_AFF_MASK;
@@ -43,6 +54,12 @@ unsigned smp_start_secondaries(const struct boot_info *bi)
 
 		if ((mpidr & MPIDR_AFF_MASK) == self)
 			continue;
+		if (idx == PLAT_CPUS_MAX) {
+			kprintf("cpu: mpidr %#llx and later not started: the platform has %u "
+				"CPUs\n",
+				(unsigned long long)mpidr, PLAT_CPUS_MAX);
+			break;
+		}
 		cpus[idx].mpidr = mpidr;
 		cpus[idx].state = CPU_STARTING;
 		rc = psci_cpu_on(mpidr, (uint64_t)(uintptr_t)secondary_entry, idx);

@@ -1,0 +1,244 @@
+"""Tests of the system-test machinery: the test list, the judges of serial output,
+the QEMU runner (with a stand-in for QEMU), and reading cmocka's TAP output.
+"""
+
+import subprocess
+import threading
+import time
+
+import pytest
+
+from cleave import judge, systest, unit
+from cleave.errors import CleaveError
+
+
+# --- the system-test list -----------------------------------------------------------
+
+def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
+    names = [t.name for t in systest.all_tests(virt)]
+    assert len(names) == len(set(names)) == 16 + 4
+    for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
+                 "fault/undef", "fault/data-abort", "dtb/mismatch"):
+        assert name in names
+    not_el2 = next(t for t in systest.all_tests(virt) if t.name == "boot/not-el2")
+    assert not_el2.machine == "virt"
+
+
+# --- judging serial output ----------------------------------------------------------
+
+def good_log(smp):
+    lines = ["Cleave booting on qemu-virt"]
+    lines += [f"cpu{i}: online" for i in range(smp)]
+    lines += [f"cpu{i}: timer ok" for i in range(smp)]
+    lines.append(f"CLEAVE BOOT OK cpus={smp}/{smp}")
+    return lines
+
+
+def judge_lines(the_judge, lines, why="QEMU exited with code 0"):
+    for line in lines:
+        verdict = the_judge.feed(line)
+        if verdict is not None:
+            return verdict
+    return the_judge.finish(why)
+
+
+def test_good_boot_passes_at_its_last_marker():
+    the_judge = judge.BootJudge(4)
+    lines = good_log(4)
+    for line in lines[:-1]:
+        assert the_judge.feed(line) is None
+    assert the_judge.feed(lines[-1]).ok
+
+
+def test_timer_lines_may_follow_boot_ok():
+    lines = good_log(2)
+    lines = lines[:3] + lines[-1:] + lines[3:5]
+    assert judge_lines(judge.BootJudge(2), lines).ok
+
+
+def test_boot_missing_one_cpu_fails():
+    lines = [line for line in good_log(4) if line != "cpu2: online"]
+    lines[-1] = "CLEAVE BOOT OK cpus=3/4"
+    verdict = judge_lines(judge.BootJudge(4), lines)
+    assert not verdict.ok and "cpus=3/4" in verdict.reason
+
+
+def test_boot_missing_one_timer_fails_naming_it():
+    lines = [line for line in good_log(4) if line != "cpu3: timer ok"]
+    verdict = judge_lines(judge.BootJudge(4), lines, why="timeout after 60 s")
+    assert not verdict.ok and "cpu3: timer ok" in verdict.reason
+
+
+def test_boot_with_panic_fails():
+    lines = good_log(1)[:2] + ["CLEAVE PANIC: gic: no redistributor"] + good_log(1)[2:]
+    verdict = judge_lines(judge.BootJudge(1), lines)
+    assert not verdict.ok and "no redistributor" in verdict.reason
+
+
+def test_boot_that_times_out_fails():
+    verdict = judge_lines(judge.BootJudge(4), good_log(4)[:-1], why="timeout after 60 s")
+    assert not verdict.ok
+    assert "CLEAVE BOOT OK" in verdict.reason and "timeout after 60 s" in verdict.reason
+
+
+def test_boot_reporting_more_cpus_than_exist_fails():
+    verdict = judge_lines(judge.BootJudge(1), ["cpu0: online", "cpu1: online"])
+    assert not verdict.ok and "cpu1" in verdict.reason
+
+
+@pytest.mark.parametrize("lines, ok", [
+    (["boot", "CLEAVE PANIC: entered at EL1; Cleave needs EL2"], True),
+    (["current EL is EL1, not EL2", "CLEAVE PANIC: wrong exception level"], True),
+    (["CLEAVE PANIC: something else"], False),
+    (["CLEAVE BOOT OK cpus=4/4", "CLEAVE PANIC: EL2"], False),
+    (["cpu0: online"], False),
+])
+def test_not_el2_judge(lines, ok):
+    assert judge_lines(judge.PanicJudge(["EL2"], anywhere=True), lines).ok is ok
+
+
+@pytest.mark.parametrize("lines, ok", [
+    (["CLEAVE PANIC: dtb: UART at 0x9100000, platform has 0x9000000"], True),
+    (["uart probe", "CLEAVE PANIC: device tree mismatch"], False),
+    (["CLEAVE BOOT OK cpus=4/4"], False),
+])
+def test_dtb_mismatch_judge(lines, ok):
+    assert judge_lines(judge.PanicJudge(["uart"]), lines).ok is ok
+
+
+UNDEF = judge.ExpectedException(0x0, "unknown", 0x40201234)
+ABORT = judge.ExpectedException(0x25, "data abort", 0x40205678, far=0x4000000000)
+
+
+@pytest.mark.parametrize("expected, lines, ok", [
+    (UNDEF, ["EXCEPTION: EC=0x0 (unknown reason) ELR=0x40201234 FAR=0x0",
+             "CLEAVE PANIC: unhandled exception"], True),
+    (UNDEF, ["EXCEPTION: EC=0x0 (unknown reason (undefined instruction)) ELR=0x40201234 "
+             "FAR=0x0", "  taken: synchronous, EL2 on cpu0",
+             "CLEAVE PANIC: cpu0: unexpected exception (synchronous, EL2)"], True),
+    (UNDEF, ["EXCEPTION: EC=0x0 (unknown reason) ELR=0x40201238 FAR=0x0",
+             "CLEAVE PANIC: unhandled exception"], False),
+    (UNDEF, ["EXCEPTION: EC=0x0 (unknown reason) ELR=0x40201234 FAR=0x0"], False),
+    (UNDEF, ["CLEAVE PANIC: unhandled exception"], False),
+    (ABORT, ["EXCEPTION: EC=0x25 (data abort, same EL) ELR=0x40205678 FAR=0x4000000000",
+             "CLEAVE PANIC: unhandled exception"], True),
+    (ABORT, ["EXCEPTION: EC=0x25 (data abort, same EL) ELR=0x40205678 FAR=0x0",
+             "CLEAVE PANIC: unhandled exception"], False),
+    (ABORT, ["EXCEPTION: EC=0x24 (data abort, lower EL) ELR=0x40205678 FAR=0x4000000000",
+             "CLEAVE PANIC: unhandled exception"], False),
+])
+def test_fault_judge(expected, lines, ok):
+    assert judge_lines(judge.FaultJudge(expected), lines).ok is ok
+
+
+# --- booting: the runner, with a stand-in for QEMU ----------------------------------
+
+def fake_qemu(tmp_path, script):
+    path = tmp_path / "fake-qemu.sh"
+    path.write_text(script)
+    return ["sh", str(path)]
+
+
+def boot(tmp_path, script, the_judge, timeout=20):
+    """Boot the stand-in; a runner that hangs fails here instead of hanging pytest."""
+    start = time.monotonic()
+    log = tmp_path / "serial.log"
+    verdicts = []
+    worker = threading.Thread(daemon=True, target=lambda: verdicts.append(
+        systest.boot(fake_qemu(tmp_path, script), the_judge, log, timeout)))
+    worker.start()
+    worker.join(timeout + 15)
+    assert verdicts, "the runner did not return"
+    return verdicts[0], time.monotonic() - start, log.read_text()
+
+
+def test_runner_stops_qemu_once_the_boot_passed(tmp_path):
+    script = "".join(f"echo '{line}'\n" for line in good_log(2)) + "exec sleep 30\n"
+    verdict, took, log = boot(tmp_path, script, judge.BootJudge(2))
+    assert verdict.ok and took < 10
+    assert "CLEAVE BOOT OK cpus=2/2" in log
+
+
+def test_runner_kills_qemu_at_the_timeout(tmp_path):
+    verdict, took, _ = boot(tmp_path, "echo 'cpu0: online'\nexec sleep 30\n",
+                            judge.BootJudge(1), timeout=1)
+    assert not verdict.ok and "timeout after 1 s" in verdict.reason
+    assert took < 10
+
+
+def test_runner_waits_briefly_for_stragglers(tmp_path, monkeypatch):
+    monkeypatch.setattr(systest, "SETTLE_S", 0.5)
+    script = "echo 'cpu0: online'\necho 'CLEAVE BOOT OK cpus=1/1'\nexec sleep 30\n"
+    verdict, took, _ = boot(tmp_path, script, judge.BootJudge(1), timeout=20)
+    assert not verdict.ok and "cpu0: timer ok" in verdict.reason
+    assert took < 10
+
+
+def test_runner_judges_an_unterminated_last_line(tmp_path):
+    verdict, _, _ = boot(tmp_path, "printf 'CLEAVE PANIC: EL2 required'\nexit 3\n",
+                         judge.PanicJudge(["EL2"]))
+    assert verdict.ok
+
+
+def test_runner_reports_qemu_exiting_early(tmp_path):
+    verdict, _, _ = boot(tmp_path, "echo 'qemu: bad option' >&2\nexit 3\n",
+                         judge.BootJudge(1))
+    assert not verdict.ok and "exited with code 3" in verdict.reason
+
+
+def test_missing_image_fails_the_test(tmp_path, virt):
+    ctx = systest.Context(virt, tmp_path / "images", tmp_path / "logs", threading.Event())
+    result = systest.run_one(systest.all_tests(virt)[0], ctx)
+    assert not result.ok and "cleave.bin" in result.reason
+
+
+def test_symbol_address_reads_the_elf(tmp_path):
+    source = tmp_path / "f.S"
+    source.write_text(".text\n.global first\nfirst: nop\nnop\n"
+                      ".global selftest_fault_insn_load\nselftest_fault_insn_load: ldr x0, [x1]\n")
+    obj = tmp_path / "f.o"
+    subprocess.run(["aarch64-linux-gnu-gcc", "-c", str(source), "-o", str(obj)], check=True)
+    assert systest.symbol_address(obj, "selftest_fault_insn_load") == 8
+    with pytest.raises(CleaveError, match="not found"):
+        systest.symbol_address(obj, "selftest_fault_insn_undef")
+
+
+def test_dtb_with_moved_uart(tmp_path, virt):
+    ctx = systest.Context(virt, tmp_path, tmp_path, threading.Event())
+    args = systest.moved_uart_dtb(ctx, virt.configure(smp=1), tmp_path / "mismatch")
+    assert args == ["-dtb", str(tmp_path / "mismatch.dtb")]
+    reg = subprocess.run(["fdtget", "-t", "x", args[1], "/pl011@9000000", "reg"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert reg == ["0", "9100000", "0", "1000"]
+
+
+# --- cmocka TAP output -------------------------------------------------------------
+
+CMOCKA_TAP = """1..2
+ok 1 - a_ok
+not ok 2 - b_bad
+# 0x1 != 0x2
+# t.c:7: error: Failure!
+# not ok - g1
+1..1
+ok 1 - c_ok
+# ok - g2
+"""
+
+
+def test_tap_output_gives_one_result_per_test():
+    results = unit.parse_tap("t", CMOCKA_TAP, 1)
+    assert [(r.name, r.ok) for r in results] == [
+        ("unit/t/a_ok", True), ("unit/t/b_bad", False), ("unit/t/c_ok", True)]
+    assert "0x1 != 0x2" in results[1].reason and "g1" not in results[1].reason
+
+
+def test_crashing_binary_counts_as_a_failure():
+    results = unit.parse_tap("t", "1..2\nok 1 - a_ok\n", -11)
+    assert [r.ok for r in results] == [True, False]
+    assert results[1].name == "unit/t" and "SIGSEGV" in results[1].reason
+
+
+def test_binary_reporting_nothing_fails():
+    results = unit.parse_tap("t", "", 0)
+    assert len(results) == 1 and not results[0].ok

@@ -1,0 +1,1 @@
+"""The `cleave` command: build, run and test Cleave on QEMU."""

@@ -1,0 +1,154 @@
+"""Judging a boot by the kernel's serial markers.
+
+A judge is fed the serial output line by line. `feed()` returns a Verdict as soon
+as the outcome is known (so QEMU can be stopped at once) and None while it is not;
+`finish(why)` gives the verdict when the output ends (QEMU exited, or the timeout).
+`settling` turns true once the decisive marker has been seen and only stragglers are
+awaited: the runner then waits a few seconds more at most.
+
+Markers the kernel prints:
+    cpu<N>: online
+    cpu<N>: timer ok
+    CLEAVE BOOT OK cpus=<n>/<m>
+    CLEAVE PANIC: <message>
+    EXCEPTION: EC=0x<hex> (<name>) ELR=0x<hex> FAR=0x<hex>
+"""
+
+import re
+from dataclasses import dataclass
+
+PANIC = "CLEAVE PANIC"
+CPU_RE = re.compile(r"\bcpu(\d+): (online|timer ok)\b")
+BOOT_OK_RE = re.compile(r"CLEAVE BOOT OK cpus=(\d+)/(\d+)")
+EXCEPTION_RE = re.compile(
+    r"EXCEPTION: EC=0x([0-9a-fA-F]+) \((.*)\) ELR=0x([0-9a-fA-F]+) FAR=0x([0-9a-fA-F]+)"
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reason: str = ""
+
+
+def passed():
+    return Verdict(True)
+
+
+def failed(reason):
+    return Verdict(False, reason)
+
+
+class BootJudge:
+    """A normal boot on `smp` CPUs: every CPU online with its timer, then BOOT OK."""
+
+    def __init__(self, smp):
+        self.smp = smp
+        self.seen = {"online": set(), "timer ok": set()}
+        self.boot_ok = False
+        self.settling = False
+
+    def feed(self, line):
+        if PANIC in line:
+            return failed(f"kernel panicked: {line.strip()}")
+        cpu = CPU_RE.search(line)
+        if cpu:
+            index = int(cpu.group(1))
+            if index >= self.smp:
+                return failed(f"cpu{index} reported, but only {self.smp} CPUs exist")
+            self.seen[cpu.group(2)].add(index)
+        boot = BOOT_OK_RE.search(line)
+        if boot:
+            if boot.group(1, 2) != (str(self.smp), str(self.smp)):
+                return failed(f"{boot.group(0)}, expected cpus={self.smp}/{self.smp}")
+            self.boot_ok = self.settling = True
+        if self.boot_ok and not self.missing():
+            return passed()
+        return None
+
+    def missing(self):
+        return [f"cpu{i}: {what}" for what in ("online", "timer ok")
+                for i in range(self.smp) if i not in self.seen[what]]
+
+    def finish(self, why):
+        if not self.boot_ok:
+            return failed(f"no 'CLEAVE BOOT OK' ({why})")
+        return failed(f"missing {', '.join(self.missing())} ({why})")
+
+
+class PanicJudge:
+    """A boot that must panic, naming its cause, and never finish booting.
+
+    `words` must appear (case-insensitively) in the panic line, or anywhere in the
+    output so far when `anywhere` is set.
+    """
+
+    def __init__(self, words, anywhere=False):
+        self.words = tuple(words)
+        self.anywhere = anywhere
+        self.text = []
+        self.settling = False
+
+    def feed(self, line):
+        self.text.append(line.lower())
+        if BOOT_OK_RE.search(line):
+            return failed(f"booted ({line.strip()}) but should have panicked")
+        if PANIC not in line:
+            return None
+        where = "\n".join(self.text) if self.anywhere else line.lower()
+        absent = [word for word in self.words if word.lower() not in where]
+        if absent:
+            return failed(f"panic does not mention {', '.join(absent)}: {line.strip()}")
+        return passed()
+
+    def finish(self, why):
+        return failed(f"no '{PANIC}' ({why})")
+
+
+@dataclass(frozen=True)
+class ExpectedException:
+    ec: int
+    name_word: str
+    elr: int
+    far: int = None
+
+
+class FaultJudge:
+    """A deliberate exception: the dump must match `expected`, then the kernel panics."""
+
+    def __init__(self, expected):
+        self.expected = expected
+        self.dumped = False
+        self.settling = False
+
+    def feed(self, line):
+        match = EXCEPTION_RE.search(line)
+        if match and not self.dumped:
+            wrong = self._mismatches(match)
+            if wrong:
+                return failed("; ".join(wrong))
+            self.dumped = self.settling = True
+        if PANIC in line:
+            if self.dumped:
+                return passed()
+            return failed(f"panicked without an EXCEPTION line: {line.strip()}")
+        return None
+
+    def _mismatches(self, match):
+        want = self.expected
+        ec, name, elr, far = match.group(1), match.group(2), match.group(3), match.group(4)
+        wrong = []
+        if int(ec, 16) != want.ec:
+            wrong.append(f"EC=0x{ec}, expected 0x{want.ec:x}")
+        if want.name_word.lower() not in name.lower():
+            wrong.append(f"class name '{name}' does not contain '{want.name_word}'")
+        if int(elr, 16) != want.elr:
+            wrong.append(f"ELR=0x{elr}, expected 0x{want.elr:x}")
+        if want.far is not None and int(far, 16) != want.far:
+            wrong.append(f"FAR=0x{far}, expected 0x{want.far:x}")
+        return wrong
+
+    def finish(self, why):
+        if not self.dumped:
+            return failed(f"no EXCEPTION line ({why})")
+        return failed(f"no '{PANIC}' after the exception ({why})")

@@ -1,0 +1,173 @@
+"""`cleave`: build, run and test Cleave. The verbs and their options.
+
+Every error reaches the user as one line, `cleave: error: <message>`, with exit
+code 2 for bad usage and 1 for a failure; never a traceback.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+if __name__ == "__main__" and not __package__:
+    # Run as a script: import the package from tools/, so that our modules never
+    # shadow the standard library's (cleave.platform is not `platform`).
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+    import cleave  # noqa: F401  (the parent package must be loaded first)
+
+    __package__ = "cleave"
+
+from . import build, deps, qemu, testrun  # noqa: E402
+from . import platform as platforms  # noqa: E402
+from .errors import CleaveError, UsageError  # noqa: E402
+from .progress import say  # noqa: E402
+
+DEFAULT_PLATFORM = "qemu-virt"
+DEFAULT_JOBS = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one line instead of usage plus a message."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+def number(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+
+
+def positive(text):
+    value = number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be 1 or more")
+    return value
+
+
+def make_parser():
+    parser = Parser(prog="cleave", description="Build, run and test the Cleave kernel.")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
+    add_run(verbs)
+    add_build(verbs)
+    add_test(verbs)
+    bench = verbs.add_parser("bench", help="measure speed and memory (arrives with guests)")
+    bench.set_defaults(handler=cmd_bench)
+    return parser
+
+
+def add_system_and_platform(verb):
+    verb.add_argument("system", nargs="?", metavar="SYSTEM",
+                      help="system description (not supported yet: boots the kernel alone)")
+    verb.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
+                      help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
+
+
+def add_run(verbs):
+    run = verbs.add_parser("run", help="build and boot in QEMU, console on this terminal",
+                           description="Install what is missing, build, and boot the "
+                           "image in QEMU with its console on this terminal.")
+    add_system_and_platform(run)
+    run.add_argument("--cpu", metavar="CPU", help="CPU model (default: the platform's)")
+    run.add_argument("--smp", type=number, metavar="N", help="number of CPUs")
+    run.add_argument("--gic", type=number, metavar="2|3", help="GIC version")
+    run.add_argument("--memory", type=number, metavar="MIB", help="RAM in MiB")
+    run.set_defaults(handler=cmd_run)
+
+
+def add_build(verbs):
+    build_verb = verbs.add_parser("build", help="build and write the bootable image",
+                                  description="Build and copy the platform's bootable "
+                                  "image to FILE.")
+    add_system_and_platform(build_verb)
+    build_verb.add_argument("-o", "--output", required=True, metavar="FILE",
+                            help="where to write the image")
+    build_verb.set_defaults(handler=cmd_build)
+
+
+def add_test(verbs):
+    test = verbs.add_parser("test", help="build and run every test",
+                            description="Build, then run the host unit tests, the "
+                            "command-line tests and the system tests on QEMU. Ends "
+                            "with 'N passed, M failed'.")
+    test.add_argument("--jobs", "-j", type=positive, default=DEFAULT_JOBS, metavar="N",
+                      help=f"QEMU instances at once (default {DEFAULT_JOBS})")
+    test.add_argument("-k", dest="pattern", metavar="PATTERN",
+                      help="only tests whose name contains PATTERN or matches it as a glob")
+    test.set_defaults(handler=cmd_test)
+
+
+def check_system(system):
+    """SYSTEM is accepted on the command line for the generator that is to come."""
+    if system is None:
+        return
+    if not os.path.exists(system):
+        raise UsageError(f"SYSTEM {system}: no such file")
+    raise CleaveError("system descriptions arrive with the generator; "
+                      "run without SYSTEM to boot the kernel")
+
+
+def cmd_run(args):
+    check_system(args.system)
+    deps.ensure()
+    platform = platforms.load(args.platform)
+    config = platform.configure(args.cpu, args.gic, args.smp, args.memory)
+    build.build()
+    qemu.run_interactive(platform, config, build.image(platform.name))
+
+
+def cmd_build(args):
+    check_system(args.system)
+    output = Path(args.output)
+    if output.is_dir():
+        raise UsageError(f"-o {output}: is a directory; give a file name")
+    if not output.parent.is_dir():
+        raise UsageError(f"-o {output}: no folder {output.parent}")
+    deps.ensure()
+    platform = platforms.load(args.platform)
+    build.build()
+    image = build.image(platform.name)
+    try:
+        shutil.copyfile(image, output)
+    except OSError as err:
+        raise CleaveError(f"cannot write {output}: {err.strerror}") from None
+    size = output.stat().st_size
+    say(f"wrote {output} ({size} bytes, {size / 1024:.1f} KiB)")
+
+
+def cmd_test(args):
+    return testrun.run(args.jobs, args.pattern)
+
+
+def cmd_bench(args):
+    raise CleaveError("'bench' has nothing to measure yet: it arrives with guests")
+
+
+def main(argv=None):
+    try:
+        args = make_parser().parse_args(argv)
+        if args.verb is None:
+            raise UsageError("no verb given; try: cleave --help")
+        return args.handler(args) or 0
+    except CleaveError as err:
+        return fail(str(err), err.exit_code)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except Exception as err:  # a bug in cleave itself: still one line
+        if os.environ.get("CLEAVE_DEBUG"):
+            raise
+        return fail(f"internal error: {type(err).__name__}: {err} "
+                    "(CLEAVE_DEBUG=1 shows the traceback)", 1)
+
+
+def fail(message, code):
+    sys.stdout.flush()
+    print("cleave: error: " + " ".join(message.split()), file=sys.stderr, flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

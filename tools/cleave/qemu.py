@@ -1,0 +1,57 @@
+"""QEMU command lines for a platform, and running QEMU on the terminal."""
+
+import os
+import shutil
+import sys
+
+from .errors import CleaveError
+from .paths import shown
+from .progress import say, step
+
+
+def command(platform, config, image=None, *, headless=False, machine=None,
+            machine_extra=(), append=None, dtb=None, extra=()):
+    """The argv that boots `image` on `platform` configured as `config`.
+
+    `machine` replaces the platform's `-M` value (the GIC option is still added),
+    `machine_extra` adds `-M` options such as `dumpdtb=FILE`. Interactive runs put the
+    console on the terminal (`-nographic`); headless runs send the serial port to
+    standard output and never reboot, so a test can read it and see QEMU end.
+    """
+    options = [machine or platform.machine, f"{platform.gic_option}={config.gic}"]
+    options.extend(machine_extra)
+    argv = [
+        platform.binary,
+        "-M", ",".join(options),
+        "-cpu", platform.cpus[config.cpu],
+        "-smp", str(config.smp),
+        "-m", str(config.memory_mib),
+    ]
+    if headless:
+        argv += ["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"]
+    else:
+        argv += ["-nographic"]
+    if image is not None:
+        argv += ["-kernel", str(image)]
+    if append:
+        argv += ["-append", append]
+    if dtb is not None:
+        argv += ["-dtb", str(dtb)]
+    argv += list(extra)
+    return argv
+
+
+def require_binary(platform):
+    """Fail with one line when the platform's QEMU is not installed."""
+    if shutil.which(platform.binary) is None:
+        raise CleaveError(f"{platform.binary} not found; install the qemu-system-arm package")
+
+
+def run_interactive(platform, config, image):
+    """Replace this process with QEMU, its console on the terminal."""
+    require_binary(platform)
+    argv = command(platform, config, image)
+    step(f"booting {shown(image)} on {platform.name} ({config.describe()})")
+    say("    the console is this terminal; press Ctrl-A then X to quit QEMU")
+    sys.stdout.flush()
+    os.execvp(argv[0], argv)

@@ -14,6 +14,11 @@ static unsigned pt_index(uint64_t va, unsigned level)
 	return (unsigned)FIELD(va, level_shift[level] + 8, level_shift[level]);
 }
 
+static uint64_t *table_of(uint64_t desc)
+{
+	return (uint64_t *)(uintptr_t)(desc & PTE_ADDR_MASK);
+}
+
 static uint64_t leaf_attrs(enum pt_perm perm)
 {
 	uint64_t a = PTE_AF | PTE_AP1;
@@ -35,11 +40,6 @@ uint64_t *pt_init(struct pt_pool *pool)
 {
 	pool->used = 1;
 	return pool->tables[0];
-}
-
-static uint64_t *table_of(uint64_t desc)
-{
-	return (uint64_t *)(uintptr_t)(desc & PTE_ADDR_MASK);
 }
 
 /* Returns the next-level table under entry e, creating it if the entry is empty. */
@@ -93,7 +93,81 @@ static enum pt_error map_one(struct pt_pool *pool, uint64_t *root, uint64_t va, 
 enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size,
 		     enum pt_perm perm)
 {
-	uint64_t attrs = leaf_attrs(perm);
+	return pt_map_attrs(pool, root, va, pa, size, leaf_attrs(perm));
+}
+
+/*
+ * Stage-2 leaf attributes (Arm ARM D8.3.2, D8.5.5): MemAttr[5:2] gives the
+ * memory type directly (no MAIR), S2AP[7:6] read/write, XN bit 54.
+ */
+uint64_t pt_s2_attrs(bool read, bool write, bool exec, enum pt_memattr attr)
+{
+	static const uint64_t memattr[] = {
+		[PT_MEM_NORMAL] = 0xfULL << 2,	  /* Normal, inner and outer write-back */
+		[PT_MEM_NORMAL_NC] = 0x5ULL << 2, /* Normal, non-cacheable */
+		[PT_MEM_DEVICE] = 0x0ULL << 2,	  /* Device-nGnRnE */
+	};
+	uint64_t a = PTE_AF | memattr[attr];
+
+	if (attr != PT_MEM_DEVICE)
+		a |= PTE_SH_INNER;
+	if (read)
+		a |= 1ULL << 6;
+	if (write)
+		a |= 1ULL << 7;
+	if (!exec)
+		a |= PTE_XN;
+	return a;
+}
+
+enum pt_error pt_map_check(const struct pt_pool *pool, const uint64_t *root, uint64_t va,
+			   uint64_t size)
+{
+	unsigned need = 0;
+	uint64_t l1 = root[pt_index(va, 1)];
+
+	if ((size != PAGE_SIZE && size != BLOCK_SIZE) || !IS_ALIGNED(va, size))
+		return PT_EALIGN;
+	if (va + size > (1ULL << PT_VA_BITS))
+		return PT_ERANGE;
+	if ((l1 & PTE_VALID) == 0) {
+		need = size == PAGE_SIZE ? 2 : 1;
+	} else {
+		uint64_t l2 = table_of(l1)[pt_index(va, 2)];
+
+		if (size == BLOCK_SIZE && l2 != 0)
+			return PT_EOVERLAP;
+		if (size == PAGE_SIZE) {
+			if ((l2 & PTE_VALID) == 0)
+				need = 1;
+			else if ((l2 & PTE_TABLE) == 0 || table_of(l2)[pt_index(va, 3)] != 0)
+				return PT_EOVERLAP;
+		}
+	}
+	return pool->num - pool->used >= need ? PT_OK : PT_ENOMEM;
+}
+
+uint64_t *pt_leaf(uint64_t *root, uint64_t va)
+{
+	uint64_t *t = root;
+
+	if (va >= (1ULL << PT_VA_BITS))
+		return NULL;
+	for (unsigned level = 1; level <= 3; level++) {
+		uint64_t *e = &t[pt_index(va, level)];
+
+		if ((*e & PTE_VALID) == 0)
+			return NULL;
+		if (level == 3 || (*e & PTE_TABLE) == 0)
+			return level == 1 ? NULL : e;
+		t = table_of(*e);
+	}
+	return NULL;
+}
+
+enum pt_error pt_map_attrs(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa,
+			   uint64_t size, uint64_t attrs)
+{
 
 	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE))
 		return PT_EALIGN;

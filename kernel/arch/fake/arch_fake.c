@@ -60,3 +60,31 @@ NORETURN void arch_halt(void)
 {
 	abort();
 }
+
+/* Cache and TLB maintenance: counted, so tests can check that it happened. */
+unsigned fake_cache_ops[4];
+unsigned fake_tlb_flushes;
+
+void arch_cache_op(enum cache_op op, uintptr_t va, size_t size)
+{
+	(void)va;
+	(void)size;
+	fake_cache_ops[op]++;
+}
+
+void arch_pt_written(void)
+{
+}
+
+void arch_s2_flush_ipa(unsigned vmid, uint64_t ipa)
+{
+	(void)vmid;
+	(void)ipa;
+	fake_tlb_flushes++;
+}
+
+void arch_s2_flush_vmid(unsigned vmid)
+{
+	(void)vmid;
+	fake_tlb_flushes++;
+}

@@ -20,5 +20,9 @@ void gic_enable_ppi(unsigned intid);
 unsigned gic_ack(void);
 void gic_eoi(unsigned intid);
 unsigned gic_version(void);
+/* Enables or masks a shared peripheral interrupt, routed to the boot CPU. */
+void gic_set_spi(unsigned intid, bool enable);
+/* How many interrupt IDs the distributor implements. */
+unsigned gic_lines(void);
 
 #endif

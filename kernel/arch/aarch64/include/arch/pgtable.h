@@ -40,10 +40,25 @@ struct pt_pool {
 	unsigned used;
 };
 
+enum pt_memattr {
+	PT_MEM_NORMAL = 0,    /* CL attr 0: normal, write-back cacheable */
+	PT_MEM_NORMAL_NC = 1, /* CL attr 1: normal, non-cacheable */
+	PT_MEM_DEVICE = 2,    /* CL attr 2: Device-nGnRnE */
+};
+
 /* Takes the first table of the pool as the level-1 root and returns it. */
 uint64_t *pt_init(struct pt_pool *pool);
 enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size,
 		     enum pt_perm perm);
+/* Like pt_map with explicit leaf attributes (pt_s2_attrs for stage 2). */
+enum pt_error pt_map_attrs(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa,
+			   uint64_t size, uint64_t attrs);
+uint64_t pt_s2_attrs(bool read, bool write, bool exec, enum pt_memattr attr);
+/* Would mapping one page (or 2 MiB block) at va succeed? Changes nothing. */
+enum pt_error pt_map_check(const struct pt_pool *pool, const uint64_t *root, uint64_t va,
+			   uint64_t size);
+/* The leaf descriptor mapping va (a page or block entry), or NULL. */
+uint64_t *pt_leaf(uint64_t *root, uint64_t va);
 /* Looks va up; returns the leaf descriptor or 0 when unmapped. */
 uint64_t pt_lookup(const uint64_t *root, uint64_t va, uint64_t *pa);
 const char *pt_error_name(enum pt_error e);

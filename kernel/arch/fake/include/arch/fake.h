@@ -16,4 +16,9 @@ extern struct cpu_id_regs fake_id_regs[8];
 const char *fake_uart_output(void);
 void fake_uart_reset(void);
 
+/* Maintenance the code under test asked for (arch_cache_op by op, stage-2 TLB flushes). */
+extern unsigned fake_cache_ops[4];
+extern unsigned fake_tlb_flushes;
+extern bool fake_spi_enabled[1024];
+
 #endif

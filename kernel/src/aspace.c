@@ -1,0 +1,192 @@
+/*
+ * Address spaces: stage-2 translation tables with a VMID. The object's first
+ * page is its header, the second its level-1 root table, the rest a pool of
+ * tables the mappings draw from; the kernel never allocates tables itself.
+ * A VMID table with generation numbers lets frame capabilities find the
+ * address space they are mapped in, and notice when it is gone.
+ */
+#include <arch/pgtable.h>
+#include <cleave/arch.h>
+#include <cleave/aspace.h>
+#include <cleave/cnode.h>
+#include <cleave/invocation.h>
+#include <cleave/kobjects.h>
+
+struct aspace_header {
+	struct pt_pool pool;
+	uint64_t *root;
+	unsigned vmid;
+};
+
+struct vmid_slot {
+	uintptr_t aspace;
+	uint16_t gen;
+};
+
+/* VMID 0 is never given out: a zero map field means "unmapped". */
+static struct vmid_slot vmids[ASPACE_VMIDS];
+static unsigned vmids_used = 1;
+
+unsigned aspace_vmids_free(void)
+{
+	return ASPACE_VMIDS - vmids_used;
+}
+
+static struct aspace_header *header(uintptr_t mem)
+{
+	return (struct aspace_header *)mem;
+}
+
+void aspace_init(uintptr_t mem, unsigned size_bits)
+{
+	struct aspace_header *h = header(mem);
+
+	/* retype checked aspace_vmids_free(), so a free VMID exists. */
+	for (unsigned v = 1; v < ASPACE_VMIDS; v++) {
+		if (vmids[v].aspace == 0) {
+			vmids[v].aspace = mem;
+			h->vmid = v;
+			vmids_used++;
+			break;
+		}
+	}
+	h->pool.tables = (uint64_t(*)[PT_ENTRIES])(mem + PAGE_SIZE);
+	h->pool.num = (1U << (size_bits - 12)) - 1;
+	h->root = pt_init(&h->pool);
+}
+
+void aspace_destroy(uintptr_t mem)
+{
+	struct aspace_header *h = header(mem);
+
+	arch_s2_flush_vmid(h->vmid);
+	vmids[h->vmid].aspace = 0;
+	vmids[h->vmid].gen++;
+	vmids_used--;
+}
+
+uint64_t aspace_vttbr(uintptr_t mem)
+{
+	struct aspace_header *h = header(mem);
+
+	return (uint64_t)h->vmid << 48 | (uint64_t)(uintptr_t)h->root;
+}
+
+uint64_t aspace_map_token(uintptr_t mem, uint64_t vaddr)
+{
+	unsigned v = header(mem)->vmid;
+
+	return (uint64_t)v << 56 | (uint64_t)vmids[v].gen << 40 | vaddr | 1;
+}
+
+uintptr_t aspace_of_token(uint64_t token)
+{
+	unsigned v = (unsigned)(token >> 56);
+
+	if (token == 0 || vmids[v].gen != (uint16_t)(token >> 40))
+		return 0;
+	return vmids[v].aspace;
+}
+
+unsigned aspace_check_map(uintptr_t mem, uint64_t vaddr, uint64_t size)
+{
+	struct aspace_header *h = header(mem);
+
+	switch (pt_map_check(&h->pool, h->root, vaddr, size)) {
+	case PT_OK:
+		return CL_OK;
+	case PT_EALIGN:
+		return CL_MISALIGNED;
+	case PT_ERANGE:
+		return CL_INVALID_ARG;
+	case PT_EOVERLAP:
+		return CL_IN_USE;
+	default:
+		return CL_NO_MEMORY;
+	}
+}
+
+void aspace_map(uintptr_t mem, uint64_t vaddr, uint64_t pa, uint64_t size, uint64_t attrs)
+{
+	struct aspace_header *h = header(mem);
+	enum pt_error err = pt_map_attrs(&h->pool, h->root, vaddr, pa, size, attrs);
+
+	(void)err; /* aspace_check_map() said it fits */
+	arch_pt_written();
+}
+
+void aspace_unmap(uintptr_t mem, uint64_t vaddr)
+{
+	struct aspace_header *h = header(mem);
+	uint64_t *e = pt_leaf(h->root, vaddr);
+
+	if (e == NULL)
+		return;
+	*e = 0;
+	/* Break-before-make: the entry is invalid before the TLBs forget it (Arm ARM D8.14.1). */
+	arch_s2_flush_ipa(h->vmid, vaddr);
+}
+
+void aspace_remap(uintptr_t mem, uint64_t vaddr, uint64_t attrs)
+{
+	struct aspace_header *h = header(mem);
+	uint64_t *e = pt_leaf(h->root, vaddr);
+	uint64_t old;
+
+	if (e == NULL)
+		return;
+	old = *e;
+	*e = 0;
+	arch_s2_flush_ipa(h->vmid, vaddr);
+	*e = (old & PTE_ADDR_MASK) | (old & PTE_TABLE) | attrs | PTE_VALID;
+	arch_pt_written();
+}
+
+uint64_t *aspace_leaf(uintptr_t mem, uint64_t vaddr, uint64_t *pa)
+{
+	struct aspace_header *h = header(mem);
+
+	if (pt_lookup(h->root, vaddr, pa) == 0)
+		return NULL;
+	return pt_leaf(h->root, vaddr);
+}
+
+static unsigned cache_range(struct invocation *inv)
+{
+	uintptr_t mem = inv->target->cap.obj;
+	uint64_t op = inv->args[CL_ARG_ASPACE_CACHE_RANGE_OP];
+	uint64_t va = inv->args[CL_ARG_ASPACE_CACHE_RANGE_VADDR];
+	uint64_t size = inv->args[CL_ARG_ASPACE_CACHE_RANGE_SIZE];
+	uint64_t end = va + size;
+	uint64_t pa;
+
+	if (op > CACHE_UNIFY || size == 0 || end < va || end > (1ULL << PT_VA_BITS))
+		return CL_INVALID_ARG;
+	/* Decode: every page mapped, and writable where the operation discards data. */
+	for (uint64_t p = ALIGN_DOWN(va, PAGE_SIZE); p < end; p += PAGE_SIZE) {
+		uint64_t *e = aspace_leaf(mem, p, &pa);
+
+		if (e == NULL)
+			return CL_NOT_MAPPED;
+		if (op == CACHE_INVAL && (*e & (1ULL << 7)) == 0)
+			return CL_NO_RIGHT;
+		if ((*e & (0xfULL << 2)) == 0)
+			return CL_INVALID_ARG; /* device memory has no cache lines to maintain */
+	}
+	for (uint64_t p = va; p < end;) {
+		uint64_t next = ALIGN_DOWN(p, PAGE_SIZE) + PAGE_SIZE;
+		uint64_t chunk = (next < end ? next : end) - p;
+
+		aspace_leaf(mem, p, &pa);
+		arch_cache_op((enum cache_op)op, (uintptr_t)pa, (size_t)chunk);
+		p += chunk;
+	}
+	return CL_OK;
+}
+
+unsigned aspace_invoke(struct invocation *inv)
+{
+	if (inv->label != CL_LABEL_ASPACE_CACHE_RANGE)
+		return CL_UNKNOWN_LABEL;
+	return cache_range(inv);
+}

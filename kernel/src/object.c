@@ -1,0 +1,112 @@
+/* The per-type switch for creating and destroying objects (see object.h). */
+#include <cleave/cnode.h>
+#include <cleave/object.h>
+#include <cleave/kobjects.h>
+
+#include <string.h>
+
+#include <abi_tables.h>
+
+static struct pending *pending_head;
+
+int obj_size_bits(unsigned obj_type, unsigned size_bits)
+{
+	const struct abi_object *o;
+
+	if (obj_type >= CL_NUM_OBJ_TYPES)
+		return -1;
+	o = &abi_objects[obj_type];
+	if (o->fixed_bits != 0)
+		return o->fixed_bits;
+	if (o->max_bits == 0 || size_bits < o->min_bits || size_bits > o->max_bits)
+		return -1; /* not made by retype, or outside the type's range */
+	if (obj_type == CL_OBJ_FRAME && size_bits != 12 && size_bits != 21)
+		return -1;
+	return (int)size_bits;
+}
+
+struct cap obj_create(unsigned obj_type, uintptr_t mem, unsigned size_bits, bool device)
+{
+	struct cap cap = {
+		.type = (uint8_t)(obj_type + 1),
+		.rights = CL_RIGHTS_ALL,
+		.size_bits = (uint8_t)size_bits,
+		.flags = device ? CAP_FLAG_DEVICE : 0,
+		.obj = mem,
+	};
+
+	/* Untyped children are zeroed when they become objects, not when they are cut. */
+	if (!device && obj_type != CL_OBJ_UNTYPED)
+		memset((void *)mem, 0, (size_t)1 << size_bits);
+	switch (obj_type) {
+	case CL_OBJ_CNODE:
+		cnode_init(mem);
+		break;
+	case CL_OBJ_TCB:
+		tcb_init((struct tcb *)mem);
+		break;
+	case CL_OBJ_ASPACE:
+		aspace_init(mem, size_bits);
+		break;
+	default:
+		break; /* zeroed memory is a valid endpoint, notification, frame or untyped */
+	}
+	return cap;
+}
+
+void obj_cap_deleted(struct cte *c)
+{
+	if (c->cap.type == CAP_FRAME)
+		frame_cap_deleted(&c->cap);
+}
+
+void obj_destroy(const struct cap *cap)
+{
+	switch (cap->type) {
+	case CAP_CNODE:
+		cnode_destroy(cap);
+		break;
+	case CAP_TCB:
+		tcb_destroy((struct tcb *)cap->obj);
+		break;
+	case CAP_ENDPOINT:
+		endpoint_destroy((struct endpoint *)cap->obj);
+		break;
+	case CAP_NOTIFICATION:
+		notification_destroy((struct notification *)cap->obj);
+		break;
+	case CAP_ASPACE:
+		aspace_destroy(cap->obj);
+		break;
+	case CAP_IRQ_HANDLER:
+		irq_release((unsigned)cap->data);
+		break;
+	default:
+		break; /* untyped, frames, irq control, console: nothing to undo */
+	}
+}
+
+void obj_queue_slots(struct pending *p, struct cte *slots, unsigned count)
+{
+	p->slots = slots;
+	p->count = count;
+	p->pos = 0;
+	p->next = pending_head;
+	pending_head = p;
+}
+
+struct cte *obj_next_pending(void)
+{
+	while (pending_head != NULL) {
+		struct pending *p = pending_head;
+
+		while (p->pos < p->count) {
+			struct cte *c = &p->slots[p->pos++];
+
+			if (!cte_empty(c))
+				return c;
+		}
+		pending_head = p->next;
+	}
+	return NULL;
+}

@@ -184,6 +184,25 @@ def test_pytest_closing_line_is_counted(output, counts):
     assert testrun.pytest_counts(output) == counts
 
 
+def test_pytest_failures_name_the_suite_and_test():
+    output = ("FAILED tests/idl/test_gen_abi.py::test_docs[a-b] - AssertionError: stale\n"
+              "FAILED tests/cli/test_cli.py::test_x\n"
+              "ERROR tests/idl/test_gen_abi.py - ImportError: no yaml\n"
+              "2 failed, 1 error in 0.5s\n")
+    assert testrun.pytest_failures(output) == [
+        ("python/idl/test_docs[a-b]", "AssertionError: stale"),
+        ("python/cli/test_x", "failed"),
+        ("python/idl/test_gen_abi.py", "ImportError: no yaml"),
+    ]
+
+
+@pytest.mark.parametrize("pattern, chosen", [
+    (None, True), ("cli", True), ("idl", True), ("python", True), ("boot", False),
+])
+def test_python_tests_answer_to_their_names(pattern, chosen):
+    assert testrun.python_selected(pattern) is chosen
+
+
 # --- packages -----------------------------------------------------------------------
 
 def test_missing_packages_are_found():

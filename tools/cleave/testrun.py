@@ -1,15 +1,17 @@
-"""The `test` verb: build, then host unit tests, the CLI tests and system tests.
+"""The `test` verb: build, then host unit tests, the Python tests and system tests.
 
 Every test prints `PASS name` or `FAIL name (reason)`; the last line is always
-`N passed, M failed`. A build failure is itself a failed test; the CLI tests, which
-need no build, still run.
+`N passed, M failed`. A build failure is itself a failed test; the Python tests (the
+`cleave` command's and the generators'), which need no build, still run.
 """
 
 import fnmatch
+import os
 import re
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from . import build, deps, qemu, style, systest, unit
 from . import platform as platforms
@@ -19,11 +21,16 @@ from .progress import say, step
 from .results import Result, Tally
 
 SYSTEM_TEST_PLATFORM = "qemu-virt"
-PYTEST = ["/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/cli"]
+# The pytest suites run as one test run named PYTEST_NAME; `-k` picks it by that name or
+# by any suite's folder name.
+PYTEST_NAME = "python"
+PYTEST_SUITES = ("tests/cli", "tests/idl")
+PYTEST = ["/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", *PYTEST_SUITES]
 PYTEST_COUNT_RE = re.compile(r"(\d+) (passed|failed|errors?)\b")
 PYTEST_CLOSING_RE = re.compile(r"\bin [\d.]+s\b")
-PYTEST_FAILED_RE = re.compile(r"^(FAILED|ERROR) \S*?::(\S+)(?: - (.*))?$")
-CLI_TIMEOUT_S = 600
+PYTEST_FAILED_RE = re.compile(r"^(FAILED|ERROR) (\S+?)(?:::(\S+))?(?: - (.*))?$")
+PYTEST_TIMEOUT_S = 600
+PYTEST_COLUMNS = "160"  # pytest cuts FAILED reasons at the terminal width
 
 
 def selected(name, pattern):
@@ -39,7 +46,7 @@ def run(jobs, pattern):
     built = build_for_tests(tally)
     if built:
         unit_tests(tally, pattern)
-    cli_tests(tally, pattern)
+    python_tests(tally, pattern)
     if selected(style.TEST_NAME, pattern):
         tally.add(style.check_format())
     if built:
@@ -75,22 +82,29 @@ def unit_tests(tally, pattern):
                 tally.add(result)
 
 
-def cli_tests(tally, pattern):
-    if not selected("cli", pattern):
+def python_selected(pattern):
+    names = [PYTEST_NAME] + [Path(suite).name for suite in PYTEST_SUITES]
+    return any(selected(name, pattern) for name in names)
+
+
+def python_tests(tally, pattern):
+    if not python_selected(pattern):
         return
-    step("command-line tests")
-    log = TEST_LOGS / "cli.log"
+    step(f"python tests ({', '.join(PYTEST_SUITES)})")
+    log = TEST_LOGS / f"{PYTEST_NAME}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     try:
         out = subprocess.run(PYTEST, cwd=ROOT, capture_output=True, text=True, errors="replace",
-                             timeout=CLI_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False)
+                             timeout=PYTEST_TIMEOUT_S, stdin=subprocess.DEVNULL, check=False,
+                             env={**os.environ, "COLUMNS": PYTEST_COLUMNS})
     except subprocess.TimeoutExpired:
-        tally.add(Result("cli", False, f"pytest did not finish in {CLI_TIMEOUT_S} s"))
+        tally.add(Result(PYTEST_NAME, False, f"pytest did not finish in {PYTEST_TIMEOUT_S} s"))
         return
     log.write_text(out.stdout + out.stderr, encoding="utf-8")
     counts = pytest_counts(out.stdout)
     if counts is None:
-        tally.add(Result("cli", False, f"pytest exited {out.returncode} without a summary", log))
+        tally.add(Result(PYTEST_NAME, False,
+                         f"pytest exited {out.returncode} without a summary", log))
         return
     report_pytest(tally, out.stdout, counts, log)
 
@@ -105,18 +119,30 @@ def pytest_counts(output):
     return None
 
 
-def report_pytest(tally, output, counts, log):
-    passed, failed = counts
-    if passed:
-        say(f"PASS cli ({passed} tests)")
+def pytest_failures(output):
+    """(name, reason) of each test pytest's summary says failed or errored; the name is
+    PYTEST_NAME/<suite folder>/<test>, or .../<file> for an error outside any test."""
+    found = []
     for line in output.splitlines():
         match = PYTEST_FAILED_RE.match(line)
         if match:
-            say(f"FAIL cli/{match.group(2)} ({match.group(3) or match.group(1).lower()})")
+            kind, path, test, reason = match.groups()
+            where = Path(path)
+            found.append((f"{PYTEST_NAME}/{where.parent.name}/{test or where.name}",
+                          reason or kind.lower()))
+    return found
+
+
+def report_pytest(tally, output, counts, log):
+    passed, failed = counts
+    if passed:
+        say(f"PASS {PYTEST_NAME} ({passed} tests)")
+    for name, reason in pytest_failures(output):
+        say(f"FAIL {name} ({reason})")
     if failed:
         say(f"    log: {shown(log)}")
     if passed + failed == 0:
-        tally.add(Result("cli", False, "pytest ran no tests", log))
+        tally.add(Result(PYTEST_NAME, False, "pytest ran no tests", log))
     tally.add_counts(passed, failed)
 
 

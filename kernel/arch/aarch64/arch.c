@@ -57,6 +57,20 @@ NORETURN void arch_halt(void)
 }
 
 /*
+ * VTCR_EL2 (D17.2.166): 39-bit IPA (T0SZ 25) walked from level 1 (SL0 1),
+ * write-back inner shareable walks, 4 KiB granule, PS from the CPU's PA
+ * range (capped at 48 bits), 8-bit VMIDs; bit 31 is RES1.
+ */
+static uint64_t vtcr(void)
+{
+	uint64_t ps = FIELD(read_sysreg(id_aa64mmfr0_el1), 3, 0);
+
+	if (ps > 5)
+		ps = 5;
+	return 25 | 1ULL << 6 | 1ULL << 8 | 1ULL << 10 | 3ULL << 12 | ps << 16 | BIT(31);
+}
+
+/*
  * EL2 controls for this CPU. HCR_EL2.IMO/FMO/AMO route physical interrupts
  * to EL2 (without them EL2 never takes an IRQ, D1.13.2); RW makes EL1
  * AArch64 for the guests to come. CPTR_EL2.TFP is cleared because Debian's
@@ -68,6 +82,7 @@ void arch_cpu_init(void)
 	write_sysreg(HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO, hcr_el2);
 	write_sysreg(CPTR_EL2_RES1, cptr_el2);
 	write_sysreg(0, cntvoff_el2);
+	write_sysreg(vtcr(), vtcr_el2);
 	isb();
 }
 

@@ -20,3 +20,56 @@ dcache_inval_poc:
 	b	1b
 2:	dsb	sy
 	ret
+
+/*
+ * arch_cache_op(op, va, size): the frame cache operations, by VA over
+ * [va, va + size), line by line, then a DSB so they complete before the
+ * system call returns (Arm ARM D7.5.9). op: 0 clean to PoC (DC CVAC),
+ * 1 invalidate to PoC (DC IVAC), 2 clean+invalidate to PoC (DC CIVAC),
+ * 3 make instructions coherent with data at PoU (DC CVAU, then IC IVAU).
+ */
+	.globl	arch_cache_op
+arch_cache_op:
+	add	x2, x1, x2			/* end */
+	mrs	x3, ctr_el0
+	ubfx	x4, x3, #16, #4
+	mov	x5, #4
+	lsl	x4, x5, x4			/* D line */
+	sub	x6, x4, #1
+	bic	x7, x1, x6			/* first D line */
+	cmp	x0, #3
+	b.eq	4f
+1:	cmp	x7, x2
+	b.hs	3f
+	cmp	x0, #0
+	b.ne	2f
+	dc	cvac, x7
+	b	5f
+2:	cmp	x0, #1
+	b.ne	6f
+	dc	ivac, x7
+	b	5f
+6:	dc	civac, x7
+5:	add	x7, x7, x4
+	b	1b
+3:	dsb	sy
+	ret
+4:	/* unify: clean D to PoU, then invalidate I to PoU, both by line */
+	cmp	x7, x2
+	b.hs	7f
+	dc	cvau, x7
+	add	x7, x7, x4
+	b	4b
+7:	dsb	ish
+	and	x4, x3, #0xf
+	lsl	x4, x5, x4			/* I line */
+	sub	x6, x4, #1
+	bic	x7, x1, x6
+8:	cmp	x7, x2
+	b.hs	9f
+	ic	ivau, x7
+	add	x7, x7, x4
+	b	8b
+9:	dsb	ish
+	isb
+	ret

@@ -7,8 +7,10 @@
 #include <arch/frame.h>
 #include <cleave/arch.h>
 #include <cleave/gic.h>
+#include <cleave/irq.h>
 #include <cleave/panic.h>
 #include <cleave/print.h>
+#include <cleave/sched.h>
 #include <cleave/timer.h>
 
 static const char *const vector_names[] = {
@@ -30,17 +32,20 @@ static const char *const vector_names[] = {
 	"SError, lower EL AArch32",
 };
 
-static void handle_irq(void)
+void irq_handle(void)
 {
 	unsigned iar = gic_ack();
 	unsigned intid = iar & 0x3ff;
 
 	if (intid >= 1020)
 		return; /* spurious: nothing to acknowledge */
-	if (intid == timer_intid())
+	if (intid == timer_intid()) {
 		timer_tick();
-	else
+		/* The time slice is one tick: round robin among equals. */
+		sched_yield_current();
+	} else if (!irq_deliver(intid)) {
 		kprintf("cpu%u: unexpected interrupt %u\n", arch_cpu_index(), intid);
+	}
 	gic_eoi(iar);
 }
 
@@ -68,7 +73,11 @@ static void dump(const struct exc_frame *f, unsigned vector)
 void exception_entry(struct exc_frame *f, unsigned vector)
 {
 	if (vector == VEC_CUR_SPX_IRQ) {
-		handle_irq();
+		irq_handle();
+		return;
+	}
+	if (vector == VEC_LOWER64_SYNC || vector == VEC_LOWER64_IRQ) {
+		user_trap(f, vector);
 		return;
 	}
 	dump(f, vector);

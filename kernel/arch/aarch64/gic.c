@@ -4,14 +4,17 @@
  */
 #include <arch/gicv2.h>
 #include <arch/gicv3.h>
+#include <cleave/arch.h>
 #include <cleave/gic.h>
 
 static unsigned version;
+static uint64_t boot_mpidr;
 static uint64_t gicv2_cpu_base;
 
 void gic_init(const struct boot_info *bi)
 {
 	version = bi->gic_version;
+	boot_mpidr = arch_cpu_mpidr();
 	if (version == 3) {
 		gicv3_init(bi->gic_dist, bi->gic_redist);
 	} else {
@@ -54,4 +57,17 @@ void gic_eoi(unsigned iar)
 		gicv3_eoi(iar);
 	else
 		gicv2_eoi(iar);
+}
+
+void gic_set_spi(unsigned intid, bool enable)
+{
+	if (version == 3)
+		gicv3_set_spi(intid, enable, boot_mpidr);
+	else
+		gicv2_set_spi(intid, enable);
+}
+
+unsigned gic_lines(void)
+{
+	return version == 3 ? gicv3_lines() : gicv2_lines();
 }

@@ -49,6 +49,26 @@ unsigned gicv2_ack(void)
 	return mmio_read32(cpuif + GICC_IAR);
 }
 
+/* SPIs go to the boot CPU (GICD_ITARGETSR: CPU interface 0). */
+void gicv2_set_spi(unsigned intid, bool enable)
+{
+	unsigned reg = intid / 32;
+	uint32_t bit = 1U << (intid % 32);
+
+	if (enable) {
+		mmio_write8(dist + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
+		mmio_write8(dist + GICD_ITARGETSR + intid, 1);
+		mmio_write32(dist + GICD_ISENABLER0 + 4 * reg, bit);
+	} else {
+		mmio_write32(dist + GICD_ICENABLER(reg), bit);
+	}
+}
+
+unsigned gicv2_lines(void)
+{
+	return 32 * ((mmio_read32(dist + GICD_TYPER) & 0x1f) + 1);
+}
+
 void gicv2_eoi(unsigned iar)
 {
 	mmio_write32(cpuif + GICC_EOIR, iar);

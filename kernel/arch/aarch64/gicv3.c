@@ -106,6 +106,28 @@ void gicv3_enable_ppi(unsigned intid)
 	mmio_write32(sgi + GICR_ISENABLER0, 1U << intid);
 }
 
+/* SPIs are Group 1 and routed by affinity (GICD_IROUTER) to one CPU. */
+void gicv3_set_spi(unsigned intid, bool enable, uint64_t target_mpidr)
+{
+	unsigned reg = intid / 32;
+	uint32_t bit = 1U << (intid % 32);
+	uint64_t aff = (target_mpidr & 0xffffff) | ((target_mpidr >> 32) & 0xff) << 32;
+
+	if (!enable) {
+		mmio_write32(dist + GICD_ICENABLER(reg), bit);
+		return;
+	}
+	mmio_write32(dist + GICD_IGROUPR(reg), mmio_read32(dist + GICD_IGROUPR(reg)) | bit);
+	mmio_write8(dist + GICD_IPRIORITYR + intid, GIC_PRIO_DEFAULT);
+	*(volatile uint64_t *)(dist + GICD_IROUTER(intid)) = aff;
+	mmio_write32(dist + GICD_ISENABLER0 + 4 * reg, bit);
+}
+
+unsigned gicv3_lines(void)
+{
+	return 32 * ((mmio_read32(dist + GICD_TYPER) & 0x1f) + 1);
+}
+
 unsigned gicv3_ack(void)
 {
 	unsigned intid = (unsigned)read_sysreg(ICC_IAR1_EL1);

@@ -58,9 +58,16 @@ exc_common:
 	mrs	x2, esr_el2
 	mrs	x3, far_el2
 	stp	x2, x3, [sp, #FRAME_ESR]
+	mrs	x2, sp_el0
+	str	x2, [sp, #FRAME_SP_EL0]
 	mov	x1, x0
 	mov	x0, sp
 	bl	exception_entry
+	/* Fall through: return to whatever the frame now holds (it may be another thread). */
+	.globl	exc_return
+exc_return:
+	ldr	x2, [sp, #FRAME_SP_EL0]
+	msr	sp_el0, x2
 	ldp	x2, x3, [sp, #FRAME_ELR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
@@ -82,3 +89,16 @@ exc_common:
 	ldp	x0, x1, [sp, #FRAME_X(0)]
 	add	sp, sp, #FRAME_SIZE
 	eret
+
+/*
+ * The first entry to user level on this CPU: make an empty frame, let
+ * user_first() fill it with the chosen thread's registers, and return
+ * through the common exit.
+ */
+	.globl	user_start
+user_start:
+	msr	daifset, #0xf
+	sub	sp, sp, #FRAME_SIZE
+	mov	x0, sp
+	bl	user_first
+	b	exc_return

@@ -7,6 +7,9 @@
 #define GICD_TYPER 0x0004
 #define GICD_ICENABLER(n) (0x0180 + 4 * (n))
 #define GICD_IPRIORITYR 0x0400
+#define GICD_ITARGETSR 0x0800
+#define GICD_IGROUPR(n) (0x0080 + 4 * (n))
+#define GICD_IROUTER(n) (0x6000 + 8 * (n))
 
 /* GICv2 CPU interface. */
 #define GICC_CTLR 0x0000

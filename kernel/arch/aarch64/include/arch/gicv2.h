@@ -10,5 +10,7 @@ bool gicv2_cpu_init(void);
 void gicv2_enable_ppi(unsigned intid);
 unsigned gicv2_ack(void);
 void gicv2_eoi(unsigned iar);
+void gicv2_set_spi(unsigned intid, bool enable);
+unsigned gicv2_lines(void);
 
 #endif

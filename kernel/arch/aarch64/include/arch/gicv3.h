@@ -10,5 +10,7 @@ bool gicv3_cpu_init(void);
 void gicv3_enable_ppi(unsigned intid);
 unsigned gicv3_ack(void);
 void gicv3_eoi(unsigned intid);
+void gicv3_set_spi(unsigned intid, bool enable, uint64_t target_mpidr);
+unsigned gicv3_lines(void);
 
 #endif

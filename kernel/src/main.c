@@ -5,6 +5,8 @@
  * of a good boot is "CLEAVE BOOT OK cpus=<online>/<in device tree>".
  */
 #include <arch/boot.h>
+#include <arch/frame.h>
+#include <cleave/boot_root.h>
 #include <cleave/arch.h>
 #include <cleave/boot_info.h>
 #include <cleave/console.h>
@@ -98,6 +100,38 @@ static void wait_for_ticks(void)
 	}
 }
 
+extern const char root_elf_start[], root_elf_end[];
+
+/*
+ * Everything the kernel does not occupy becomes the root component's: RAM
+ * less the kernel image and the device tree. Then the first thread runs.
+ */
+static NORETURN void start_root(const struct boot_info *bi, unsigned online)
+{
+	static struct boot_ranges free;
+	struct boot_root_args args = {
+		.free = &free,
+		.elf = root_elf_start,
+		.elf_size = (size_t)(root_elf_end - root_elf_start),
+		.dtb_paddr = boot_dtb,
+		.dtb_size = boot_dtb_size,
+		.num_cpus = online,
+		.timer_freq = arch_counter_freq(),
+	};
+
+	for (unsigned i = 0; i < bi->num_mem && i < BOOT_RANGES_MAX; i++) {
+		free.r[i].base = bi->mem[i].base;
+		free.r[i].end = bi->mem[i].base + bi->mem[i].size;
+		free.n++;
+	}
+	boot_ranges_remove(&free, ALIGN_DOWN((uintptr_t)_head, 4096), (uintptr_t)__image_end);
+	boot_ranges_remove(&free, ALIGN_DOWN(boot_dtb, 4096),
+			   ALIGN_UP(boot_dtb + boot_dtb_size, 4096));
+	mmu_map_ranges(&free);
+	boot_root_create(&args);
+	user_start();
+}
+
 NORETURN void kernel_main(void)
 {
 	struct boot_info *bi = &boot_info;
@@ -128,6 +162,5 @@ NORETURN void kernel_main(void)
 	cpu_report_system();
 	kprintf("CLEAVE BOOT OK cpus=%u/%u\n", online, bi->num_cpus);
 	selftest_run(bi->bootargs);
-	for (;;)
-		arch_wait();
+	start_root(bi, online);
 }

@@ -10,12 +10,14 @@
 #include <arch/pgtable.h>
 #include <arch/sysreg.h>
 #include <cleave/panic.h>
+#include <cleave/boot_root.h>
 #include <cleave/platform.h>
 
-#define POOL_TABLES 16
+#define POOL_TABLES 24
 
 static uint64_t tables[POOL_TABLES][PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static struct pt_pool pool = {tables, POOL_TABLES, 0};
+static uint64_t *pool_root;
 
 static void map(uint64_t *root, const char *what, uintptr_t start, uintptr_t end, enum pt_perm perm)
 {
@@ -32,6 +34,7 @@ uint64_t mmu_build_tables(uintptr_t dtb, size_t dtb_size)
 {
 	uint64_t *root = pt_init(&pool);
 
+	pool_root = root;
 	map(root, "kernel text", (uintptr_t)_head, (uintptr_t)__text_end, PT_RX);
 	map(root, "kernel rodata", (uintptr_t)__rodata_start, (uintptr_t)__rodata_end, PT_RO);
 	map(root, "kernel data", (uintptr_t)__data_start, (uintptr_t)__image_end, PT_RW);
@@ -43,6 +46,22 @@ uint64_t mmu_build_tables(uintptr_t dtb, size_t dtb_size)
 		map(root, d->name, d->base, d->base + d->size, PT_DEVICE);
 	}
 	return (uint64_t)(uintptr_t)root;
+}
+
+/*
+ * RAM the kernel does not occupy, mapped read-write for the object code:
+ * retype zeroes objects and cache maintenance works on frames through this
+ * 1:1 map. New entries only fill invalid slots, which TLBs never cache, so a
+ * DSB and ISB make them usable (Arm ARM D8.14.2).
+ */
+void mmu_map_ranges(const struct boot_ranges *rs)
+{
+	for (unsigned i = 0; i < rs->n; i++) {
+		if (rs->r[i].end > rs->r[i].base)
+			map(pool_root, "RAM", rs->r[i].base, rs->r[i].end, PT_RW);
+	}
+	dsb(ishst);
+	isb();
 }
 
 /* MAIR_EL2 (D17.2.97): index 0 Device-nGnRnE (0x00), index 1 Normal write-back (0xff). */

@@ -20,6 +20,9 @@ extern size_t boot_dtb_size;
 uint64_t boot_early(uintptr_t dtb);
 /* Builds the kernel's stage-1 tables (mmu.c) and returns the root table's address. */
 uint64_t mmu_build_tables(uintptr_t dtb, size_t dtb_size);
+struct boot_ranges;
+/* Maps free RAM read-write into the kernel's own map, once the device tree is read. */
+void mmu_map_ranges(const struct boot_ranges *rs);
 NORETURN void boot_wrong_el(unsigned el);
 NORETURN void boot_wrong_address(uintptr_t actual);
 void mmu_enable(uint64_t ttbr0, uint64_t tcr, uint64_t mair);

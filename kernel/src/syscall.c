@@ -71,12 +71,13 @@ void syscall_handle(struct tcb *t, unsigned imm)
 		sched_yield_current();
 		return;
 	}
-	if (num == CL_SYS_REPLY || num == CL_SYS_REPLY_RECV) {
+	if (num == CL_SYS_REPLY) {
 		ipc_reply(t);
 		t->regs.x[0] = CL_OK;
-		if (num == CL_SYS_REPLY)
-			return;
+		return;
 	}
+	if (num == CL_SYS_REPLY_RECV)
+		ipc_reply(t); /* x0 still names the endpoint to wait on */
 	if ((err = lookup_cap(tcb_cspace(t), t->regs.x[0], &c)) != CL_OK) {
 		t->regs.x[0] = err;
 		return;

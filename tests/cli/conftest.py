@@ -30,6 +30,7 @@ qemu:
   memory_mib: 256
   default: {cpu: cortex-a57, gic: 3, smp: 4}
   test_matrix: {cpu: [cortex-a53, cortex-a57, cortex-a72, max], gic: [2, 3], smp: [1, 4]}
+  ktest_matrix: {cpu: [cortex-a57, max], gic: [2, 3], smp: [1, 4]}
 """
 
 

@@ -16,7 +16,7 @@ from cleave.errors import CleaveError
 
 def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
-    assert len(names) == len(set(names)) == 16 + 4
+    assert len(names) == len(set(names)) == 16 + 8 + 4
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch"):
         assert name in names
@@ -31,6 +31,7 @@ def good_log(smp):
     lines += [f"cpu{i}: online" for i in range(smp)]
     lines += [f"cpu{i}: timer ok" for i in range(smp)]
     lines.append(f"CLEAVE BOOT OK cpus={smp}/{smp}")
+    lines.append("CLEAVE INIT OK")
     return lines
 
 
@@ -52,13 +53,18 @@ def test_good_boot_passes_at_its_last_marker():
 
 def test_timer_lines_may_follow_boot_ok():
     lines = good_log(2)
-    lines = lines[:3] + lines[-1:] + lines[3:5]
+    lines = lines[:3] + lines[-2:] + lines[3:5]
     assert judge_lines(judge.BootJudge(2), lines).ok
+
+
+def test_boot_without_init_ok_fails():
+    verdict = judge_lines(judge.BootJudge(2), good_log(2)[:-1], why="timeout after 60 s")
+    assert not verdict.ok and "CLEAVE INIT OK" in verdict.reason
 
 
 def test_boot_missing_one_cpu_fails():
     lines = [line for line in good_log(4) if line != "cpu2: online"]
-    lines[-1] = "CLEAVE BOOT OK cpus=3/4"
+    lines[-2] = "CLEAVE BOOT OK cpus=3/4"
     verdict = judge_lines(judge.BootJudge(4), lines)
     assert not verdict.ok and "cpus=3/4" in verdict.reason
 
@@ -76,7 +82,7 @@ def test_boot_with_panic_fails():
 
 
 def test_boot_that_times_out_fails():
-    verdict = judge_lines(judge.BootJudge(4), good_log(4)[:-1], why="timeout after 60 s")
+    verdict = judge_lines(judge.BootJudge(4), good_log(4)[:-2], why="timeout after 60 s")
     assert not verdict.ok
     assert "CLEAVE BOOT OK" in verdict.reason and "timeout after 60 s" in verdict.reason
 
@@ -168,7 +174,8 @@ def test_runner_kills_qemu_at_the_timeout(tmp_path):
 
 def test_runner_waits_briefly_for_stragglers(tmp_path, monkeypatch):
     monkeypatch.setattr(systest, "SETTLE_S", 0.5)
-    script = "echo 'cpu0: online'\necho 'CLEAVE BOOT OK cpus=1/1'\nexec sleep 30\n"
+    script = ("echo 'cpu0: online'\necho 'CLEAVE BOOT OK cpus=1/1'\necho 'CLEAVE INIT OK'\n"
+              "exec sleep 30\n")
     verdict, took, _ = boot(tmp_path, script, judge.BootJudge(1), timeout=20)
     assert not verdict.ok and "cpu0: timer ok" in verdict.reason
     assert took < 10
@@ -242,3 +249,44 @@ def test_crashing_binary_counts_as_a_failure():
 def test_binary_reporting_nothing_fails():
     results = unit.parse_tap("t", "", 0)
     assert len(results) == 1 and not results[0].ok
+
+
+# --- the kernel test suite ------------------------------------------------------------
+
+def ktest_log(passes, fails=()):
+    lines = ["CLEAVE INIT OK"] + [f"KTEST PASS case{i}" for i in range(passes)]
+    lines += [f"KTEST FAIL {name}: see above" for name in fails]
+    lines.append(f"KTEST DONE: {passes} passed, {len(fails)} failed")
+    return lines
+
+
+def test_ktest_all_passed():
+    assert judge_lines(judge.KtestJudge(3), ktest_log(3)).ok
+
+
+def test_ktest_failure_is_named():
+    verdict = judge_lines(judge.KtestJudge(1), ktest_log(2, ["revoke_frees_memory"]))
+    assert not verdict.ok and "revoke_frees_memory" in verdict.reason
+
+
+def test_ktest_too_few_cases():
+    verdict = judge_lines(judge.KtestJudge(10), ktest_log(3))
+    assert not verdict.ok and "at least 10" in verdict.reason
+
+
+def test_ktest_counts_must_match_lines():
+    lines = ktest_log(3)
+    lines[-1] = "KTEST DONE: 4 passed, 0 failed"
+    assert not judge_lines(judge.KtestJudge(1), lines).ok
+
+
+def test_ktest_without_done_fails():
+    verdict = judge_lines(judge.KtestJudge(1), ktest_log(3)[:-1], why="timeout after 60 s")
+    assert not verdict.ok and "no 'KTEST DONE'" in verdict.reason
+
+
+def test_ktest_matrix_comes_from_the_platform(virt):
+    ktests = [t for t in systest.all_tests(virt) if t.name.startswith("ktest/")]
+    assert len(ktests) == 8
+    assert "ktest/max/gic3/smp4" in [t.name for t in ktests]
+    assert all(t.image == "ktest.bin" for t in ktests)

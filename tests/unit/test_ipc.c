@@ -104,6 +104,15 @@ static void call_and_reply(void **state)
 	assert_int_equal(client->state, TCB_RUNNABLE);
 	assert_int_equal(client->regs.x[0], CL_OK);
 	assert_int_equal(client->regs.x[2], 33);
+	/* reply_recv: replies, then waits on the endpoint named in x0 again. */
+	sys(server, CL_SYS_RECV, S_EP, 0, 0, 0, 0);
+	sys(client, CL_SYS_CALL, S_EP, cl_msginfo(6, 1, 0), 1, 0, 0);
+	sys(server, CL_SYS_REPLY_RECV, S_EP, cl_msginfo(0, 1, 0), 2, 0, 0);
+	assert_int_equal(server->state, TCB_BLOCKED_RECV);
+	assert_int_equal(client->regs.x[2], 2);
+	sys(client, CL_SYS_CALL, S_EP, cl_msginfo(7, 1, 0), 3, 0, 0);
+	assert_int_equal(cl_msginfo_label(server->regs.x[1]), 7);
+	sys(server, CL_SYS_REPLY, 0, cl_msginfo(0, 1, 0), 33, 0, 0);
 	/* The reply was one-shot: a second one reaches nobody. */
 	client->regs.x[2] = 0;
 	sys(server, CL_SYS_REPLY, 0, cl_msginfo(0, 1, 0), 44, 0, 0);

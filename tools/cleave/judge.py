@@ -20,6 +20,9 @@ from dataclasses import dataclass
 PANIC = "CLEAVE PANIC"
 CPU_RE = re.compile(r"\bcpu(\d+): (online|timer ok)\b")
 BOOT_OK_RE = re.compile(r"CLEAVE BOOT OK cpus=(\d+)/(\d+)")
+INIT_OK = "CLEAVE INIT OK"
+KTEST_CASE_RE = re.compile(r"KTEST (PASS|FAIL) (\S+?)(?::\s*(.*))?$")
+KTEST_DONE_RE = re.compile(r"KTEST DONE: (\d+) passed, (\d+) failed")
 EXCEPTION_RE = re.compile(
     r"EXCEPTION: EC=0x([0-9a-fA-F]+) \((.*)\) ELR=0x([0-9a-fA-F]+) FAR=0x([0-9a-fA-F]+)"
 )
@@ -40,12 +43,14 @@ def failed(reason):
 
 
 class BootJudge:
-    """A normal boot on `smp` CPUs: every CPU online with its timer, then BOOT OK."""
+    """A normal boot on `smp` CPUs: every CPU online with its timer, BOOT OK, and
+    the root component's INIT OK from user level."""
 
     def __init__(self, smp):
         self.smp = smp
         self.seen = {"online": set(), "timer ok": set()}
         self.boot_ok = False
+        self.init_ok = False
         self.settling = False
 
     def feed(self, line):
@@ -62,7 +67,9 @@ class BootJudge:
             if boot.group(1, 2) != (str(self.smp), str(self.smp)):
                 return failed(f"{boot.group(0)}, expected cpus={self.smp}/{self.smp}")
             self.boot_ok = self.settling = True
-        if self.boot_ok and not self.missing():
+        if INIT_OK in line:
+            self.init_ok = True
+        if self.boot_ok and self.init_ok and not self.missing():
             return passed()
         return None
 
@@ -73,7 +80,48 @@ class BootJudge:
     def finish(self, why):
         if not self.boot_ok:
             return failed(f"no 'CLEAVE BOOT OK' ({why})")
+        if not self.init_ok:
+            return failed(f"no '{INIT_OK}': the root component did not report ({why})")
         return failed(f"missing {', '.join(self.missing())} ({why})")
+
+
+class KtestJudge:
+    """The kernel test suite: `KTEST PASS name` / `KTEST FAIL name: why` per case,
+    then `KTEST DONE: N passed, M failed`. Passes when every case passed, the
+    counts agree with the case lines, and at least `min_cases` ran."""
+
+    def __init__(self, min_cases):
+        self.min_cases = min_cases
+        self.passes = 0
+        self.failures = []
+        self.settling = False
+
+    def feed(self, line):
+        if PANIC in line:
+            return failed(f"kernel panicked: {line.strip()}")
+        case = KTEST_CASE_RE.search(line.strip())
+        if case:
+            if case.group(1) == "PASS":
+                self.passes += 1
+            else:
+                self.failures.append(f"{case.group(2)}: {case.group(3) or '?'}")
+            return None
+        done = KTEST_DONE_RE.search(line)
+        if not done:
+            return None
+        n_pass, n_fail = int(done.group(1)), int(done.group(2))
+        if self.failures or n_fail:
+            shown = "; ".join(self.failures[:3])
+            return failed(f"{n_fail} of {n_pass + n_fail} cases failed: {shown}")
+        if n_pass != self.passes:
+            return failed(f"DONE says {n_pass} passed but {self.passes} PASS lines were seen")
+        if n_pass < self.min_cases:
+            return failed(f"only {n_pass} cases ran, expected at least {self.min_cases}")
+        return passed()
+
+    def finish(self, why):
+        return failed(f"no 'KTEST DONE' after {self.passes} passed, "
+                      f"{len(self.failures)} failed ({why})")
 
 
 class PanicJudge:

@@ -41,6 +41,7 @@ class Platform:
     memory_max_mib: int
     default: dict
     test_matrix: dict
+    ktest_matrix: dict
 
     def configure(self, cpu=None, gic=None, smp=None, memory_mib=None):
         """The Config for these options (None picks the default); UsageError if bad."""
@@ -106,6 +107,7 @@ def load_file(path):
                               where + ": memory") // MIB,
         default=_field(qemu, "default", dict, where + ": qemu"),
         test_matrix=qemu.get("test_matrix") or {},
+        ktest_matrix=qemu.get("ktest_matrix") or {},
     )
     _check_defaults(platform, where)
     return platform

@@ -18,7 +18,7 @@ from typing import Callable
 
 from . import qemu
 from .errors import CleaveError
-from .judge import BootJudge, ExpectedException, FaultJudge, PanicJudge, failed
+from .judge import BootJudge, ExpectedException, FaultJudge, KtestJudge, PanicJudge, failed
 from .results import Result
 
 BASE_TIMEOUT_S = 60
@@ -56,9 +56,12 @@ def timeout_for(config):
     return BASE_TIMEOUT_S + PER_CPU_TIMEOUT_S * (config.smp - 1)
 
 
+KTEST_MIN_CASES = 1
+
+
 def all_tests(platform):
     """Every system test of `platform`, in the order they are started."""
-    return boot_matrix(platform) + [
+    return boot_matrix(platform) + ktest_matrix(platform) + [
         SysTest("boot/not-el2", machine=without_virtualization(platform.machine),
                 judge=lambda ctx: PanicJudge(["EL2"], anywhere=True)),
         SysTest("fault/undef", image="fault-test.bin", append="fault=undef",
@@ -78,6 +81,18 @@ def boot_matrix(platform):
     return [
         SysTest(f"boot/{cpu}/gic{gic}/smp{smp}", cpu=cpu, gic=gic, smp=smp,
                 judge=lambda ctx, smp=smp: BootJudge(smp))
+        for cpu, gic, smp in combos
+    ]
+
+
+def ktest_matrix(platform):
+    """The kernel test suite (ktest.bin, a root component) on its own matrix."""
+    matrix = platform.ktest_matrix
+    combos = itertools.product(matrix.get("cpu", []), matrix.get("gic", []),
+                               matrix.get("smp", []))
+    return [
+        SysTest(f"ktest/{cpu}/gic{gic}/smp{smp}", image="ktest.bin", cpu=cpu, gic=gic, smp=smp,
+                judge=lambda ctx: KtestJudge(KTEST_MIN_CASES))
         for cpu, gic, smp in combos
     ]
 

@@ -1,0 +1,156 @@
+/*
+ * The kernel test suite's runner: the root component of ktest.bin. It takes
+ * a 16 MiB pool from the boot untyped memory; each case gets a 2 MiB child
+ * of it, and revoking the pool afterwards destroys everything the case made
+ * and returns the memory, which is itself checked.
+ */
+#include "ktest.h"
+
+#include <string.h>
+
+extern const struct ktest __start_ktests[], __stop_ktests[];
+
+#define POOL_BITS 24
+#define CASE_BITS 22
+#define SLOT_POOL 8
+#define SLOT_CASE 9
+#define SLOT_DONE 10		    /* the case's "a thread finished" notification */
+#define THREAD_STACKS 0x20000000ULL /* where kt_thread and kt_map place pages */
+
+static uint64_t slot_base;
+
+void kt_fail(struct kt *t, const char *file, int line, const char *what, uint64_t a, uint64_t b)
+{
+	const char *base = strrchr(file, '/');
+
+	if (t->failed)
+		return;
+	t->failed = true;
+	cl_printf("%s:%d: %s (%#llx, %#llx)\n", base ? base + 1 : file, line, what,
+		  (unsigned long long)a, (unsigned long long)b);
+}
+
+cl_cptr_t kt_slot(struct kt *t)
+{
+	if (t->next >= t->slot0 + KT_SLOTS) {
+		kt_fail(t, __FILE__, __LINE__, "out of test slots", 0, 0);
+		return t->slot0;
+	}
+	return t->next++;
+}
+
+cl_cptr_t kt_make(struct kt *t, unsigned type, unsigned bits)
+{
+	cl_cptr_t s = kt_slot(t);
+	uint64_t err = cl_untyped_retype(t->ut, type, bits, s, 1).err;
+
+	if (err != CL_OK)
+		kt_fail(t, __FILE__, __LINE__, "kt_make retype", err, type);
+	return s;
+}
+
+uint64_t kt_map(struct kt *t, cl_cptr_t *frame)
+{
+	cl_cptr_t f = kt_make(t, CL_OBJ_FRAME, 12);
+	uint64_t va = t->va;
+	uint64_t err = cl_frame_map(f, CL_SLOT_ASPACE, va, CL_RIGHT_READ | CL_RIGHT_WRITE, 0).err;
+
+	if (err != CL_OK)
+		kt_fail(t, __FILE__, __LINE__, "kt_map", err, va);
+	t->va += 4096;
+	if (frame != NULL)
+		*frame = f;
+	return va;
+}
+
+static void thread_start(uint64_t fn, uint64_t arg);
+
+static void thread_start(uint64_t fn, uint64_t arg)
+{
+	((void (*)(uint64_t))fn)(arg);
+	cl_sys_send(SLOT_DONE, 0, 0, 0, 0, 0, 0);
+	for (;;)
+		cl_sys_recv(SLOT_DONE, 0, 0, 0, 0, 0,
+			    0); /* parked; the case's clean-up destroys it */
+}
+
+void kt_join(struct kt *t)
+{
+	(void)t;
+	cl_sys_recv(SLOT_DONE, 0, 0, 0, 0, 0, 0);
+}
+
+cl_cptr_t kt_thread(struct kt *t, void (*fn)(uint64_t), uint64_t arg, unsigned prio,
+		    cl_cptr_t fault_ep)
+{
+	cl_cptr_t tcb = kt_make(t, CL_OBJ_TCB, 0);
+	uint64_t stack = kt_map(t, NULL) + 4096;
+
+	if (ERR(cl_tcb_configure(tcb, CL_SLOT_CNODE, CL_SLOT_ASPACE, fault_ep)) != CL_OK ||
+	    ERR(cl_tcb_write_regs(tcb, (uint64_t)thread_start, stack, (uint64_t)fn, arg)) !=
+		    CL_OK ||
+	    ERR(cl_tcb_set_priority(tcb, prio)) != CL_OK || ERR(cl_tcb_resume(tcb)) != CL_OK)
+		kt_fail(t, __FILE__, __LINE__, "kt_thread", tcb, prio);
+	return tcb;
+}
+
+static bool run_case(const struct ktest *k, const struct cl_bootinfo *bi)
+{
+	struct kt t = {.slot0 = slot_base, .next = slot_base, .va = THREAD_STACKS, .bi = bi};
+
+	t.ut = SLOT_CASE;
+	if (ERR(cl_untyped_retype(SLOT_POOL, CL_OBJ_UNTYPED, CASE_BITS, SLOT_CASE, 1)) != CL_OK) {
+		cl_printf("KTEST FAIL %s: no memory for the case\n", k->name);
+		return false;
+	}
+	if (ERR(cl_untyped_retype(SLOT_CASE, CL_OBJ_NOTIFICATION, 0, SLOT_DONE, 1)) != CL_OK) {
+		cl_printf("KTEST FAIL %s: no notification for the case\n", k->name);
+		return false;
+	}
+	cl_printf("KTEST RUN %s\n", k->name);
+	k->fn(&t);
+	/* Clean up: everything made from the pool, then whatever else the case left. */
+	cl_cnode_revoke(CL_SLOT_CNODE, SLOT_POOL);
+	for (cl_cptr_t s = slot_base; s < slot_base + KT_SLOTS; s++)
+		cl_cnode_delete(CL_SLOT_CNODE, s);
+	/* The pool's memory must be whole again: the next case takes it all at once. */
+	if (!t.failed &&
+	    ERR(cl_untyped_retype(SLOT_POOL, CL_OBJ_UNTYPED, POOL_BITS, SLOT_CASE, 1)) != CL_OK)
+		kt_fail(&t, __FILE__, __LINE__, "memory not returned after the case", 0, 0);
+	cl_cnode_revoke(CL_SLOT_CNODE, SLOT_POOL);
+	cl_printf(t.failed ? "KTEST FAIL %s: see above\n" : "KTEST PASS %s\n", k->name);
+	return !t.failed;
+}
+
+static bool make_pool(const struct cl_bootinfo *bi)
+{
+	for (uint64_t i = 0; i < bi->untyped_count; i++) {
+		if (bi->untyped[i].size_bits >= POOL_BITS + 1 &&
+		    ERR(cl_untyped_retype(bi->untyped_first + i, CL_OBJ_UNTYPED, POOL_BITS,
+					  SLOT_POOL, 1)) == CL_OK)
+			return true;
+	}
+	return false;
+}
+
+int main(uint64_t arg)
+{
+	const struct cl_bootinfo *bi = (const struct cl_bootinfo *)arg;
+	unsigned passed = 0;
+	unsigned failed = 0;
+
+	if (bi->magic != CL_BOOTINFO_MAGIC || !make_pool(bi)) {
+		cl_printf("KTEST DONE: 0 passed, 1 failed (no bootinfo or no 32 MiB untyped)\n");
+		return 1;
+	}
+	slot_base = bi->first_free_slot;
+	cl_printf("CLEAVE INIT OK\n");
+	for (const struct ktest *k = __start_ktests; k < __stop_ktests; k++) {
+		if (run_case(k, bi))
+			passed++;
+		else
+			failed++;
+	}
+	cl_printf("KTEST DONE: %u passed, %u failed\n", passed, failed);
+	return failed != 0;
+}

@@ -14,6 +14,7 @@
 #include <cleave/invocation.h>
 #include <cleave/kobjects.h>
 #include <cleave/panic.h>
+#include <cleave/platform.h>
 #include <cleave/print.h>
 
 #include <cleave/bootinfo.h>
@@ -122,6 +123,26 @@ static void make_untyped(const struct boot_ranges *free, struct cl_bootinfo *bi)
 	}
 	if (best < 20)
 		panic("root component: no untyped block of 1 MiB for its objects");
+	/* Devices for user level, as device untyped: they can only become frames. */
+	for (size_t i = 0; i < plat_desc.num_user_devices; i++) {
+		const struct plat_user_device *d = &plat_desc.user_devices[i];
+
+		for (uint64_t b = d->base;
+		     b < d->base + d->size && bi->untyped_count < CL_BOOTINFO_MAX_UNTYPED;
+		     b += PAGE_SIZE) {
+			struct cap cap = {.type = CAP_UNTYPED,
+					  .rights = CL_RIGHTS_ALL,
+					  .size_bits = 12,
+					  .flags = CAP_FLAG_DEVICE,
+					  .obj = (uintptr_t)b};
+
+			bi->untyped[bi->untyped_count] = (struct cl_untyped_desc){b, 12, 1, {0}};
+			cte_insert(NULL,
+				   &cnode_slots(&root->cap)[UT_FIRST_SLOT + bi->untyped_count],
+				   &cap);
+			bi->untyped_count++;
+		}
+	}
 }
 
 static uint64_t new_frame(uint64_t vaddr, uint64_t rights)

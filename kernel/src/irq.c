@@ -86,6 +86,9 @@ unsigned irq_invoke(struct invocation *inv)
 		return get(inv);
 	case CL_LABEL_IRQ_HANDLER_SET_NOTIFICATION:
 		return set_notification(inv);
+	case CL_LABEL_IRQ_HANDLER_TRIGGER:
+		gic_set_pending((unsigned)inv->target->cap.data);
+		return CL_OK;
 	case CL_LABEL_IRQ_HANDLER_ACK:
 		gic_set_spi((unsigned)inv->target->cap.data, true);
 		return CL_OK;

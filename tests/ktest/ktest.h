@@ -72,6 +72,22 @@ uint64_t kt_map(struct kt *t, cl_cptr_t *frame);
 cl_cptr_t kt_thread(struct kt *t, void (*fn)(uint64_t), uint64_t arg, unsigned prio,
 		    cl_cptr_t fault_ep);
 
+/* Thread states as tcb_read_regs returns them (idl/abi.yaml). */
+enum {
+	KT_INACTIVE = 0,
+	KT_RUNNABLE,
+	KT_BLOCKED_SEND,
+	KT_BLOCKED_RECV,
+	KT_BLOCKED_REPLY,
+	KT_BLOCKED_NTFN
+};
+
+/*
+ * Yields (to threads of the runner's priority) until the thread is in
+ * state, at most a few thousand times; returns whether it got there.
+ */
+bool kt_wait_state(cl_cptr_t tcb, uint64_t state);
+
 /* Waits until a thread started with kt_thread() returns from its function. */
 void kt_join(struct kt *t);
 

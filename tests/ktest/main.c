@@ -74,6 +74,16 @@ static void thread_start(uint64_t fn, uint64_t arg)
 			    0); /* parked; the case's clean-up destroys it */
 }
 
+bool kt_wait_state(cl_cptr_t tcb, uint64_t state)
+{
+	for (int i = 0; i < 5000; i++) {
+		if (cl_tcb_read_regs(tcb).mr[3] == state)
+			return true;
+		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
+	}
+	return false;
+}
+
 void kt_join(struct kt *t)
 {
 	(void)t;

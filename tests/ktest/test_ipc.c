@@ -180,13 +180,15 @@ static void send_and_record(uint64_t ep)
 KTEST(deleted_endpoint_releases_its_waiters)
 {
 	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	cl_cptr_t tcb;
 
 	seen[3] = 0;
-	/* Same priority as the runner, so a yield lets it run and block on the endpoint. */
-	kt_thread(t, send_and_record, ep, 255, 0);
-	cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
+	/* Same priority as the runner, so yields let it run and block on the endpoint. */
+	tcb = kt_thread(t, send_and_record, ep, 255, 0);
+	CHECK(kt_wait_state(tcb, KT_BLOCKED_SEND));
 	CHECK_EQ(seen[3], 99);
 	CHECK_EQ(ERR(cl_cnode_delete(CL_SLOT_CNODE, ep)), CL_OK);
-	cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
+	for (int i = 0; i < 5000 && seen[3] == 99; i++)
+		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK_EQ(seen[3], CL_INVALID_CAP);
 }

@@ -61,14 +61,16 @@ KTEST(suspend_stops_a_thread)
 
 	counter = 0;
 	tcb = kt_thread(t, count, 1ULL << 40, 255, 0); /* runs (almost) forever */
-	cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
+	for (int i = 0; i < 5000 && counter == 0; i++)
+		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK(counter != 0);
 	CHECK_EQ(ERR(cl_tcb_suspend(tcb)), CL_OK);
 	before = counter;
 	cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK_EQ(counter, before);
 	CHECK_EQ(ERR(cl_tcb_resume(tcb)), CL_OK);
-	cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
+	for (int i = 0; i < 5000 && counter == before; i++)
+		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK(counter != before);
 }
 

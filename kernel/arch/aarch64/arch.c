@@ -83,6 +83,15 @@ void arch_cpu_init(void)
 	write_sysreg(CPTR_EL2_RES1, cptr_el2);
 	write_sysreg(0, cntvoff_el2);
 	write_sysreg(vtcr(), vtcr_el2);
+	/*
+	 * The PMU is open to user level so components (the benchmark first) can
+	 * count their own instructions and cycles: MDCR_EL2.HPMN gives EL0/EL1
+	 * all counters (PMCR_EL0.N), TPM/TPMCR stay clear, PMUSERENR_EL0 enables
+	 * EL0 access (D17.5). A side channel between components; a later
+	 * configuration option can close it.
+	 */
+	write_sysreg(FIELD(read_sysreg(pmcr_el0), 15, 11), mdcr_el2);
+	write_sysreg(0xf, pmuserenr_el0);
 	isb();
 }
 

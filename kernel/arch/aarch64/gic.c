@@ -2,19 +2,23 @@
  * The version switch in front of the two GIC drivers. The version is read
  * from the device tree once, on the boot CPU, before any other CPU starts.
  */
+#include <arch/gic_regs.h>
 #include <arch/gicv2.h>
+#include <arch/mmio.h>
 #include <arch/gicv3.h>
 #include <cleave/arch.h>
 #include <cleave/gic.h>
 
 static unsigned version;
 static uint64_t boot_mpidr;
+static uintptr_t dist_base;
 static uint64_t gicv2_cpu_base;
 
 void gic_init(const struct boot_info *bi)
 {
 	version = bi->gic_version;
 	boot_mpidr = arch_cpu_mpidr();
+	dist_base = (uintptr_t)bi->gic_dist;
 	if (version == 3) {
 		gicv3_init(bi->gic_dist, bi->gic_redist);
 	} else {
@@ -70,4 +74,10 @@ void gic_set_spi(unsigned intid, bool enable)
 unsigned gic_lines(void)
 {
 	return version == 3 ? gicv3_lines() : gicv2_lines();
+}
+
+/* GICD_ISPENDR<n> sits at the same offset in both versions (IHI 0048B 4.3.7, IHI 0069 12.9.21). */
+void gic_set_pending(unsigned intid)
+{
+	mmio_write32(dist_base + GICD_ISPENDR(intid / 32), 1U << (intid % 32));
 }

@@ -13,3 +13,11 @@ unsigned gic_lines(void)
 {
 	return 288;
 }
+
+unsigned fake_spi_pended;
+
+void gic_set_pending(unsigned intid)
+{
+	(void)intid;
+	fake_spi_pended++;
+}

@@ -22,6 +22,8 @@ void gic_eoi(unsigned intid);
 unsigned gic_version(void);
 /* Enables or masks a shared peripheral interrupt, routed to the boot CPU. */
 void gic_set_spi(unsigned intid, bool enable);
+/* Makes an SPI pending, as if its device had raised it. */
+void gic_set_pending(unsigned intid);
 /* How many interrupt IDs the distributor implements. */
 unsigned gic_lines(void);
 

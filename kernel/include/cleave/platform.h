@@ -14,6 +14,14 @@ struct plat_region {
 	uint64_t size;
 };
 
+/* A device user level gets as device untyped memory, and its interrupt. */
+struct plat_user_device {
+	const char *name;
+	uint64_t base;
+	uint64_t size;
+	unsigned irq;
+};
+
 struct platform_desc {
 	const char *name;
 	uint64_t ram_base; /* the window the device tree's memory must lie in */
@@ -26,6 +34,8 @@ struct platform_desc {
 	uint64_t gicv3_redist;
 	const struct plat_region *devices; /* mapped device-nGnRnE by the kernel */
 	size_t num_devices;
+	const struct plat_user_device *user_devices;
+	size_t num_user_devices;
 };
 
 extern const struct platform_desc plat_desc;

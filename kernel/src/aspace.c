@@ -11,6 +11,7 @@
 #include <cleave/cnode.h>
 #include <cleave/invocation.h>
 #include <cleave/kobjects.h>
+#include <cleave/panic.h>
 
 struct aspace_header {
 	struct pt_pool pool;
@@ -59,6 +60,7 @@ void aspace_destroy(uintptr_t mem)
 {
 	struct aspace_header *h = header(mem);
 
+	arch_evict_aspace(mem);
 	arch_s2_flush_vmid(h->vmid);
 	vmids[h->vmid].aspace = 0;
 	vmids[h->vmid].gen++;
@@ -111,7 +113,8 @@ void aspace_map(uintptr_t mem, uint64_t vaddr, uint64_t pa, uint64_t size, uint6
 	struct aspace_header *h = header(mem);
 	enum pt_error err = pt_map_attrs(&h->pool, h->root, vaddr, pa, size, attrs);
 
-	(void)err; /* aspace_check_map() said it fits */
+	/* aspace_check_map() said it fits: anything else is a kernel bug, not a user error. */
+	CHECK(err == PT_OK);
 	arch_pt_written();
 }
 

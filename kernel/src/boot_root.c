@@ -16,6 +16,7 @@
 #include <cleave/panic.h>
 #include <cleave/platform.h>
 #include <cleave/print.h>
+#include <cleave/timer.h>
 
 #include <cleave/bootinfo.h>
 #include <string.h>
@@ -222,6 +223,7 @@ void boot_root_create(const struct boot_root_args *a)
 	make_root_cnode(a->free);
 	put_root_cap(CL_SLOT_IRQ_CONTROL, CAP_IRQ_CONTROL, 0, CL_RIGHTS_ALL, 0);
 	put_root_cap(CL_SLOT_CONSOLE, CAP_CONSOLE, 0, CL_RIGHTS_ALL, 0);
+	put_root_cap(CL_SLOT_SCHED_CONTROL, CAP_SCHED_CONTROL, 0, CL_RIGHTS_ALL, 0);
 	/* Bootinfo is written before the untyped list is known; build it in place afterwards. */
 	static struct cl_bootinfo info;
 	info = (struct cl_bootinfo){.magic = CL_BOOTINFO_MAGIC};
@@ -245,6 +247,7 @@ void boot_root_create(const struct boot_root_args *a)
 	info.first_free_slot = next_slot;
 	info.num_cpus = a->num_cpus;
 	info.timer_freq = a->timer_freq;
+	info.timer_hz = TIMER_HZ;
 	bi = (struct cl_bootinfo *)frame_pa(CL_SLOT_BOOTINFO);
 	*bi = info;
 	must(call(CL_SLOT_TCB, CL_LABEL_TCB_CONFIGURE, 3, CL_SLOT_CNODE, CL_SLOT_ASPACE, 0, 0),

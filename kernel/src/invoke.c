@@ -36,6 +36,8 @@ unsigned invoke(struct invocation *inv)
 		return irq_invoke(inv);
 	case CAP_CONSOLE:
 		return console_invoke(inv);
+	case CAP_SCHED_CONTROL:
+		return sched_control_invoke(inv);
 	default:
 		return CL_UNKNOWN_LABEL;
 	}

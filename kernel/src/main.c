@@ -12,6 +12,7 @@
 #include <cleave/console.h>
 #include <cleave/cpu.h>
 #include <cleave/gic.h>
+#include <cleave/klock.h>
 #include <cleave/panic.h>
 #include <cleave/plat_check.h>
 #include <cleave/platform.h>
@@ -25,6 +26,7 @@
 #define TICK_WAIT_MS 5000
 
 extern struct cpu_requirements smp_requirements;
+extern bool smp_user_ready;
 
 static struct boot_info boot_info;
 
@@ -128,7 +130,10 @@ static NORETURN void start_root(const struct boot_info *bi, unsigned online)
 	boot_ranges_remove(&free, ALIGN_DOWN(boot_dtb, 4096),
 			   ALIGN_UP(boot_dtb + boot_dtb_size, 4096));
 	mmu_map_ranges(&free);
+	kernel_lock();
 	boot_root_create(&args);
+	kernel_unlock();
+	__atomic_store_n(&smp_user_ready, true, __ATOMIC_RELEASE);
 	user_start();
 }
 
@@ -154,6 +159,7 @@ NORETURN void kernel_main(void)
 	if (!gic_cpu_init())
 		panic("the boot CPU's GIC CPU interface did not initialise");
 	cpu_mark_online(0);
+	gic_enable_ppi(GIC_SGI_KICK);
 	timer_init(bi->timer_hyp_intid);
 	timer_cpu_start();
 	arch_irq_enable();

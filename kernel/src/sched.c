@@ -8,7 +8,17 @@ struct runqueue {
 	struct tcb_queue q[SCHED_PRIOS];
 };
 
-static struct runqueue runqueues[PLAT_CPUS_MAX];
+static struct runqueue runqueues[PLAT_CPUS_MAX][SCHED_PARTITIONS];
+static struct sched_window windows[SCHED_WINDOWS_MAX];
+static unsigned nwindows;
+static unsigned window;	     /* the current window, when nwindows != 0 */
+static uint32_t window_left; /* its ticks left */
+
+/* The partition whose window is open now. */
+static unsigned active_partition(void)
+{
+	return nwindows == 0 ? 0 : __atomic_load_n(&windows[window].partition, __ATOMIC_RELAXED);
+}
 static struct tcb *current[PLAT_CPUS_MAX];
 static bool current_yielded[PLAT_CPUS_MAX];
 
@@ -22,20 +32,36 @@ void sched_set_current(struct tcb *t)
 	current[arch_cpu_index()] = t;
 }
 
+static struct runqueue *rq_of(const struct tcb *t)
+{
+	return &runqueues[t->cpu][t->partition];
+}
+
 static void enqueue(struct tcb *t)
 {
-	struct runqueue *rq = &runqueues[t->cpu];
+	struct runqueue *rq = rq_of(t);
 
 	tcbq_append(&rq->q[t->prio], t);
 	rq->bitmap[t->prio / 64] |= 1ULL << (t->prio % 64);
 }
 
+/* Another CPU must look at its run queue (a thread arrived or its current one stopped). */
+static void kick(unsigned cpu)
+{
+	if (cpu != arch_cpu_index())
+		arch_kick_cpu(cpu);
+}
+
 void sched_remove(struct tcb *t)
 {
-	struct runqueue *rq = &runqueues[t->cpu];
+	struct runqueue *rq = rq_of(t);
 
+	/*
+	 * A running thread stays "current" until its CPU next enters the kernel
+	 * and saves its registers; that CPU then sees it is no longer runnable.
+	 */
 	if (t == current[t->cpu]) {
-		current[t->cpu] = NULL;
+		kick(t->cpu);
 		return;
 	}
 	if (t->state != TCB_RUNNABLE)
@@ -45,11 +71,36 @@ void sched_remove(struct tcb *t)
 		rq->bitmap[t->prio / 64] &= ~(1ULL << (t->prio % 64));
 }
 
+void sched_forget(struct tcb *t)
+{
+	for (unsigned cpu = 0; cpu < PLAT_CPUS_MAX; cpu++) {
+		if (current[cpu] == t) {
+			current[cpu] = NULL;
+			kick(cpu);
+		}
+	}
+}
+
 void sched_wake(struct tcb *t)
 {
 	t->state = TCB_RUNNABLE;
-	if (t != current[t->cpu])
+	if (t != current[t->cpu]) {
 		enqueue(t);
+		kick(t->cpu);
+	}
+}
+
+void sched_set_cpu(struct tcb *t, unsigned cpu)
+{
+	bool queued = t->state == TCB_RUNNABLE && t != current[t->cpu];
+
+	if (queued)
+		sched_remove(t);
+	else if (t == current[t->cpu])
+		kick(t->cpu); /* it moves when its CPU next chooses */
+	t->cpu = (uint8_t)cpu;
+	if (queued)
+		sched_wake(t);
 }
 
 void sched_yield_current(void)
@@ -69,7 +120,7 @@ static int highest(const struct runqueue *rq)
 struct tcb *sched_choose(void)
 {
 	unsigned cpu = arch_cpu_index();
-	struct runqueue *rq = &runqueues[cpu];
+	struct runqueue *rq = &runqueues[cpu][active_partition()];
 	struct tcb *cur = current[cpu];
 	bool yielded = current_yielded[cpu];
 	int best = highest(rq);
@@ -78,6 +129,16 @@ struct tcb *sched_choose(void)
 	current_yielded[cpu] = false;
 	if (cur != NULL && cur->state != TCB_RUNNABLE)
 		cur = current[cpu] = NULL;
+	if (cur != NULL && (cur->cpu != cpu || cur->partition != active_partition())) {
+		/*
+		 * Its affinity changed while it ran here, or its partition's window
+		 * closed: it waits in its own queue, and never runs out of its window.
+		 */
+		current[cpu] = NULL;
+		enqueue(cur);
+		kick(cur->cpu);
+		cur = NULL;
+	}
 	if (best < 0 || (cur != NULL && (best < cur->prio || (best == cur->prio && !yielded))))
 		return cur;
 	next = tcbq_pop(&rq->q[best]);
@@ -87,4 +148,45 @@ struct tcb *sched_choose(void)
 		enqueue(cur);
 	current[cpu] = next;
 	return next;
+}
+
+void sched_set_partition(struct tcb *t, unsigned partition)
+{
+	bool queued = t->state == TCB_RUNNABLE && t != current[t->cpu];
+
+	if (queued)
+		sched_remove(t);
+	else if (t == current[t->cpu])
+		kick(t->cpu);
+	t->partition = (uint8_t)partition;
+	if (queued)
+		sched_wake(t);
+}
+
+void sched_set_windows(const struct sched_window *w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		windows[i] = w[i];
+	window = 0;
+	window_left = windows[0].ticks;
+	__atomic_store_n(&nwindows, n, __ATOMIC_RELEASE);
+	for (unsigned cpu = 0; cpu < PLAT_CPUS_MAX; cpu++)
+		kick(cpu);
+}
+
+bool sched_has_windows(void)
+{
+	return nwindows != 0;
+}
+
+void sched_tick(void)
+{
+	if (nwindows == 0 || --window_left != 0)
+		return;
+	window = (window + 1) % nwindows;
+	window_left = windows[window].ticks;
+	/* Every CPU leaves the closed window at once, even one running a thread of it. */
+	for (unsigned cpu = 0; cpu < PLAT_CPUS_MAX; cpu++)
+		kick(cpu);
+	sched_yield_current();
 }

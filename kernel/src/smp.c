@@ -3,6 +3,7 @@
  * PSCI CPU_ON, each with its logical index as the context id, and each runs
  * the same checks as the boot CPU on itself before it counts as online.
  */
+#include <arch/frame.h>
 #include <cleave/arch.h>
 #include <cleave/cpu.h>
 #include <cleave/gic.h>
@@ -17,6 +18,8 @@
 
 /* The requirements every CPU is checked against; set by the boot CPU before it starts others. */
 struct cpu_requirements smp_requirements;
+/* Set by the boot CPU once user level exists. */
+bool smp_user_ready;
 
 void secondary_entry(void);
 
@@ -89,10 +92,13 @@ NORETURN void secondary_main(unsigned idx)
 		goto offline;
 	}
 	cpu_mark_online(idx);
+	gic_enable_ppi(GIC_SGI_KICK);
 	timer_cpu_start();
 	arch_irq_enable();
-	for (;;)
+	/* Wait for the boot CPU to make the root component, then schedule threads here. */
+	while (!__atomic_load_n(&smp_user_ready, __ATOMIC_ACQUIRE))
 		arch_wait();
+	user_start();
 offline:
 	/* Back to firmware; if CPU_OFF returns, park here with interrupts masked. */
 	psci_cpu_off();

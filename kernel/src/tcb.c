@@ -5,6 +5,7 @@
  * thread as well.
  */
 #include <cleave/cnode.h>
+#include <cleave/cpu.h>
 #include <cleave/invocation.h>
 #include <cleave/kobjects.h>
 #include <cleave/sched.h>
@@ -86,6 +87,13 @@ void tcb_abort_blocking(struct tcb *t)
 		t->reply_to->regs.x[0] = CL_INVALID_CAP;
 		sched_wake(t->reply_to);
 	}
+	/*
+	 * A system call that was waiting is abandoned: when the thread runs again
+	 * it returns with an error, as when the object it waited on goes away. A
+	 * thread stopped in a fault keeps its registers: they are its own state.
+	 */
+	if (t->state >= TCB_BLOCKED_SEND && !t->in_fault)
+		t->regs.x[0] = CL_INVALID_CAP;
 	t->reply_to = NULL;
 	t->replier = NULL;
 	t->blocked_on = NULL;
@@ -96,8 +104,7 @@ void tcb_abort_blocking(struct tcb *t)
 void tcb_destroy(struct tcb *t)
 {
 	tcb_abort_blocking(t);
-	if (sched_current() == t)
-		sched_set_current(NULL);
+	sched_forget(t);
 	if (t->bound != NULL) {
 		t->bound->bound = NULL;
 		t->bound = NULL;
@@ -215,9 +222,9 @@ unsigned tcb_invoke(struct invocation *inv)
 		}
 		return CL_OK;
 	case CL_LABEL_TCB_SET_AFFINITY:
-		/* Until SMP scheduling lands, user threads run on the boot CPU only. */
-		if (inv->args[0] != 0)
+		if (inv->args[0] >= PLAT_CPUS_MAX || cpus[inv->args[0]].state != CPU_ONLINE)
 			return CL_INVALID_ARG;
+		sched_set_cpu(t, (unsigned)inv->args[0]);
 		return CL_OK;
 	case CL_LABEL_TCB_RESUME:
 		return resume(t);

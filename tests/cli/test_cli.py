@@ -53,7 +53,6 @@ def assert_one_error(result, code, *words):
     (["build", "-o", "no-such-folder/image.bin"], 2, ["no-such-folder"]),
     (["test", "--jobs", "0"], 2, ["--jobs"]),
     (["test", "--bogus"], 2, ["--bogus"]),
-    (["bench"], 1, ["guests"]),
 ])
 def test_bad_usage_is_one_line(tmp_path, args, code, words):
     assert_one_error(cleave(*args, cwd=tmp_path), code, *words)

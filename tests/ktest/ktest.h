@@ -12,7 +12,7 @@
 #include <cleave/runtime.h>
 #include <stdbool.h>
 
-#define KT_SLOTS 192 /* slots a case may use, from kt->slot0 */
+#define KT_SLOTS 320 /* slots a case may use, from kt->slot0 */
 
 struct kt {
 	bool failed;
@@ -32,6 +32,17 @@ struct ktest {
 	static void kt_##name(struct kt *t);                                   \
 	static const struct ktest kt_desc_##name                               \
 		__attribute__((used, section("ktests"))) = {#name, kt_##name}; \
+	static void kt_##name(struct kt *t)
+
+/*
+ * A case that must run after all others because it changes the whole
+ * system for good (the time-partition schedule can be set only once), or
+ * because it shows a kernel bug that ends the boot (test_lifetimes.c).
+ */
+#define KTEST_LAST(name)                                                            \
+	static void kt_##name(struct kt *t);                                        \
+	static const struct ktest kt_desc_##name                                    \
+		__attribute__((used, section("ktests_last"))) = {#name, kt_##name}; \
 	static void kt_##name(struct kt *t)
 
 void kt_fail(struct kt *t, const char *file, int line, const char *what, uint64_t a, uint64_t b);
@@ -88,7 +99,58 @@ enum {
  */
 bool kt_wait_state(cl_cptr_t tcb, uint64_t state);
 
-/* Waits until a thread started with kt_thread() returns from its function. */
+/*
+ * Waits until one more thread started with kt_thread() has returned from its
+ * function than earlier calls have waited for (each call accounts for one).
+ */
 void kt_join(struct kt *t);
+
+/*
+ * Configures tcb (cspace, aspace, fault_ep), sets its pc, sp, x0 and x1, its
+ * priority, and resumes it. No wrapper: a function started this way must
+ * never return. Returns the first error.
+ */
+uint64_t kt_start(cl_cptr_t tcb, cl_cptr_t cspace, cl_cptr_t aspace, cl_cptr_t fault_ep,
+		  uint64_t pc, uint64_t sp, uint64_t arg0, uint64_t arg1, unsigned prio);
+
+/*
+ * Like kt_thread(), in another address space: the root image must be mapped
+ * there at its usual addresses and stack_top must be the top of a mapped
+ * stack. The thread uses the root's CNode, so kt_join() works for it.
+ */
+cl_cptr_t kt_thread_in(struct kt *t, cl_cptr_t aspace, uint64_t stack_top, void (*fn)(uint64_t),
+		       uint64_t arg, unsigned prio, cl_cptr_t fault_ep);
+
+/* The slot of the device untyped at paddr in the bootinfo, or 0. */
+cl_cptr_t kt_device_untyped(struct kt *t, uint64_t paddr);
+
+/*
+ * A bound on waits that would otherwise hang the suite: starts a priority-1
+ * thread that spins `spins` times and then signals ntfn (an unbadged
+ * notification capability) with badge. It only runs while every other thread
+ * is blocked, so it fires only when the awaited event does not come.
+ */
+void kt_watchdog(struct kt *t, cl_cptr_t ntfn, uint64_t badge, uint64_t spins);
+
+/* Whether slot (in the root CNode) is empty; deletes what is there if not. */
+bool kt_empty(cl_cptr_t slot);
+
+/*
+ * Whether va is mapped in the root's address space, asked without touching
+ * it (a clean to PoC of one byte): the runner has no fault handler, so a
+ * wrong guess about its own mappings would stop the suite.
+ */
+bool kt_mapped(uint64_t va);
+
+/* The first byte after the root image's text and read-only data (linker script). */
+uint64_t kt_image_ro_end(void);
+
+/*
+ * A new address space for kt_thread_in(): copies of the root image's frames
+ * mapped at their usual addresses (the same physical pages, so code and data
+ * are shared; text and read-only data read+exec, the rest read+write) and a
+ * stack page of its own, whose top it returns in *stack_top.
+ */
+cl_cptr_t kt_space(struct kt *t, uint64_t *stack_top);
 
 #endif

@@ -78,7 +78,12 @@ On return, x0 holds an error code (`CL_OK` is 0), x1 the message info of what ar
 x2 to x5 MR0 to MR3, and x6 the badge of the capability the message came through. The
 kernel preserves every register it does not return in: x7 to x30, sp, the FP/SIMD
 registers and the condition flags are as the thread left them, so the stubs in
-`cleave/syscalls.h` name only x0 to x6 (and memory) in their inline assembly.
+`cleave/syscalls.h` name only x0 to x6 (and memory) in their inline assembly. (Native
+components may not use FP/SIMD yet: the first such instruction is delivered to the
+fault handler as a fault.)
+
+TPIDRRO_EL0, read-only at EL0, holds the logical index of the CPU the thread is running
+on.
 
 {_table(["Register", "On entry", "On return"], [
         ["x0", "capability pointer", "error code (`enum cl_error`)"],

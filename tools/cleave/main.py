@@ -18,7 +18,7 @@ if __name__ == "__main__" and not __package__:
 
     __package__ = "cleave"
 
-from . import build, deps, qemu, testrun  # noqa: E402
+from . import bench, build, deps, qemu, testrun  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -54,8 +54,7 @@ def make_parser():
     add_run(verbs)
     add_build(verbs)
     add_test(verbs)
-    bench = verbs.add_parser("bench", help="measure speed and memory (arrives with guests)")
-    bench.set_defaults(handler=cmd_bench)
+    add_bench(verbs)
     return parser
 
 
@@ -98,6 +97,18 @@ def add_test(verbs):
     test.add_argument("-k", dest="pattern", metavar="PATTERN",
                       help="only tests whose name contains PATTERN or matches it as a glob")
     test.set_defaults(handler=cmd_test)
+
+
+def add_bench(verbs):
+    bench_verb = verbs.add_parser("bench", help="count the instructions of kernel operations",
+                                  description="Build, boot the benchmark once in QEMU with "
+                                  "-icount (1 CPU), print its figures and write "
+                                  "build/bench.json.")
+    bench_verb.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
+                            help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
+    bench_verb.add_argument("--cpu", metavar="CPU", help="CPU model (default: the platform's)")
+    bench_verb.add_argument("--gic", type=number, metavar="2|3", help="GIC version")
+    bench_verb.set_defaults(handler=cmd_bench)
 
 
 def check_system(system):
@@ -143,7 +154,11 @@ def cmd_test(args):
 
 
 def cmd_bench(args):
-    raise CleaveError("'bench' has nothing to measure yet: it arrives with guests")
+    deps.ensure()
+    platform = platforms.load(args.platform)
+    config = platform.configure(args.cpu, args.gic, bench.SMP)
+    build.build()
+    bench.run(platform, config, build.image(platform.name, bench.IMAGE))
 
 
 def main(argv=None):

@@ -56,7 +56,7 @@ def timeout_for(config):
     return BASE_TIMEOUT_S + PER_CPU_TIMEOUT_S * (config.smp - 1)
 
 
-KTEST_MIN_CASES = 1
+KTEST_MIN_CASES = 100
 
 
 def all_tests(platform):

@@ -83,6 +83,8 @@ void arch_cpu_init(void)
 	write_sysreg(CPTR_EL2_RES1, cptr_el2);
 	write_sysreg(0, cntvoff_el2);
 	write_sysreg(vtcr(), vtcr_el2);
+	/* User level can read which CPU it runs on (TPIDRRO_EL0 is read-only at EL0). */
+	write_sysreg(arch_cpu_index(), tpidrro_el0);
 	/*
 	 * The PMU is open to user level so components (the benchmark first) can
 	 * count their own instructions and cycles: MDCR_EL2.HPMN gives EL0/EL1
@@ -111,4 +113,9 @@ void arch_cpu_read_id(struct cpu_id_regs *out, unsigned gic_version)
 uint64_t arch_cpu_mpidr(void)
 {
 	return read_sysreg(mpidr_el1);
+}
+
+void arch_kick_cpu(unsigned cpu)
+{
+	gic_send_sgi(cpu, GIC_SGI_KICK);
 }

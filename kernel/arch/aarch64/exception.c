@@ -8,6 +8,7 @@
 #include <cleave/arch.h>
 #include <cleave/gic.h>
 #include <cleave/irq.h>
+#include <cleave/klock.h>
 #include <cleave/panic.h>
 #include <cleave/print.h>
 #include <cleave/sched.h>
@@ -41,10 +42,23 @@ void irq_handle(void)
 		return; /* spurious: nothing to acknowledge */
 	if (intid == timer_intid()) {
 		timer_tick();
+		if (arch_cpu_index() == 0) {
+			kernel_lock();
+			sched_tick(); /* the boot CPU's clock drives the partition windows */
+			kernel_unlock();
+		}
 		/* The time slice is one tick: round robin among equals. */
 		sched_yield_current();
-	} else if (!irq_deliver(intid)) {
-		kprintf("cpu%u: unexpected interrupt %u\n", arch_cpu_index(), intid);
+	} else if (intid == GIC_SGI_KICK) {
+		/* Nothing to do: the CPU chooses again on its way out of the kernel. */
+	} else {
+		bool ours;
+
+		kernel_lock();
+		ours = irq_deliver(intid);
+		kernel_unlock();
+		if (!ours)
+			kprintf("cpu%u: unexpected interrupt %u\n", arch_cpu_index(), intid);
 	}
 	gic_eoi(iar);
 }

@@ -7,6 +7,7 @@
 #include <arch/mmio.h>
 #include <arch/gicv3.h>
 #include <cleave/arch.h>
+#include <cleave/cpu.h>
 #include <cleave/gic.h>
 
 static unsigned version;
@@ -80,4 +81,12 @@ unsigned gic_lines(void)
 void gic_set_pending(unsigned intid)
 {
 	mmio_write32(dist_base + GICD_ISPENDR(intid / 32), 1U << (intid % 32));
+}
+
+void gic_send_sgi(unsigned cpu, unsigned sgi)
+{
+	if (version == 3)
+		gicv3_send_sgi(cpus[cpu].mpidr, sgi);
+	else
+		gicv2_send_sgi(cpu, sgi);
 }

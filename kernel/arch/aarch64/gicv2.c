@@ -6,8 +6,13 @@
 #include <arch/gicv2.h>
 #include <arch/mmio.h>
 
+#include <cleave/arch.h>
+#include <plat_config.h>
+
 static uintptr_t dist;
 static uintptr_t cpuif;
+/* Each CPU's interface bit, read from its banked GICD_ITARGETSR0 (IHI 0048B 4.3.12). */
+static uint8_t cpu_mask[PLAT_CPUS_MAX];
 
 void gicv2_init(uint64_t dist_base, uint64_t cpu_base)
 {
@@ -32,6 +37,7 @@ bool gicv2_cpu_init(void)
 {
 	/* PPIs and SGIs are banked per CPU: this CPU's copy starts disabled. */
 	mmio_write32(dist + GICD_ICENABLER(0), 0xffffffff);
+	cpu_mask[arch_cpu_index()] = mmio_read8(dist + GICD_ITARGETSR);
 	mmio_write32(cpuif + GICC_PMR, GIC_PMR_OPEN);
 	mmio_write32(cpuif + GICC_BPR, 0);
 	mmio_write32(cpuif + GICC_CTLR, 1);
@@ -72,4 +78,9 @@ unsigned gicv2_lines(void)
 void gicv2_eoi(unsigned iar)
 {
 	mmio_write32(cpuif + GICC_EOIR, iar);
+}
+
+void gicv2_send_sgi(unsigned cpu, unsigned sgi)
+{
+	mmio_write32(dist + GICD_SGIR, (uint32_t)cpu_mask[cpu] << 16 | sgi);
 }

@@ -142,3 +142,14 @@ void gicv3_eoi(unsigned intid)
 	write_sysreg(intid, ICC_EOIR1_EL1);
 	isb();
 }
+
+/* ICC_SGI1R_EL1 (IHI 0069 12.11.27): affinity of the target and a one-bit target list. */
+void gicv3_send_sgi(uint64_t mpidr, unsigned sgi)
+{
+	uint64_t v = ((mpidr >> 32) & 0xff) << 48 | ((mpidr >> 16) & 0xff) << 32 |
+		     (uint64_t)sgi << 24 | ((mpidr >> 8) & 0xff) << 16 | 1ULL << (mpidr & 0xf);
+
+	dsb(ishst); /* what the target will look at is visible before it is kicked */
+	write_sysreg(v, ICC_SGI1R_EL1);
+	isb();
+}

@@ -128,7 +128,7 @@ enum pt_error pt_map_check(const struct pt_pool *pool, const uint64_t *root, uin
 
 	if ((size != PAGE_SIZE && size != BLOCK_SIZE) || !IS_ALIGNED(va, size))
 		return PT_EALIGN;
-	if (va + size > (1ULL << PT_VA_BITS))
+	if (va + size < va || va + size > (1ULL << PT_VA_BITS))
 		return PT_ERANGE;
 	if ((l1 & PTE_VALID) == 0) {
 		need = size == PAGE_SIZE ? 2 : 1;

@@ -11,6 +11,9 @@
 #include <arch/sysreg.h>
 #include <cleave/arch.h>
 #include <cleave/aspace.h>
+#include <cleave/klock.h>
+#include <cleave/print.h>
+#include <plat_config.h>
 #include <cleave/sched.h>
 #include <cleave/syscall.h>
 
@@ -18,6 +21,29 @@
 #define HCR_DC BIT(12)
 #define HCR_TGE BIT(27)
 #define HCR_NATIVE (HCR_VM | HCR_DC | HCR_TGE | HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
+
+/* Which address space each CPU has in VTTBR_EL2 (0: none), and whether it runs at EL0. */
+static uintptr_t loaded[PLAT_CPUS_MAX];
+static bool in_user[PLAT_CPUS_MAX];
+
+void arch_evict_aspace(uintptr_t aspace)
+{
+	unsigned me = arch_cpu_index();
+
+	for (unsigned cpu = 0; cpu < PLAT_CPUS_MAX; cpu++) {
+		if (cpu == me || __atomic_load_n(&loaded[cpu], __ATOMIC_ACQUIRE) != aspace)
+			continue;
+		arch_kick_cpu(cpu);
+		/*
+		 * A CPU leaves EL0 (and clears in_user) before it waits for the
+		 * kernel lock this CPU holds, so this cannot deadlock. It loads an
+		 * address space again only under the lock, from a live capability.
+		 */
+		while (__atomic_load_n(&in_user[cpu], __ATOMIC_ACQUIRE) &&
+		       __atomic_load_n(&loaded[cpu], __ATOMIC_ACQUIRE) == aspace) {
+		}
+	}
+}
 
 static void save(struct tcb *t, const struct exc_frame *f)
 {
@@ -40,24 +66,46 @@ static void load(struct tcb *t, struct exc_frame *f)
 	f->sp_el0 = t->regs.sp;
 	f->elr = t->regs.pc;
 	f->spsr = t->regs.spsr & ~0x3ffULL; /* M[3:0] = EL0t, DAIF clear */
+	__atomic_store_n(&loaded[arch_cpu_index()], t->aspace.cap.obj, __ATOMIC_RELEASE);
 	write_sysreg(aspace_vttbr(t->aspace.cap.obj), vttbr_el2);
 	write_sysreg(HCR_NATIVE, hcr_el2);
-	/* FP/SIMD is not saved per thread yet: user code that touches it traps (EC 0x07). */
+	/* FP/SIMD is not saved per thread yet: user code that touches it traps to its fault
+	 * handler. */
 	write_sysreg(CPTR_EL2_RES1 | CPTR_TFP, cptr_el2);
 	isb();
+	__atomic_store_n(&in_user[arch_cpu_index()], true, __ATOMIC_RELEASE);
+	kernel_unlock(); /* taken on entry; the return to EL0 follows */
 }
 
-/* Waits, interrupts open, until some thread can run on this CPU. */
+/*
+ * Waits until some thread can run on this CPU. The lock is dropped while
+ * idle; WFI with interrupts masked still wakes on a pending interrupt, which
+ * is then taken between the unmask and the mask (no lost wake-up).
+ */
 static struct tcb *next_thread(void)
 {
 	struct tcb *t;
 
-	while ((t = sched_choose()) == NULL) {
-		arch_irq_enable();
+	for (;;) {
+		t = sched_choose();
+		if (t != NULL && t->aspace.cap.type == CAP_ASPACE)
+			return t;
+		if (t != NULL) {
+			/* Its address space was deleted under it: it can never run again as it is.
+			 */
+			kprintf("cleave: thread %p lost its address space: stopped\n", (void *)t);
+			tcb_abort_blocking(t);
+			continue;
+		}
+		/* Idle: no address space is loaded, nothing can walk a table. */
+		__atomic_store_n(&loaded[arch_cpu_index()], 0, __ATOMIC_RELEASE);
+		write_sysreg(0, vttbr_el2);
+		kernel_unlock();
 		arch_wait();
-		__asm__ volatile("msr daifset, #2" : : : "memory");
+		arch_irq_enable();
+		__asm__ volatile("isb\n\tmsr daifset, #2" : : : "memory");
+		kernel_lock();
 	}
-	return t;
 }
 
 static void sync_from_user(struct tcb *t, const struct exc_frame *f)
@@ -94,8 +142,11 @@ static void sync_from_user(struct tcb *t, const struct exc_frame *f)
 
 void user_trap(struct exc_frame *f, unsigned vector)
 {
-	struct tcb *t = sched_current();
+	struct tcb *t;
 
+	__atomic_store_n(&in_user[arch_cpu_index()], false, __ATOMIC_RELEASE);
+	kernel_lock();
+	t = sched_current();
 	if (t != NULL)
 		save(t, f);
 	if (vector == VEC_LOWER64_SYNC && t != NULL)
@@ -107,5 +158,6 @@ void user_trap(struct exc_frame *f, unsigned vector)
 
 void user_first(struct exc_frame *f)
 {
+	kernel_lock();
 	load(next_thread(), f);
 }

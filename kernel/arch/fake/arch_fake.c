@@ -88,3 +88,16 @@ void arch_s2_flush_vmid(unsigned vmid)
 	(void)vmid;
 	fake_tlb_flushes++;
 }
+
+unsigned fake_kicks;
+
+void arch_kick_cpu(unsigned cpu)
+{
+	(void)cpu;
+	fake_kicks++;
+}
+
+void arch_evict_aspace(uintptr_t aspace)
+{
+	(void)aspace;
+}

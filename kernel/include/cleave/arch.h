@@ -23,6 +23,14 @@ void arch_irq_restore(unsigned long flags);
 void arch_irq_enable(void);
 /* Waits for an event or interrupt: the idle and spin-wait hint. */
 void arch_wait(void);
+/* Makes another CPU enter the kernel and look at its run queue (an IPI). */
+void arch_kick_cpu(unsigned cpu);
+/*
+ * An address space is being destroyed: every other CPU that has it loaded
+ * is made to leave it (enter the kernel) before this returns, so no CPU
+ * walks its tables once their memory can be reused.
+ */
+void arch_evict_aspace(uintptr_t aspace);
 /* Stops this CPU for good with interrupts masked. */
 NORETURN void arch_halt(void);
 

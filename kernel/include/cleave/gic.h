@@ -22,6 +22,10 @@ void gic_eoi(unsigned intid);
 unsigned gic_version(void);
 /* Enables or masks a shared peripheral interrupt, routed to the boot CPU. */
 void gic_set_spi(unsigned intid, bool enable);
+/* The software-generated interrupt that asks a CPU to reschedule. */
+#define GIC_SGI_KICK 1
+/* Sends an SGI to one CPU (a logical index; its MPIDR is in cpus[]). */
+void gic_send_sgi(unsigned cpu, unsigned sgi);
 /* Makes an SPI pending, as if its device had raised it. */
 void gic_set_pending(unsigned intid);
 /* How many interrupt IDs the distributor implements. */

@@ -38,5 +38,6 @@ unsigned frame_invoke(struct invocation *inv);
 unsigned aspace_invoke(struct invocation *inv);
 unsigned irq_invoke(struct invocation *inv);
 unsigned console_invoke(struct invocation *inv);
+unsigned sched_control_invoke(struct invocation *inv);
 
 #endif

@@ -4,7 +4,7 @@
 
 #include <cleave/compiler.h>
 
-#define IRQ_LINES 256
+#define IRQ_LINES 1020 /* all the interrupt IDs a GIC can have below the special ones */
 
 struct notification;
 

@@ -44,7 +44,8 @@ struct tcb {
 	uint8_t is_call;    /* blocked sending a call (expects a reply) */
 	uint8_t in_fault;   /* blocked on a fault message */
 	uint8_t fault_kind; /* CL_FAULT_* - CL_FAULT_STAGE2, while in_fault */
-	uint16_t pad;
+	uint8_t partition;  /* time partition: runs only in its windows */
+	uint8_t pad;
 	/* Capabilities the thread holds on its own; children of the configured ones. */
 	struct cte cspace;
 	struct cte aspace;

@@ -9,6 +9,26 @@
 #include <cleave/kobjects.h>
 
 #define SCHED_PRIOS 256
+#define SCHED_PARTITIONS 4
+#define SCHED_WINDOWS_MAX 6
+
+/*
+ * The static time-partition schedule (the separation-kernel part): a major
+ * frame of windows, each giving the CPUs to one partition for a number of
+ * timer ticks. Without a schedule, partition 0 always runs.
+ */
+struct sched_window {
+	uint8_t partition;
+	uint32_t ticks;
+};
+
+/* Installs the major frame (checked by the caller); all CPUs switch at window edges. */
+void sched_set_windows(const struct sched_window *w, unsigned n);
+bool sched_has_windows(void);
+/* Moves a thread to another partition. */
+void sched_set_partition(struct tcb *t, unsigned partition);
+/* Called on every timer tick of the boot CPU: advances the windows. */
+void sched_tick(void);
 
 /* The thread running on this CPU, or NULL while it idles. */
 struct tcb *sched_current(void);
@@ -17,6 +37,10 @@ void sched_set_current(struct tcb *t);
 void sched_wake(struct tcb *t);
 /* Takes a thread out of its run queue (it blocks, is suspended or destroyed). */
 void sched_remove(struct tcb *t);
+/* A thread is being destroyed: no CPU may keep it as its current one. */
+void sched_forget(struct tcb *t);
+/* Moves a thread to another CPU's run queue (its affinity). */
+void sched_set_cpu(struct tcb *t, unsigned cpu);
 /* Queues the running thread behind its equals (yield, end of a time slice). */
 void sched_yield_current(void);
 /* Chooses what runs next on this CPU; NULL when nothing can. */

@@ -16,12 +16,13 @@
 
 /* Fixed slots of the root component's CNode. */
 enum {
-	CL_SLOT_CNODE = 1,	 /* the root CNode itself */
-	CL_SLOT_TCB = 2,	 /* the root thread */
-	CL_SLOT_ASPACE = 3,	 /* the root address space */
-	CL_SLOT_IRQ_CONTROL = 4, /* the authority to claim interrupt lines */
-	CL_SLOT_CONSOLE = 5,	 /* the kernel's debug console */
-	CL_SLOT_BOOTINFO = 6,	 /* the frame holding this structure */
+	CL_SLOT_CNODE = 1,	   /* the root CNode itself */
+	CL_SLOT_TCB = 2,	   /* the root thread */
+	CL_SLOT_ASPACE = 3,	   /* the root address space */
+	CL_SLOT_IRQ_CONTROL = 4,   /* the authority to claim interrupt lines */
+	CL_SLOT_CONSOLE = 5,	   /* the kernel's debug console */
+	CL_SLOT_BOOTINFO = 6,	   /* the frame holding this structure */
+	CL_SLOT_SCHED_CONTROL = 7, /* the authority over the time-partition schedule */
 	CL_SLOT_FIRST_DYNAMIC = 8,
 };
 
@@ -46,6 +47,7 @@ struct cl_bootinfo {
 	uint64_t dtb_size;
 	uint64_t num_cpus;
 	uint64_t timer_freq;
+	uint64_t timer_hz;	/* kernel ticks per second: the unit of partition windows */
 	uint64_t untyped_first; /* slot of untyped[0] */
 	uint64_t untyped_count;
 	struct cl_untyped_desc untyped[CL_BOOTINFO_MAX_UNTYPED];

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cleave/compiler.h>
+
 struct exc_frame {
 	uint64_t x[31];
 	uint64_t elr;

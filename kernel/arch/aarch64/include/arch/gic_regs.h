@@ -9,6 +9,7 @@
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
 #define GICD_ISPENDR(n) (0x0200 + 4 * (n))
+#define GICD_SGIR 0x0f00
 #define GICD_IGROUPR(n) (0x0080 + 4 * (n))
 #define GICD_IROUTER(n) (0x6000 + 8 * (n))
 

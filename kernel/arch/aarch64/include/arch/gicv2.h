@@ -12,5 +12,6 @@ unsigned gicv2_ack(void);
 void gicv2_eoi(unsigned iar);
 void gicv2_set_spi(unsigned intid, bool enable);
 unsigned gicv2_lines(void);
+void gicv2_send_sgi(unsigned cpu, unsigned sgi);
 
 #endif

@@ -12,5 +12,6 @@ unsigned gicv3_ack(void);
 void gicv3_eoi(unsigned intid);
 void gicv3_set_spi(unsigned intid, bool enable, uint64_t target_mpidr);
 unsigned gicv3_lines(void);
+void gicv3_send_sgi(uint64_t mpidr, unsigned sgi);
 
 #endif

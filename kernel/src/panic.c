@@ -10,7 +10,7 @@ NORETURN void panic(const char *fmt, ...)
 	size_t n;
 	va_list ap;
 
-	n = ksnprintf(line, sizeof(line), "CLEAVE PANIC: cpu%u: ", arch_cpu_index());
+	n = ksnprintf(line, sizeof(line), "CLEAVE PANIC: cpu%u: ", arch_cpu_index_any_el());
 	va_start(ap, fmt);
 	n += kvsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);

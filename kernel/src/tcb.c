@@ -4,6 +4,7 @@
  * the ones it was configured with), so revoking those reaches into the
  * thread as well.
  */
+#include <cleave/arch.h>
 #include <cleave/cnode.h>
 #include <cleave/cpu.h>
 #include <cleave/invocation.h>
@@ -105,6 +106,8 @@ void tcb_destroy(struct tcb *t)
 {
 	tcb_abort_blocking(t);
 	sched_forget(t);
+	arch_evict_thread(t);
+	arch_thread_gone(t);
 	if (t->bound != NULL) {
 		t->bound->bound = NULL;
 		t->bound = NULL;
@@ -207,6 +210,13 @@ unsigned tcb_invoke(struct invocation *inv)
 		inv->results[1] = t->regs.sp;
 		inv->results[2] = t->regs.x[0];
 		inv->results[3] = t->state;
+		inv->nresults = 4;
+		return CL_OK;
+	case CL_LABEL_TCB_READ_GPRS:
+		if (inv->args[0] > 27)
+			return CL_INVALID_ARG;
+		for (unsigned i = 0; i < 4; i++)
+			inv->results[i] = t->regs.x[inv->args[0] + i];
 		inv->nresults = 4;
 		return CL_OK;
 	case CL_LABEL_TCB_SET_PRIORITY:

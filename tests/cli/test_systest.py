@@ -16,7 +16,7 @@ from cleave.errors import CleaveError
 
 def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
-    assert len(names) == len(set(names)) == 16 + 8 + 4
+    assert len(names) == len(set(names)) == 16 + 8 + 5
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch"):
         assert name in names
@@ -290,3 +290,12 @@ def test_ktest_matrix_comes_from_the_platform(virt):
     assert len(ktests) == 8
     assert "ktest/max/gic3/smp4" in [t.name for t in ktests]
     assert all(t.image == "ktest.bin" for t in ktests)
+
+
+def test_markers_judge_needs_every_marker_in_order():
+    lines = ["a one", "b two", "c three"]
+    assert judge_lines(judge.MarkersJudge(["one", "three"]), lines).ok
+    verdict = judge_lines(judge.MarkersJudge(["three", "one"]), lines)
+    assert not verdict.ok and "'one'" in verdict.reason
+    verdict = judge_lines(judge.MarkersJudge(["one"]), ["CLEAVE PANIC: x", "one"])
+    assert not verdict.ok and "panicked" in verdict.reason

@@ -48,11 +48,22 @@ KTEST(affinity_to_an_absent_cpu_is_refused)
 	CHECK_EQ(ERR(cl_tcb_set_affinity(tcb, t->bi->num_cpus - 1)), CL_OK);
 }
 
+static cl_cptr_t arrived;
+static volatile uint64_t target;
+
+/* Spins, noting its CPU; signals `arrived` once each time it reaches a new target CPU. */
 static void follow_affinity(uint64_t unused)
 {
+	uint64_t told = ~0ULL;
+
 	(void)unused;
-	while (!stop)
+	while (!stop) {
 		where[0] = this_cpu() + 1;
+		if (told != target && this_cpu() == target) {
+			told = target;
+			cl_sys_send(arrived, 0, 0, 0, 0, 0, 0);
+		}
+	}
 }
 
 KTEST(running_thread_moves_when_its_affinity_changes)
@@ -62,14 +73,15 @@ KTEST(running_thread_moves_when_its_affinity_changes)
 
 	stop = 0;
 	where[0] = 0;
-	/* Same priority as the runner: it keeps running next to (or, with one CPU, after) it. */
+	target = 0;
+	arrived = kt_make(t, CL_OBJ_NOTIFICATION, 0);
+	/* Same priority as the runner on its CPU: a yield lets it run there. */
 	tcb = kt_thread(t, follow_affinity, 0, 255, 0);
-	for (int i = 0; i < 5000 && where[0] != 1; i++)
-		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
-	CHECK_EQ(where[0], 1);
+	CHECK_EQ(cl_sys_recv(arrived, 0, 0, 0, 0, 0, 0).badge, 1); /* it ran on CPU 0 */
+	target = last;
 	CHECK_EQ(ERR(cl_tcb_set_affinity(tcb, last)), CL_OK);
-	for (int i = 0; i < 5000 && where[0] != last + 1; i++)
-		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
+	if (last != 0)
+		CHECK_EQ(cl_sys_recv(arrived, 0, 0, 0, 0, 0, 0).badge, 1); /* and now on the last */
 	CHECK_EQ(where[0], last + 1);
 	stop = 1;
 	kt_join(t);

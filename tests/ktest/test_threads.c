@@ -85,3 +85,18 @@ KTEST(higher_priority_runs_first)
 	kt_join(t);
 	CHECK_EQ(counter, 1010);
 }
+
+KTEST(thread_general_registers_readable)
+{
+	cl_cptr_t tcb = kt_make(t, CL_OBJ_TCB, 0);
+	struct cl_result r;
+
+	CHECK_EQ(ERR(cl_tcb_write_regs(tcb, 0x400000, 0x7000, 11, 12)), CL_OK);
+	r = cl_tcb_read_gprs(tcb, 0);
+	CHECK_EQ(r.err, CL_OK);
+	CHECK_EQ(r.mr[0], 11);
+	CHECK_EQ(r.mr[1], 12);
+	CHECK_EQ(ERR(cl_tcb_read_gprs(tcb, 27)), CL_OK); /* x27..x30 */
+	CHECK_EQ(ERR(cl_tcb_read_gprs(tcb, 28)), CL_INVALID_ARG);
+	CHECK_EQ(ERR(cl_tcb_read_gprs(tcb, ~0ULL)), CL_INVALID_ARG);
+}

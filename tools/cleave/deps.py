@@ -31,6 +31,7 @@ PACKAGES = (
     ("libfdt-dev:arm64", "the kernel links the arm64 static libfdt.a (and its headers)"),
     # libfdt-dev is not multi-arch, so the host side takes only the runtime library.
     ("libfdt1", "the host unit tests link the device-tree library"),
+    ("musl-dev:arm64", "native components link against musl's libc.a"),
 )
 
 LOCK_WORDS = ("Could not get lock", "Unable to lock", "Unable to acquire")

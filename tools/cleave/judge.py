@@ -200,3 +200,24 @@ class FaultJudge:
         if not self.dumped:
             return failed(f"no EXCEPTION line ({why})")
         return failed(f"no '{PANIC}' after the exception ({why})")
+
+
+class MarkersJudge:
+    """A boot that must print every one of `markers` (substrings, in order) and not panic."""
+
+    def __init__(self, markers):
+        self.markers = list(markers)
+        self.next = 0
+        self.settling = False
+
+    def feed(self, line):
+        if PANIC in line:
+            return failed(f"kernel panicked: {line.strip()}")
+        if self.next < len(self.markers) and self.markers[self.next] in line:
+            self.next += 1
+            if self.next == len(self.markers):
+                return passed()
+        return None
+
+    def finish(self, why):
+        return failed(f"no '{self.markers[self.next]}' ({why})")

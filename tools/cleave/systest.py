@@ -18,7 +18,8 @@ from typing import Callable
 
 from . import qemu
 from .errors import CleaveError
-from .judge import BootJudge, ExpectedException, FaultJudge, KtestJudge, PanicJudge, failed
+from .judge import (BootJudge, ExpectedException, FaultJudge, KtestJudge, MarkersJudge,
+                    PanicJudge, failed)
 from .results import Result
 
 BASE_TIMEOUT_S = 60
@@ -71,6 +72,12 @@ def all_tests(platform):
                                   far=0x4000000000)),
         SysTest("dtb/mismatch", judge=lambda ctx: PanicJudge(["uart"]),
                 setup=moved_uart_dtb),
+        # A C program linked against musl: stdio with floating point, malloc through
+        # brk and mmap, qsort, and its exit status, all served at user level.
+        SysTest("musl/hello", image="musl-hello.bin", smp=2,
+                judge=lambda ctx: MarkersJudge(["musl: hello from printf: 42 cleave 3.142",
+                                                "MUSL HELLO OK sum=500500",
+                                                "CLEAVE COMPONENT EXIT 7"])),
     ]
 
 

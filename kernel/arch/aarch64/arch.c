@@ -3,16 +3,18 @@
 #include <cleave/arch.h>
 #include <cleave/gic.h>
 
+/* TPIDR_EL2 holds the logical index from the first instructions at EL2 on (head.S). */
 unsigned arch_cpu_index(void)
 {
-	/*
-	 * TPIDR_EL2 holds the logical index from the first instructions on. The
-	 * CurrentEL test keeps the panic path usable when the kernel was wrongly
-	 * started at EL1, where TPIDR_EL2 does not exist.
-	 */
+	return (unsigned)read_sysreg(tpidr_el2);
+}
+
+unsigned arch_cpu_index_any_el(void)
+{
+	/* Started wrongly at EL1, the kernel can still panic: TPIDR_EL2 would UNDEF there. */
 	if ((read_sysreg(CurrentEL) >> 2) != 2)
 		return 0;
-	return (unsigned)read_sysreg(tpidr_el2);
+	return arch_cpu_index();
 }
 
 uint64_t arch_counter_read(void)
@@ -83,6 +85,12 @@ void arch_cpu_init(void)
 	write_sysreg(CPTR_EL2_RES1, cptr_el2);
 	write_sysreg(0, cntvoff_el2);
 	write_sysreg(vtcr(), vtcr_el2);
+	/*
+	 * EL0 may use FP/SIMD as far as EL1's control goes (CPACR_EL1.FPEN,
+	 * which also applies with HCR_EL2.TGE set); CPTR_EL2.TFP does the lazy
+	 * switching (fpsimd.c).
+	 */
+	write_sysreg(3ULL << 20, cpacr_el1);
 	/* User level can read which CPU it runs on (TPIDRRO_EL0 is read-only at EL0). */
 	write_sysreg(arch_cpu_index(), tpidrro_el0);
 	/*

@@ -63,7 +63,8 @@ void irq_handle(void)
 	gic_eoi(iar);
 }
 
-static void dump(const struct exc_frame *f, unsigned vector)
+/* Out of line: its line buffer would give exception_entry a stack-protector check. */
+static COLD void dump(const struct exc_frame *f, unsigned vector)
 {
 	unsigned ec = ESR_EC(f->esr);
 
@@ -88,10 +89,6 @@ void exception_entry(struct exc_frame *f, unsigned vector)
 {
 	if (vector == VEC_CUR_SPX_IRQ) {
 		irq_handle();
-		return;
-	}
-	if (vector == VEC_LOWER64_SYNC || vector == VEC_LOWER64_IRQ) {
-		user_trap(f, vector);
 		return;
 	}
 	dump(f, vector);

@@ -5,13 +5,19 @@
  * address space, HCR_EL2.VM) translates and isolates them. This is how seL4
  * runs native threads in hypervisor mode on cores without VHE (Armv8.0).
  * Arm ARM D1.13 (TGE) and D8.2.10 (DC).
+ *
+ * vectors.S saves a thread's registers straight into its TCB (SP_EL2 points
+ * at them while it runs at EL0) and restores the next thread's from the
+ * block user_trap() returns; this file decides what happens in between.
  */
 #include <arch/esr.h>
+#include <arch/fpsimd.h>
 #include <arch/frame.h>
 #include <arch/sysreg.h>
 #include <cleave/arch.h>
 #include <cleave/aspace.h>
 #include <cleave/klock.h>
+#include <cleave/panic.h>
 #include <cleave/print.h>
 #include <plat_config.h>
 #include <cleave/sched.h>
@@ -22,59 +28,99 @@
 #define HCR_TGE BIT(27)
 #define HCR_NATIVE (HCR_VM | HCR_DC | HCR_TGE | HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO)
 
-/* Which address space each CPU has in VTTBR_EL2 (0: none), and whether it runs at EL0. */
-static uintptr_t loaded[PLAT_CPUS_MAX];
-static bool in_user[PLAT_CPUS_MAX];
+/* Each CPU's user-level state (arch/frame.h); vectors.S reads kstack. */
+struct cpu_user cpu_users[PLAT_CPUS_MAX];
 
-void arch_evict_aspace(uintptr_t aspace)
+static struct cpu_user *this_cpu(void)
+{
+	return &cpu_users[arch_cpu_index()];
+}
+
+/* Does the CPU have this address space loaded, or this thread's registers in its SP_EL2? */
+static bool holds(struct cpu_user *c, uintptr_t aspace, const struct tcb *t)
+{
+	return (aspace != 0 && __atomic_load_n(&c->loaded, __ATOMIC_ACQUIRE) == aspace) ||
+	       (t != NULL && __atomic_load_n(&c->running, __ATOMIC_ACQUIRE) == t);
+}
+
+/*
+ * Makes every other CPU that holds the address space or the thread leave
+ * EL0 before this returns. A CPU leaves EL0 (and clears in_user) before it
+ * waits for the kernel lock this CPU holds, so this cannot deadlock; it
+ * goes back only under the lock, with what a live capability names.
+ */
+static void evict(uintptr_t aspace, const struct tcb *t)
 {
 	unsigned me = arch_cpu_index();
 
 	for (unsigned cpu = 0; cpu < PLAT_CPUS_MAX; cpu++) {
-		if (cpu == me || __atomic_load_n(&loaded[cpu], __ATOMIC_ACQUIRE) != aspace)
+		struct cpu_user *c = &cpu_users[cpu];
+
+		if (cpu == me || !holds(c, aspace, t))
 			continue;
 		arch_kick_cpu(cpu);
-		/*
-		 * A CPU leaves EL0 (and clears in_user) before it waits for the
-		 * kernel lock this CPU holds, so this cannot deadlock. It loads an
-		 * address space again only under the lock, from a live capability.
-		 */
-		while (__atomic_load_n(&in_user[cpu], __ATOMIC_ACQUIRE) &&
-		       __atomic_load_n(&loaded[cpu], __ATOMIC_ACQUIRE) == aspace) {
+		while (__atomic_load_n(&c->in_user, __ATOMIC_ACQUIRE) && holds(c, aspace, t)) {
 		}
 	}
 }
 
-static void save(struct tcb *t, const struct exc_frame *f)
+void arch_evict_aspace(uintptr_t aspace)
 {
-	for (unsigned i = 0; i < 31; i++)
-		t->regs.x[i] = f->x[i];
-	t->regs.sp = f->sp_el0;
-	t->regs.pc = f->elr;
-	t->regs.spsr = f->spsr;
+	evict(aspace, NULL);
 }
 
 /*
- * Loads t into the frame the exception return will use, and its address
- * space into VTTBR_EL2. SPSR is forced to EL0t: whatever a thread's saved
- * state says, it cannot return anywhere but EL0.
+ * A thread is being destroyed. A CPU running it at EL0 saves its registers
+ * into its TCB on its next entry, which must not come after the memory can
+ * be reused: wait until every such CPU has entered the kernel (and saved).
  */
-static void load(struct tcb *t, struct exc_frame *f)
+void arch_evict_thread(struct tcb *t)
 {
-	for (unsigned i = 0; i < 31; i++)
-		f->x[i] = t->regs.x[i];
-	f->sp_el0 = t->regs.sp;
-	f->elr = t->regs.pc;
-	f->spsr = t->regs.spsr & ~0x3ffULL; /* M[3:0] = EL0t, DAIF clear */
-	__atomic_store_n(&loaded[arch_cpu_index()], t->aspace.cap.obj, __ATOMIC_RELEASE);
-	write_sysreg(aspace_vttbr(t->aspace.cap.obj), vttbr_el2);
-	write_sysreg(HCR_NATIVE, hcr_el2);
-	/* FP/SIMD is not saved per thread yet: user code that touches it traps to its fault
-	 * handler. */
-	write_sysreg(CPTR_EL2_RES1 | CPTR_TFP, cptr_el2);
-	isb();
-	__atomic_store_n(&in_user[arch_cpu_index()], true, __ATOMIC_RELEASE);
+	evict(0, t);
+}
+
+/*
+ * Writes the EL2 controls for user level only when they change: most
+ * returns go back to the same address space, and on hardware a write to
+ * VTTBR_EL2 or HCR_EL2, and the ISB after it, cost far more than a load and
+ * compare. Every other write of these registers after boot restores the
+ * value it found (s2tlb.c) or goes through c->vttbr (the idle loop).
+ */
+static void set_el2_controls(struct cpu_user *c, uint64_t vttbr, uint64_t hcr, uint64_t cptr)
+{
+	bool changed = false;
+
+	if (c->vttbr != vttbr) {
+		write_sysreg(vttbr, vttbr_el2);
+		c->vttbr = vttbr;
+		changed = true;
+	}
+	if (c->hcr != hcr || c->cptr != cptr) {
+		write_sysreg(hcr, hcr_el2);
+		write_sysreg(cptr, cptr_el2);
+		c->hcr = hcr;
+		c->cptr = cptr;
+		changed = true;
+	}
+	if (changed)
+		isb();
+}
+
+/* Makes t the thread this CPU returns to, with its address space; returns its registers. */
+static struct user_regs *load(struct cpu_user *c, struct tcb *t)
+{
+	__atomic_store_n(&c->loaded, t->aspace.cap.obj, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->running, t, __ATOMIC_RELEASE);
+	bool clobbered;
+	/* FP/SIMD: the registers are t's only if it owns them; else its first use traps. */
+	uint64_t cptr = fpsimd_switch_to(t, &clobbered);
+
+	if (clobbered)
+		c->cptr = CPTR_EL2_RES1; /* fpsimd opened FP/SIMD to save another's registers */
+	set_el2_controls(c, aspace_vttbr(t->aspace.cap.obj), HCR_NATIVE, cptr);
+	__atomic_store_n(&c->in_user, true, __ATOMIC_RELEASE);
 	kernel_unlock(); /* taken on entry; the return to EL0 follows */
+	return &t->regs;
 }
 
 /*
@@ -82,7 +128,7 @@ static void load(struct tcb *t, struct exc_frame *f)
  * idle; WFI with interrupts masked still wakes on a pending interrupt, which
  * is then taken between the unmask and the mask (no lost wake-up).
  */
-static struct tcb *next_thread(void)
+static struct tcb *next_thread(struct cpu_user *c)
 {
 	struct tcb *t;
 
@@ -98,8 +144,9 @@ static struct tcb *next_thread(void)
 			continue;
 		}
 		/* Idle: no address space is loaded, nothing can walk a table. */
-		__atomic_store_n(&loaded[arch_cpu_index()], 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&c->loaded, 0, __ATOMIC_RELEASE);
 		write_sysreg(0, vttbr_el2);
+		c->vttbr = 0;
 		kernel_unlock();
 		arch_wait();
 		arch_irq_enable();
@@ -108,56 +155,94 @@ static struct tcb *next_thread(void)
 	}
 }
 
-static void sync_from_user(struct tcb *t, const struct exc_frame *f)
+/* Out of line: its message array would give the system-call path a stack-protector check. */
+static COLD void fault_from_user(struct tcb *t, uint64_t esr, unsigned ec)
 {
-	unsigned ec = ESR_EC(f->esr);
+	uint64_t far = read_sysreg(far_el2);
 	uint64_t mr[4] = {0};
 
 	switch (ec) {
-	case 0x15: /* SVC from AArch64 */
-		syscall_handle(t, ESR_ISS(f->esr) & 0xffff);
-		return;
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
 		/* Stage 1 is off, so FAR is the IPA; HPFAR_EL2 says so too (D17.2.55). */
-		mr[0] = f->far;
-		mr[1] = f->esr;
-		mr[2] = f->elr;
-		mr[3] = ec == EC_DABT_LOW && (ESR_ISS(f->esr) & BIT(6)) != 0;
+		mr[0] = far;
+		mr[1] = esr;
+		mr[2] = t->regs.pc;
+		mr[3] = ec == EC_DABT_LOW && (ESR_ISS(esr) & BIT(6)) != 0;
 		fault_handle(t, FAULT_STAGE2, mr);
 		return;
 	case EC_UNKNOWN:
-		mr[0] = f->elr;
-		mr[1] = f->esr;
+		mr[0] = t->regs.pc;
+		mr[1] = esr;
 		fault_handle(t, FAULT_UNDEFINED, mr);
 		return;
 	default:
-		mr[0] = f->elr;
-		mr[1] = f->esr;
-		mr[2] = f->far;
+		mr[0] = t->regs.pc;
+		mr[1] = esr;
+		mr[2] = far;
 		fault_handle(t, FAULT_OTHER, mr);
 		return;
 	}
 }
 
-void user_trap(struct exc_frame *f, unsigned vector)
+/* ESR_EL2 still describes this exception: nothing at EL2 has taken another since. */
+static void sync_from_user(struct tcb *t)
 {
-	struct tcb *t;
+	uint64_t esr = read_sysreg(esr_el2);
+	unsigned ec = ESR_EC(esr);
 
-	__atomic_store_n(&in_user[arch_cpu_index()], false, __ATOMIC_RELEASE);
-	kernel_lock();
-	t = sched_current();
-	if (t != NULL)
-		save(t, f);
-	if (vector == VEC_LOWER64_SYNC && t != NULL)
-		sync_from_user(t, f);
-	else
-		irq_handle();
-	load(next_thread(), f);
+	if (ec == 0x15) { /* SVC from AArch64 */
+		syscall_handle(t, ESR_ISS(esr) & 0xffff);
+	} else if (ec == 0x07) {
+		/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. */
+		fpsimd_trap(t);
+		this_cpu()->cptr = CPTR_EL2_RES1;
+	} else {
+		fault_from_user(t, esr, ec);
+	}
 }
 
-void user_first(struct exc_frame *f)
+/* FIQ, SError or AArch32 from EL0: none can happen here; dump the thread's registers and stop. */
+static COLD NORETURN void unexpected_from_user(struct cpu_user *c, unsigned vector)
 {
+	struct exc_frame f = {
+		.elr = read_sysreg(elr_el2),
+		.spsr = read_sysreg(spsr_el2),
+		.esr = read_sysreg(esr_el2),
+		.far = read_sysreg(far_el2),
+	};
+
+	if (c->running != NULL) {
+		for (unsigned i = 0; i < 31; i++)
+			f.x[i] = c->running->regs.x[i];
+		f.sp_el0 = c->running->regs.sp;
+	}
+	exception_entry(&f, vector);
+	panic("unexpected exception from EL0");
+}
+
+struct user_regs *user_trap(unsigned vector)
+{
+	struct cpu_user *c = this_cpu();
+	struct tcb *t;
+
+	if (vector != VEC_LOWER64_SYNC && vector != VEC_LOWER64_IRQ)
+		unexpected_from_user(c, vector);
+	__atomic_store_n(&c->in_user, false, __ATOMIC_RELEASE);
 	kernel_lock();
-	load(next_thread(), f);
+	/* The registers went to c->running; it is the current thread unless that was destroyed. */
+	t = sched_current();
+	if (vector == VEC_LOWER64_SYNC && t != NULL)
+		sync_from_user(t);
+	else
+		irq_handle();
+	return load(c, next_thread(c));
+}
+
+struct user_regs *user_first(void)
+{
+	struct cpu_user *c = this_cpu();
+
+	kernel_lock();
+	return load(c, next_thread(c));
 }

@@ -28,6 +28,11 @@ unsigned arch_cpu_index(void)
 	return fake_cpu;
 }
 
+unsigned arch_cpu_index_any_el(void)
+{
+	return fake_cpu;
+}
+
 uint64_t arch_counter_read(void)
 {
 	return fake_counter++;
@@ -100,4 +105,14 @@ void arch_kick_cpu(unsigned cpu)
 void arch_evict_aspace(uintptr_t aspace)
 {
 	(void)aspace;
+}
+
+void arch_thread_gone(struct tcb *t)
+{
+	(void)t;
+}
+
+void arch_evict_thread(struct tcb *t)
+{
+	(void)t;
 }

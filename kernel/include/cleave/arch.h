@@ -13,8 +13,10 @@ void arch_cpu_init(void);
 uint64_t arch_cpu_mpidr(void);
 /* Reads this CPU's ID registers (and probes the GIC CPU interface). */
 void arch_cpu_read_id(struct cpu_id_regs *out, unsigned gic_version);
-/* The logical index of the running CPU (0 is the boot CPU). */
+/* The logical index of the running CPU (0 is the boot CPU); only at EL2. */
 unsigned arch_cpu_index(void);
+/* The same, safe at any exception level: for the panic path (a boot at EL1 panics). */
+unsigned arch_cpu_index_any_el(void);
 uint64_t arch_counter_read(void);
 uint64_t arch_counter_freq(void);
 /* Masks interrupts and returns the previous mask state. */
@@ -31,6 +33,15 @@ void arch_kick_cpu(unsigned cpu);
  * walks its tables once their memory can be reused.
  */
 void arch_evict_aspace(uintptr_t aspace);
+struct tcb;
+/*
+ * A thread is being destroyed: every other CPU running it at EL0 is made to
+ * enter the kernel before this returns, so none writes its registers into
+ * the thread's memory once that can be reused.
+ */
+void arch_evict_thread(struct tcb *t);
+/* A thread is being destroyed: arch state that points at it (FP/SIMD owner) lets go. */
+void arch_thread_gone(struct tcb *t);
 /* Stops this CPU for good with interrupts masked. */
 NORETURN void arch_halt(void);
 

@@ -29,6 +29,13 @@ enum tcb_state {
 struct endpoint;
 struct notification;
 
+/* A thread's FP/SIMD registers while it does not own the CPU's (V0-V31, FPSR, FPCR). */
+struct fpsimd_state {
+	uint64_t v[64];
+	uint32_t fpsr;
+	uint32_t fpcr;
+};
+
 /* A message in flight: what a blocked sender (or a fault) will deliver. */
 struct msg {
 	uint64_t info; /* cl_msginfo: label, length, cap */
@@ -45,7 +52,7 @@ struct tcb {
 	uint8_t in_fault;   /* blocked on a fault message */
 	uint8_t fault_kind; /* CL_FAULT_* - CL_FAULT_STAGE2, while in_fault */
 	uint8_t partition;  /* time partition: runs only in its windows */
-	uint8_t pad;
+	uint8_t migrate_to; /* 1 + the CPU a running thread moves to at its next switch, or 0 */
 	/* Capabilities the thread holds on its own; children of the configured ones. */
 	struct cte cspace;
 	struct cte aspace;
@@ -61,6 +68,7 @@ struct tcb {
 	uint64_t send_grant;	    /* that cap had the grant right: caps may go along */
 	uint64_t recv_slot;	    /* where a blocked receiver takes a transferred cap */
 	struct msg msg;		    /* a blocked sender's message */
+	struct fpsimd_state fp __attribute__((aligned(16)));
 };
 
 struct tcb_queue {

@@ -3,24 +3,7 @@
 #include <cleave/print.h>
 #include <cleave/runtime.h>
 
-#include <string.h>
-
-cl_cptr_t cl_console = CL_SLOT_CONSOLE;
 cl_cptr_t cl_self = CL_SLOT_TCB;
-
-/* The console invocation carries 24 bytes, packed little-endian into three words. */
-void cl_write(const char *s, size_t n)
-{
-	while (n != 0) {
-		uint64_t w[3] = {0, 0, 0};
-		size_t chunk = n < 24 ? n : 24;
-
-		memcpy(w, s, chunk);
-		cl_console_write(cl_console, chunk, w[0], w[1], w[2]);
-		s += chunk;
-		n -= chunk;
-	}
-}
 
 void cl_vprintf(const char *fmt, va_list ap)
 {

@@ -11,6 +11,7 @@
  * kernel POSIX layer: this file is the whole of it.
  */
 #include <cleave/bootinfo.h>
+#include <cleave/console_write.h>
 #include <cleave/syscalls.h>
 #include <stddef.h>
 #include <string.h>
@@ -47,29 +48,16 @@ struct iovec_ {
 /* The heap: brk grows up from its start, anonymous mmap takes pages down from its end. */
 static uint64_t heap_start, heap_brk, heap_top;
 
-static void console(const char *s, size_t n)
-{
-	while (n != 0) {
-		uint64_t w[3] = {0, 0, 0};
-		size_t chunk = n < 24 ? n : 24;
-
-		memcpy(w, s, chunk);
-		cl_console_write(CL_SLOT_CONSOLE, chunk, w[0], w[1], w[2]);
-		s += chunk;
-		n -= chunk;
-	}
-}
-
 void posix_print(const char *s)
 {
-	console(s, strlen(s));
+	cl_write(s, strlen(s));
 }
 
 static int64_t do_write(uint64_t fd, const void *buf, size_t n)
 {
 	if (fd != 1 && fd != 2)
 		return -EBADF;
-	console(buf, n);
+	cl_write(buf, n);
 	return (int64_t)n;
 }
 
@@ -80,7 +68,7 @@ static int64_t do_writev(uint64_t fd, const struct iovec_ *iov, uint64_t cnt)
 	if (fd != 1 && fd != 2)
 		return -EBADF;
 	for (uint64_t i = 0; i < cnt; i++) {
-		console(iov[i].base, iov[i].len);
+		cl_write(iov[i].base, iov[i].len);
 		total += (int64_t)iov[i].len;
 	}
 	return total;

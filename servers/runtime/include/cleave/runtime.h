@@ -6,19 +6,17 @@
 #ifndef CLEAVE_RUNTIME_H
 #define CLEAVE_RUNTIME_H
 
+#include <cleave/console_write.h>
 #include <cleave/syscalls.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* The console capability this component prints through (the root's by default). */
-extern cl_cptr_t cl_console;
 /* This component's own thread, suspended by cl_exit(). */
 extern cl_cptr_t cl_self;
 
 void cl_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_vprintf(const char *fmt, va_list ap);
-void cl_write(const char *s, size_t n);
 _Noreturn void cl_exit(int code);
 
 int main(uint64_t arg);

@@ -1,0 +1,24 @@
+/*
+ * Writing to the console capability, shared by both runtimes: the console
+ * invocation carries 24 bytes, packed little-endian into three words.
+ */
+#include <cleave/bootinfo.h>
+#include <cleave/console_write.h>
+#include <cleave/syscalls.h>
+
+#include <string.h>
+
+cl_cptr_t cl_console = CL_SLOT_CONSOLE;
+
+void cl_write(const char *s, size_t n)
+{
+	while (n != 0) {
+		uint64_t w[3] = {0, 0, 0};
+		size_t chunk = n < 24 ? n : 24;
+
+		memcpy(w, s, chunk);
+		cl_console_write(cl_console, chunk, w[0], w[1], w[2]);
+		s += chunk;
+		n -= chunk;
+	}
+}

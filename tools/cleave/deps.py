@@ -27,6 +27,7 @@ PACKAGES = (
     ("python3-libfdt", "the generator reads and writes device trees"),
     ("python3-pytest", "runs the command-line tests"),
     ("python3-jinja2", "the generator's templates"),
+    ("python3-lark", "parses system descriptions (idl/system.lark)"),
     ("clang-format", "checks the C formatting"),
     ("libfdt-dev:arm64", "the kernel links the arm64 static libfdt.a (and its headers)"),
     # libfdt-dev is not multi-arch, so the host side takes only the runtime library.

@@ -18,7 +18,7 @@ if __name__ == "__main__" and not __package__:
 
     __package__ = "cleave"
 
-from . import bench, build, deps, qemu, testrun  # noqa: E402
+from . import bench, build, deps, qemu, syscheck, testrun  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -55,6 +55,7 @@ def make_parser():
     add_build(verbs)
     add_test(verbs)
     add_bench(verbs)
+    add_check(verbs)
     return parser
 
 
@@ -111,6 +112,16 @@ def add_bench(verbs):
     bench_verb.set_defaults(handler=cmd_bench)
 
 
+def add_check(verbs):
+    check = verbs.add_parser("check", help="check a system description",
+                             description="Parse SYSTEM and its imports and check them "
+                             "against the platform; print every problem, or a summary.")
+    check.add_argument("system", metavar="SYSTEM", help="system description (.cleave)")
+    check.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
+                       help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
+    check.set_defaults(handler=cmd_check)
+
+
 def check_system(system):
     """SYSTEM is accepted on the command line for the generator that is to come."""
     if system is None:
@@ -159,6 +170,11 @@ def cmd_bench(args):
     config = platform.configure(args.cpu, args.gic, bench.SMP)
     build.build()
     bench.run(platform, config, build.image(platform.name, bench.IMAGE))
+
+
+def cmd_check(args):
+    deps.ensure()
+    syscheck.run(args.system, args.platform)
 
 
 def main(argv=None):

@@ -1,0 +1,90 @@
+"""The `check` verb: read a system description, run every check against a platform,
+print the problems (idl/cleave_idl's format: FILE:LINE:COL, the line, a caret, a hint)
+or a short summary.
+
+The language lives in idl/cleave_idl so that the generator can use it without the
+command; this module only adapts it to the command's ways (exit codes, one closing
+`cleave: error:` line).
+"""
+
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+from . import platform as platforms
+from .errors import CleaveError, UsageError
+from .paths import BUILD, PLATFORMS, ROOT
+
+IDL = ROOT / "idl"
+DTB_CACHE = BUILD / "dtb"  # QEMU's device-tree dumps, one per platform and QEMU command
+
+
+def idl():
+    if str(IDL) not in sys.path:
+        sys.path.insert(0, str(IDL))
+    try:
+        import cleave_idl
+    except ImportError as err:
+        raise CleaveError(f"python module {err.name} is missing "
+                          "(python3-lark; ./cleave test installs it)") from None
+    return cleave_idl
+
+
+def run(system, platform_name):
+    """Check `system` on `platform_name`; prints the summary, raises on errors."""
+    path = Path(system)
+    if not path.is_file():
+        raise UsageError(f"SYSTEM {system}: no such file")
+    platforms.load(platform_name)  # a UsageError that names the known platforms
+    cleave_idl = idl()
+    try:
+        target = cleave_idl.target.load(PLATFORMS / platform_name / "platform.yaml",
+                                        DTB_CACHE)
+        spec, diags = cleave_idl.check_file(path, target, shown=os.path.normpath(system))
+    except cleave_idl.TargetError as err:
+        raise CleaveError(str(err)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise CleaveError(f"cannot read {system}: {getattr(err, 'strerror', None) or err}"
+                          ) from None
+    sys.stdout.flush()
+    sys.stderr.write(diags.render_all())
+    sys.stderr.flush()
+    if diags.errors:
+        raise CleaveError(f"{os.path.normpath(system)}: {counted(len(diags.errors), 'error')}"
+                          f"{', ' + counted(len(diags.warnings), 'warning') if diags.warnings else ''}")
+    print("\n".join(summary(spec, target, cleave_idl)))
+
+
+def counted(n, noun):
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def summary(spec, target, cleave_idl):
+    from cleave_idl.checks.resources import size_text, system_memory
+
+    system = spec.system
+    comps = [i for i in system.instances if i.kind == "component"]
+    guests = [i for i in system.instances if i.kind == "guest"]
+    kinds = Counter(c.kind for c in system.connections)
+    parts = sorted({getattr(i.decl, "partition", 0) for i in system.instances} |
+                   {w.partition for s in system.schedules for w in s.windows})
+    devices = [f"{d.name} ({d.node.path})" if d.node else d.name for d in spec.devices]
+    schedule = system.schedule
+    frame = (f"; windows {', '.join(f'{w.partition}:{w.length_us // 1000}ms' for w in schedule.windows)}"
+             if schedule else "; no schedule: partition 0 always runs")
+    return [
+        f"{spec.root}: system '{system.name}' passes every check on {target.name}",
+        "  components:  " + listing(comps, lambda i: f"{i.name} ({i.type})"),
+        "  guests:      " + listing(guests, lambda i: f"{i.name} ({i.type})"),
+        "  connections: " + (f"{len(system.connections)} (" + ", ".join(
+            f"{n} {k}" for k, n in sorted(kinds.items())) + ")" if kinds else "0"),
+        "  devices:     " + listing(devices, str),
+        "  partitions:  " + ", ".join(map(str, parts)) + frame,
+        f"  memory:      {size_text(system_memory(system))} of "
+        f"{size_text(target.ram_size)}",
+    ]
+
+
+def listing(items, show):
+    return f"{len(items)}" + (": " + ", ".join(show(i) for i in items) if items else "")

@@ -28,6 +28,12 @@ def test_the_example_checks():
         "  devices:     0",
         "  partitions:  0; no schedule: partition 0 always runs",
         "  memory:      228 KiB of 1 GiB",
+        "  authority:   row can affect column (s send, n signal, m shared memory, "
+        "c control, . none)",
+        "              client server (loader)",
+        "    client    .      snm    .",
+        "    server    m      .      .",
+        "    (loader)  c      c      .",
     ]
 
 

@@ -119,6 +119,8 @@ def add_check(verbs):
     check.add_argument("system", metavar="SYSTEM", help="system description (.cleave)")
     check.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
                        help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
+    check.add_argument("--spec", metavar="FILE",
+                       help="write the capability specification (JSON) to FILE")
     check.set_defaults(handler=cmd_check)
 
 
@@ -174,7 +176,7 @@ def cmd_bench(args):
 
 def cmd_check(args):
     deps.ensure()
-    syscheck.run(args.system, args.platform)
+    syscheck.run(args.system, args.platform, args.spec)
 
 
 def main(argv=None):

@@ -31,8 +31,9 @@ def idl():
     return cleave_idl
 
 
-def run(system, platform_name):
-    """Check `system` on `platform_name`; prints the summary, raises on errors."""
+def run(system, platform_name, spec_file=None):
+    """Check `system` on `platform_name`; prints the summary and the authority report,
+    raises on errors. With `spec_file`, writes the capability specification (JSON)."""
     path = Path(system)
     if not path.is_file():
         raise UsageError(f"SYSTEM {system}: no such file")
@@ -47,13 +48,26 @@ def run(system, platform_name):
     except (OSError, UnicodeDecodeError) as err:
         raise CleaveError(f"cannot read {system}: {getattr(err, 'strerror', None) or err}"
                           ) from None
+    report = None
+    if not diags.errors:
+        # The capability specification, and the assertions checked again on it: what
+        # the loader will hand out must honour them too (cleave_idl/authority.py).
+        from cleave_idl import authority, spec as capspec
+        specification = capspec.build(spec, target)
+        report = authority.analyse(specification)
+        authority.check_assertions(spec.system, report, diags)
     sys.stdout.flush()
     sys.stderr.write(diags.render_all())
     sys.stderr.flush()
     if diags.errors:
         raise CleaveError(f"{os.path.normpath(system)}: {counted(len(diags.errors), 'error')}"
                           f"{', ' + counted(len(diags.warnings), 'warning') if diags.warnings else ''}")
-    print("\n".join(summary(spec, target, cleave_idl)))
+    if spec_file is not None:
+        try:
+            Path(spec_file).write_text(specification.to_json())
+        except OSError as err:
+            raise CleaveError(f"cannot write {spec_file}: {err.strerror}") from None
+    print("\n".join(summary(spec, target, cleave_idl) + authority_lines(report)))
 
 
 def counted(n, noun):
@@ -84,6 +98,12 @@ def summary(spec, target, cleave_idl):
         f"  memory:      {size_text(system_memory(system))} of "
         f"{size_text(target.ram_size)}",
     ]
+
+
+def authority_lines(report):
+    """The matrix of authority.Report: the row can affect the column."""
+    return (["  authority:   row can affect column (s send, n signal, m shared memory, "
+             "c control, . none)"] + report.table(indent="    "))
 
 
 def listing(items, show):

@@ -1,0 +1,304 @@
+"""The capability specification of a checked system: every kernel object the system
+needs and every capability each instance (and the loader) holds, with rights and
+badges, as plain data. It is capDL-like: the loader (next step) makes exactly these
+objects, fills each CNode slot for slot, and maps each frame; `authority.py` reads
+it alone to say who can affect whom.
+
+    specification = spec.build(model, target)    # model: a checked model.Spec
+    text = specification.to_json()               # deterministic
+
+Slot layout of every instance's CNode (docs/system-language.md, "The specification"):
+
+    1 its own CNode, 2 its own TCB (a guest: its first vCPU), 3 its own address space,
+    4 the console (write only), then one slot per connection end in source order
+    (hardware: two, the IRQ handler(s) then the notification they signal), then a
+    guest's passed-through devices' IRQ handlers, then a guest's further vCPUs.
+
+Frames are not held in CNodes: they are mappings of the instance's address space
+(stack, heap, dataports, device registers, a guest's RAM).
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from .checks.connections import resolve
+
+PAGE = 4096
+LARGE = 2 << 20  # a 2 MiB frame
+LOADER = "(loader)"  # not an identifier, so no instance can be called this
+
+# Rights in bit order (idl/abi.yaml `rights`).
+RIGHTS = ("read", "write", "grant", "exec")
+RW = ("read", "write")
+
+SLOT_CNODE, SLOT_TCB, SLOT_ASPACE, SLOT_CONSOLE = 1, 2, 3, 4
+FIRST_CONNECTION_SLOT = 5
+MIN_CNODE_SLOTS = 16
+CNODE_SLOT_BITS = 6  # 64-byte slots
+ASPACE_MIN_BITS, ASPACE_MAX_BITS = 13, 20
+
+
+@dataclass
+class Object:
+    """One kernel object. `owner` is the instance the object belongs to (its TCB,
+    CNode, address space, private frames); None for objects of a connection."""
+
+    name: str
+    type: str  # tcb, vcpu, cnode, aspace, frame, endpoint, notification, irq_handler,
+    #            console, sched_control, irq_control
+    size_bits: int = None
+    owner: str = None
+    paddr: int = None  # device frames
+    device: bool = False  # device memory (mapped with the device attribute)
+    irq: int = None  # irq_handler: its interrupt ID
+    notification: str = None  # irq_handler: the notification it signals
+    connection: str = None  # the connection (as written) that made it
+
+
+@dataclass
+class Cap:
+    """A capability in one slot of a holder's CNode."""
+
+    slot: int
+    object: str
+    rights: list
+    badge: int = None
+    name: str = ""  # what the slot is for: cnode, tcb, console, the interface's name
+
+
+@dataclass
+class Mapping:
+    """A frame mapped into a holder's address space."""
+
+    object: str
+    rights: list
+    region: str  # stack, heap, the dataport's or device's name, memory
+    attr: str = "normal"  # normal or device
+
+
+@dataclass
+class Holder:
+    """An instance (or the loader) and what it holds."""
+
+    name: str
+    kind: str  # component, guest, loader
+    type: str = None  # the component or guest declaration
+    cnode: str = None  # its CNode object (None for the loader: the kernel gives it one)
+    cnode_slots: int = None
+    caps: list = field(default_factory=list)
+    mappings: list = field(default_factory=list)
+
+    def cap(self, slot):
+        return next((c for c in self.caps if c.slot == slot), None)
+
+    def caps_named(self, name):
+        return [c for c in self.caps if c.name == name]
+
+
+@dataclass
+class Specification:
+    system: str
+    objects: list = field(default_factory=list)
+    holders: list = field(default_factory=list)  # instances in source order, loader last
+
+    def object(self, name):
+        return self._objects().get(name)
+
+    def _objects(self):
+        return {o.name: o for o in self.objects}
+
+    def holder(self, name):
+        return next((h for h in self.holders if h.name == name), None)
+
+    def count(self, type_name):
+        return sum(1 for o in self.objects if o.type == type_name)
+
+    def to_dict(self):
+        return asdict(self)
+
+    def to_json(self):
+        """The same text for the same system, byte for byte."""
+        return json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n"
+
+
+def pages(size, frame=PAGE):
+    return -(-size // frame)
+
+
+def rights(*names):
+    return [r for r in RIGHTS if r in names]
+
+
+def connection_text(conn):
+    return f"{conn.kind} {conn.left} {conn.arrow} {conn.right}"
+
+
+class Builder:
+    def __init__(self, model, target):
+        self.model = model
+        self.system = model.system
+        self.target = target
+        self.spec = Specification(self.system.name)
+        self.holders = {}
+        self.devices = {d.name: d for d in model.devices}
+
+    def add(self, obj):
+        self.spec.objects.append(obj)
+        return obj.name
+
+    def give(self, holder, obj, rights_, name, badge=None):
+        holder.caps.append(Cap(len(holder.caps) + 1, obj, list(rights_), badge, name))
+
+    def frames(self, owner, region, size, holder_rights, holders):
+        """Frames for `size` bytes (2 MiB frames when it is a multiple of 2 MiB), mapped
+        into every holder in `holders`."""
+        frame, bits = (LARGE, 21) if size and size % LARGE == 0 else (PAGE, 12)
+        prefix = f"{owner}.{region}" if owner else region
+        for n in range(pages(size, frame)):
+            name = self.add(Object(f"{prefix}.{n}", "frame", bits, owner=owner))
+            for holder in holders:
+                holder.mappings.append(Mapping(name, list(holder_rights), region))
+
+    def build(self):
+        for inst in self.system.instances:
+            self.instance(inst)
+        for number, conn in enumerate(self.system.connections, 1):
+            self.connection(number, conn)
+        for inst in self.system.instances:
+            if inst.kind == "guest":
+                self.guest_extras(inst)
+        for inst in self.system.instances:
+            self.private_dataports(inst)
+        self.loader()
+        for holder in self.spec.holders:
+            self.size(holder)
+        return self.spec
+
+    # --- per instance -------------------------------------------------------------
+    def instance(self, inst):
+        decl = inst.decl
+        holder = Holder(inst.name, inst.kind, inst.type)
+        self.holders[inst.name] = holder
+        self.spec.holders.append(holder)
+        holder.cnode = self.add(Object(f"{inst.name}.cnode", "cnode", None, inst.name))
+        thread = "tcb" if inst.kind == "component" else "vcpu"
+        first = f"{inst.name}.{thread}" + ("" if inst.kind == "component" else ".0")
+        self.add(Object(first, thread, 11, inst.name))
+        self.add(Object(f"{inst.name}.aspace", "aspace", None, inst.name))
+        self.give(holder, holder.cnode, RW, "cnode")
+        self.give(holder, first, RW, thread)
+        self.give(holder, f"{inst.name}.aspace", RW, "aspace")
+        self.give(holder, "console", ("write",), "console")
+        if inst.kind == "component":
+            self.frames(inst.name, "stack", decl.stack, RW, [holder])
+            self.frames(inst.name, "heap", decl.heap, RW, [holder])
+        else:
+            self.frames(inst.name, "memory", decl.memory, RW + ("exec",), [holder])
+
+    def guest_extras(self, inst):
+        holder = self.holders[inst.name]
+        for name, _ in inst.decl.devices:
+            device = self.devices.get(name)
+            if device is not None:
+                self.device(holder, device, None)
+        for n in range(1, inst.decl.vcpus):
+            name = self.add(Object(f"{inst.name}.vcpu.{n}", "vcpu", 11, inst.name))
+            self.give(holder, name, RW, f"vcpu{n}")
+
+    def private_dataports(self, inst):
+        """A dataport in no shared connection is memory of its own instance."""
+        shared = {(end.instance, end.interface) for conn in self.system.connections
+                  if conn.kind == "shared" for end in (conn.left, conn.right)}
+        for iface in inst.decl.interfaces:
+            if iface.kind == "dataport" and (inst.name, iface.name) not in shared:
+                self.frames(inst.name, iface.name, iface.size, RW, [self.holders[inst.name]])
+
+    # --- per connection -----------------------------------------------------------
+    def connection(self, number, conn):
+        text = connection_text(conn)
+        left = self.holders.get(conn.left.instance)
+        if conn.kind == "hardware":
+            self.device(left, self.devices[conn.right.instance], conn.left.interface, text)
+            return
+        right = self.holders.get(conn.right.instance)
+        if conn.kind == "rpc":
+            ep = self.add(Object(f"ep:{conn.left}->{conn.right}", "endpoint", 6,
+                                 connection=text))
+            self.give(left, ep, ("write", "grant"), conn.left.interface, badge=number)
+            self.give(right, ep, ("read",), conn.right.interface)
+        elif conn.kind == "notification":
+            ntfn = self.add(Object(f"ntfn:{conn.left}->{conn.right}", "notification", 6,
+                                   connection=text))
+            self.give(left, ntfn, ("write",), conn.left.interface, badge=number)
+            self.give(right, ntfn, ("read",), conn.right.interface)
+        elif conn.kind == "shared":
+            _, iface = resolve(self.system, conn.left)
+            frame, bits = PAGE, 12
+            for n in range(pages(iface.size, frame)):
+                name = self.add(Object(f"shared:{conn.left}<->{conn.right}.{n}", "frame",
+                                       bits, connection=text))
+                left.mappings.append(Mapping(name, list(RW), conn.left.interface))
+                right.mappings.append(Mapping(name, list(RW), conn.right.interface))
+
+    def device(self, holder, device, slot_name, text=None):
+        """A device's register frames (mapped) and one IRQ handler per interrupt, which
+        signals a notification the holder waits on."""
+        region = slot_name or device.name
+        node = device.node
+        for r, (base, size) in enumerate(node.regs if node else ()):
+            start = base - base % PAGE
+            for n in range(pages(base + size - start)):
+                name = self.add(Object(f"dev:{device.name}.{r}.{n}", "frame", 12,
+                                       paddr=start + n * PAGE, device=True, connection=text))
+                holder.mappings.append(Mapping(name, list(RW), region, "device"))
+        ntfn = f"irq:{device.name}"
+        irqs = device.irqs()
+        for irq in irqs:
+            name = self.add(Object(f"irq:{device.name}.{irq}", "irq_handler", irq=irq,
+                                   notification=ntfn, connection=text))
+            self.give(holder, name, ("read", "write"), f"{region}.irq{irq}")
+        if irqs:
+            self.add(Object(ntfn, "notification", 6, connection=text))
+            self.give(holder, ntfn, ("read",), f"{region}.irq")
+
+    # --- the loader ---------------------------------------------------------------
+    def loader(self):
+        """The loader builds everything: it holds sched_control (which no component
+        gets), irq_control, and every instance's CNode, threads and address space."""
+        holder = Holder(LOADER, "loader")
+        self.spec.objects[:0] = [Object("console", "console"),
+                                 Object("sched_control", "sched_control"),
+                                 Object("irq_control", "irq_control")]
+        self.give(holder, "console", ("write",), "console")
+        self.give(holder, "sched_control", RW, "sched_control")
+        self.give(holder, "irq_control", RW, "irq_control")
+        for obj in self.spec.objects:
+            if obj.owner is not None and obj.type in ("cnode", "tcb", "vcpu", "aspace"):
+                self.give(holder, obj.name, RW + ("grant",), obj.name)
+        self.spec.holders.append(holder)
+
+    def size(self, holder):
+        """CNode: a power of two of at least 16 slots, above the highest slot used.
+        Address space: enough translation tables for its mappings (an estimate: a root,
+        per region a level-1 and a level-2 table, per 512 pages a level-3 table)."""
+        if holder.kind == "loader":
+            return
+        slots = MIN_CNODE_SLOTS
+        while slots <= max(c.slot for c in holder.caps):
+            slots *= 2
+        holder.cnode_slots = slots
+        objects = self.spec._objects()
+        objects[holder.cnode].size_bits = slots.bit_length() - 1 + CNODE_SLOT_BITS
+        regions = {m.region for m in holder.mappings}
+        small = sum(1 for m in holder.mappings if objects[m.object].size_bits == 12)
+        tables = 1 + 2 * len(regions) + pages(small, 512) + 2  # +2: the image (glue)
+        bits = ASPACE_MIN_BITS
+        while (1 << (bits - 12)) - 1 < tables and bits < ASPACE_MAX_BITS:
+            bits += 1
+        objects[f"{holder.name}.aspace"].size_bits = bits
+
+
+def build(model, target=None):
+    """The Specification of `model` (a model.Spec that passed every check; `target`
+    gives the devices' registers, None leaves device frames out)."""
+    return Builder(model, target).build()

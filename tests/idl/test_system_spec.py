@@ -1,0 +1,232 @@
+"""Tests of the capability specification (idl/cleave_idl/spec.py): the objects a
+checked system needs, the capabilities each instance holds (slot, rights, badge), the
+frames it maps, and a deterministic JSON form.
+
+Run with `/usr/bin/python3 -m pytest -q tests/idl` (`./cleave test` does).
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "idl"))
+
+import cleave_idl  # noqa: E402
+from cleave_idl import spec as capspec  # noqa: E402
+from cleave_idl.model import DeviceNode  # noqa: E402
+from cleave_idl.target import Target  # noqa: E402
+
+HELLO = ROOT / "examples" / "hello" / "hello.cleave"
+
+BOARD = Target(
+    name="board", ram_base=0x40000000, ram_size=1 << 30, cpus_max=4,
+    kernel_devices=(("uart", 0x09000000, 0x1000),),
+    nodes=[
+        DeviceNode("/", ("board",), (), ()),
+        DeviceNode("/pl011@9000000", ("arm,pl011",), ((0x09000000, 0x1000),), (33,)),
+        DeviceNode("/pl031@9010000", ("arm,pl031",), ((0x09010000, 0x1000),), (34,)),
+        DeviceNode("/virtio@a000000", ("virtio,mmio",), ((0x0a000000, 0x200),), (48,)),
+    ])
+
+
+def checked(path, target=BOARD):
+    model, diags = cleave_idl.check_file(path, target, shown=path.name)
+    assert not diags.errors, diags.render_all()
+    return model
+
+
+def build(tmp_path, text, target=BOARD):
+    path = tmp_path / "s.cleave"
+    path.write_text(text)
+    return capspec.build(checked(path, target), target)
+
+
+def hello():
+    return capspec.build(checked(HELLO), BOARD)
+
+
+def caps(spec, holder):
+    return {c.slot: (c.object, c.rights, c.badge) for c in spec.holder(holder).caps}
+
+
+def test_hello_object_counts():
+    spec = hello()
+    counts = {t: spec.count(t) for t in sorted({o.type for o in spec.objects})}
+    # client: 16K stack + 64K heap = 20 pages; server: 16K + 128K = 36; one shared page.
+    assert counts == {"aspace": 2, "cnode": 2, "console": 1, "endpoint": 1, "frame": 57,
+                      "irq_control": 1, "notification": 1, "sched_control": 1, "tcb": 2}
+    assert [h.name for h in spec.holders] == ["client", "server", "(loader)"]
+
+
+def test_hello_slot_layout():
+    spec = hello()
+    assert caps(spec, "client") == {
+        1: ("client.cnode", ["read", "write"], None),
+        2: ("client.tcb", ["read", "write"], None),
+        3: ("client.aspace", ["read", "write"], None),
+        4: ("console", ["write"], None),
+        5: ("ep:client.greeter->server.greeter", ["write", "grant"], 1),
+        6: ("ntfn:client.ready->server.ready", ["write"], 2),
+    }
+    assert caps(spec, "server")[5] == ("ep:client.greeter->server.greeter", ["read"], None)
+    assert caps(spec, "server")[6] == ("ntfn:client.ready->server.ready", ["read"], None)
+    assert spec.holder("server").cap(5).name == "greeter"
+
+
+def test_hello_dataport_is_one_frame_mapped_by_both():
+    spec = hello()
+    client = {m.object: m for m in spec.holder("client").mappings if m.region == "outbox"}
+    server = {m.object: m for m in spec.holder("server").mappings if m.region == "inbox"}
+    assert list(client) == list(server) == ["shared:client.outbox<->server.inbox.0"]
+    frame = spec.object("shared:client.outbox<->server.inbox.0")
+    assert frame.type == "frame" and frame.size_bits == 12 and frame.owner is None
+    assert client[frame.name].rights == server[frame.name].rights == ["read", "write"]
+
+
+def test_stack_and_heap_frames_follow_the_settings():
+    spec = hello()
+    def region(holder, name):
+        return [m for m in spec.holder(holder).mappings if m.region == name]
+    assert len(region("client", "stack")) == 4 and len(region("client", "heap")) == 16
+    assert len(region("server", "heap")) == 32  # heap 128K
+    assert all(spec.object(m.object).owner == "server" for m in region("server", "heap"))
+
+
+def test_sched_control_only_to_the_loader_console_to_all_write_only():
+    spec = hello()
+    holding = [h.name for h in spec.holders
+               if any(c.object == "sched_control" for c in h.caps)]
+    assert holding == ["(loader)"]
+    for holder in spec.holders:
+        console = [c for c in holder.caps if c.object == "console"]
+        assert len(console) == 1 and console[0].rights == ["write"]
+        if holder.kind != "loader":
+            assert console[0].slot == 4
+
+
+def test_loader_holds_every_instances_thread_cnode_and_aspace():
+    spec = hello()
+    held = {c.object for c in spec.holder("(loader)").caps}
+    for inst in ("client", "server"):
+        assert {f"{inst}.tcb", f"{inst}.cnode", f"{inst}.aspace"} <= held
+    # ...and no component holds another's.
+    assert not any(c.object.startswith("server.") for c in spec.holder("client").caps)
+
+
+LIB = """\
+procedure Echo { int echo(in int x); }
+component Client { uses Echo echo; emits Tick tick; }
+component Server { provides Echo echo; consumes Tick tick; }
+"""
+
+
+def test_badges_are_distinct_and_one_endpoint_per_connection(tmp_path):
+    spec = build(tmp_path, LIB + """
+system S {
+    component Client a;  component Client b;  component Server srv;
+    connection rpc a.echo -> srv.echo;
+    connection rpc b.echo -> srv.echo;
+    connection notification a.tick -> srv.tick;
+    connection notification b.tick -> srv.tick;
+}
+""")
+    badges = [c.badge for h in spec.holders for c in h.caps if c.badge is not None]
+    assert sorted(badges) == [1, 2, 3, 4]
+    assert spec.count("endpoint") == 2 and spec.count("notification") == 2
+    # The server's two ends of each kind are separate slots, in source order.
+    assert [(c.slot, c.object) for c in spec.holder("srv").caps[4:]] == [
+        (5, "ep:a.echo->srv.echo"), (6, "ep:b.echo->srv.echo"),
+        (7, "ntfn:a.tick->srv.tick"), (8, "ntfn:b.tick->srv.tick")]
+    assert all(c.badge is None for c in spec.holder("srv").caps)
+
+
+def test_cnode_grows_in_powers_of_two(tmp_path):
+    ends = "".join(f"emits E{i} e{i};" for i in range(12))
+    takes = "".join(f"consumes E{i} e{i};" for i in range(12))
+    conns = "".join(f"connection notification a.e{i} -> b.e{i};\n" for i in range(12))
+    spec = build(tmp_path, f"component A {{ {ends} }}\ncomponent B {{ {takes} }}\n"
+                 f"system S {{ component A a; component B b;\n{conns}}}\n")
+    # 4 own slots + 12 ends: slot 16 is used, so 16 slots are too few.
+    assert spec.holder("a").cnode_slots == 32
+    assert spec.object("a.cnode").size_bits == 5 + 6
+    small = hello()
+    assert small.holder("client").cnode_slots == 16
+    assert small.object("client.cnode").size_bits == 10
+
+
+def test_hardware_gives_device_frames_and_an_irq_handler(tmp_path):
+    spec = build(tmp_path, """
+component Clock { hardware regs; }
+device rtc { path "/pl031@9010000"; }
+system S { component Clock clock; connection hardware clock.regs -> rtc; }
+""")
+    holder = spec.holder("clock")
+    dev = [m for m in holder.mappings if m.attr == "device"]
+    assert len(dev) == 1 and dev[0].region == "regs"
+    assert spec.object(dev[0].object).paddr == 0x09010000
+    assert spec.object(dev[0].object).device is True
+    assert [(c.slot, c.object, c.rights) for c in holder.caps[4:]] == [
+        (5, "irq:rtc.34", ["read", "write"]), (6, "irq:rtc", ["read"])]
+    handler = spec.object("irq:rtc.34")
+    assert handler.type == "irq_handler" and handler.irq == 34
+    assert handler.notification == "irq:rtc"
+
+
+def test_guest_has_vcpus_memory_and_its_connections(tmp_path):
+    spec = build(tmp_path, """
+component Pinger { emits Kick kick; dataport Page page (8K); }
+guest Linux { memory 128M; vcpus 2; consumes Kick kick; dataport Page page (8K);
+              devices { console; rtc; } }
+device rtc { path "/pl031@9010000"; }
+system S {
+    component Pinger p;  guest Linux vm;
+    connection notification p.kick -> vm.kick;
+    connection shared p.page <-> vm.page;
+}
+""")
+    vm = spec.holder("vm")
+    assert vm.kind == "guest"
+    assert [o.name for o in spec.objects if o.type == "vcpu"] == ["vm.vcpu.0", "vm.vcpu.1"]
+    assert spec.count("tcb") == 1  # the component's only
+    memory = [m for m in vm.mappings if m.region == "memory"]
+    assert len(memory) == 64 and {spec.object(m.object).size_bits for m in memory} == {21}
+    assert vm.cap(2).object == "vm.vcpu.0" and vm.cap(5).object == "ntfn:p.kick->vm.kick"
+    assert vm.cap(6).object == "irq:rtc.34"  # passed-through device after connections
+    assert vm.caps[-1].object == "vm.vcpu.1"
+    shared = [m.object for m in vm.mappings if m.region == "page"]
+    assert shared == [m.object for m in spec.holder("p").mappings if m.region == "page"]
+    assert len(shared) == 2
+
+
+def test_unconnected_dataport_is_private_memory(tmp_path):
+    spec = build(tmp_path, "component A { dataport Buf scratch (8K); }\n"
+                 "system S { component A a; }\n")
+    frames = [m.object for m in spec.holder("a").mappings if m.region == "scratch"]
+    assert frames == ["a.scratch.0", "a.scratch.1"]
+    assert spec.object("a.scratch.0").owner == "a"
+
+
+def test_json_is_deterministic_and_complete():
+    one, two = hello().to_json(), hello().to_json()
+    assert one == two
+    data = json.loads(one)
+    assert data["system"] == "hello"
+    assert list(data) == sorted(data)
+    assert len(data["objects"]) == len(hello().objects)
+    client = data["holders"][0]
+    assert client["name"] == "client" and client["caps"][4]["badge"] == 1
+
+
+def test_json_does_not_depend_on_hash_seed():
+    code = ("import sys; sys.path.insert(0, 'idl'); import cleave_idl; "
+            "from cleave_idl import spec; "
+            "m, d = cleave_idl.check_file('examples/hello/hello.cleave', None, "
+            "shown='hello.cleave'); sys.stdout.write(spec.build(m).to_json())")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           cwd=ROOT, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2", "3")}
+    assert len(outs) == 1 and outs.pop().startswith("{")

@@ -3,7 +3,13 @@
 #include <cleave/sched.h>
 #include <plat_config.h>
 
+/*
+ * A bit per priority with threads queued, and above it a bit per word of
+ * those that are not zero: the highest priority is two count-leading-zeros
+ * away, as in seL4's two-level ready-queue bitmap, instead of a scan.
+ */
 struct runqueue {
+	uint64_t words; /* bit w: bitmap[w] != 0 */
 	uint64_t bitmap[SCHED_PRIOS / 64];
 	struct tcb_queue q[SCHED_PRIOS];
 };
@@ -19,7 +25,7 @@ static unsigned active_partition(void)
 {
 	return nwindows == 0 ? 0 : __atomic_load_n(&windows[window].partition, __ATOMIC_RELAXED);
 }
-static struct tcb *current[PLAT_CPUS_MAX];
+struct tcb *sched_running[PLAT_CPUS_MAX];
 static bool current_yielded[PLAT_CPUS_MAX];
 /*
  * The thread last woken on its own CPU, not yet in a queue: logically it is
@@ -29,15 +35,18 @@ static bool current_yielded[PLAT_CPUS_MAX];
  * the IPC's direct switch, with the choice the queues would have made.
  */
 static struct tcb *woken[PLAT_CPUS_MAX];
-
-struct tcb *sched_current(void)
-{
-	return current[arch_cpu_index()];
-}
+/*
+ * Set by sched_switch_to() (the IPC fast path) when it made its thread
+ * current with sched_choose()'s own choice; sched_choose() then returns it
+ * without looking again, unless anything that could change the choice
+ * happened in between (a thread queued or woken here, a yield).
+ */
+static bool fast_chosen[PLAT_CPUS_MAX];
 
 void sched_set_current(struct tcb *t)
 {
-	current[arch_cpu_index()] = t;
+	sched_running[arch_cpu_index()] = t;
+	fast_chosen[arch_cpu_index()] = false;
 }
 
 static struct runqueue *rq_of(const struct tcb *t)
@@ -51,6 +60,16 @@ static void append(struct tcb *t)
 
 	tcbq_append(&rq->q[t->prio], t);
 	rq->bitmap[t->prio / 64] |= 1ULL << (t->prio % 64);
+	rq->words |= 1ULL << (t->prio / 64);
+	fast_chosen[t->cpu] = false; /* a thread arrived: the fast path's choice is stale */
+}
+
+/* The queue of prio has just become empty. */
+static void clear_prio(struct runqueue *rq, unsigned prio)
+{
+	rq->bitmap[prio / 64] &= ~(1ULL << (prio % 64));
+	if (rq->bitmap[prio / 64] == 0)
+		rq->words &= ~(1ULL << (prio / 64));
 }
 
 /* Puts the CPU's woken thread in its queue, where it logically is already. */
@@ -85,7 +104,7 @@ void sched_remove(struct tcb *t)
 	 * A running thread stays "current" until its CPU next enters the kernel
 	 * and saves its registers; that CPU then sees it is no longer runnable.
 	 */
-	if (t == current[t->cpu]) {
+	if (t == sched_running[t->cpu]) {
 		kick(t->cpu);
 		return;
 	}
@@ -97,14 +116,14 @@ void sched_remove(struct tcb *t)
 	}
 	tcbq_remove(&rq->q[t->prio], t);
 	if (rq->q[t->prio].head == NULL)
-		rq->bitmap[t->prio / 64] &= ~(1ULL << (t->prio % 64));
+		clear_prio(rq, t->prio);
 }
 
 void sched_forget(struct tcb *t)
 {
 	for (unsigned cpu = 0; cpu < PLAT_CPUS_MAX; cpu++) {
-		if (current[cpu] == t) {
-			current[cpu] = NULL;
+		if (sched_running[cpu] == t) {
+			sched_running[cpu] = NULL;
 			kick(cpu);
 		}
 	}
@@ -115,11 +134,12 @@ static void apply_migration(struct tcb *t);
 void sched_wake(struct tcb *t)
 {
 	t->state = TCB_RUNNABLE;
-	if (t == current[t->cpu])
+	if (t == sched_running[t->cpu])
 		return;
 	apply_migration(t);
 	if (t->cpu == arch_cpu_index() && woken[t->cpu] == NULL) {
 		woken[t->cpu] = t; /* no kick: this CPU chooses on its way out */
+		fast_chosen[t->cpu] = false;
 		return;
 	}
 	enqueue(t);
@@ -128,9 +148,9 @@ void sched_wake(struct tcb *t)
 
 void sched_set_cpu(struct tcb *t, unsigned cpu)
 {
-	bool queued = t->state == TCB_RUNNABLE && t != current[t->cpu];
+	bool queued = t->state == TCB_RUNNABLE && t != sched_running[t->cpu];
 
-	if (t == current[t->cpu]) {
+	if (t == sched_running[t->cpu]) {
 		/*
 		 * Running there: t->cpu keeps naming the CPU it runs on (so
 		 * sched_remove finds it) until that CPU next chooses and moves it.
@@ -159,15 +179,18 @@ static void apply_migration(struct tcb *t)
 void sched_yield_current(void)
 {
 	current_yielded[arch_cpu_index()] = true;
+	fast_chosen[arch_cpu_index()] = false;
 }
 
+/* The highest priority with a thread queued, or -1. */
 static int highest(const struct runqueue *rq)
 {
-	for (int w = SCHED_PRIOS / 64 - 1; w >= 0; w--) {
-		if (rq->bitmap[w] != 0)
-			return w * 64 + 63 - __builtin_clzll(rq->bitmap[w]);
-	}
-	return -1;
+	int w;
+
+	if (rq->words == 0)
+		return -1;
+	w = 63 - __builtin_clzll(rq->words);
+	return w * 64 + 63 - __builtin_clzll(rq->bitmap[w]);
 }
 
 /*
@@ -180,7 +203,7 @@ static struct tcb *take_woken(unsigned cpu, const struct runqueue *rq, unsigned 
 			      bool yielded)
 {
 	struct tcb *w = woken[cpu];
-	struct tcb *cur = current[cpu];
+	struct tcb *cur = sched_running[cpu];
 
 	if (w->partition != partition || highest(rq) >= (int)w->prio)
 		return NULL;
@@ -193,8 +216,53 @@ static struct tcb *take_woken(unsigned cpu, const struct runqueue *rq, unsigned 
 	}
 	woken[cpu] = NULL;
 	current_yielded[cpu] = false;
-	current[cpu] = w;
+	sched_running[cpu] = w;
 	return w;
+}
+
+/*
+ * The fast path's switch (fastpath.c). The conditions are take_woken()'s
+ * for a current thread that blocked: next is on this CPU (with no move
+ * pending), in the open window, ahead of every queued thread there, and
+ * nothing was woken before it. Becoming current, it is what sched_choose()
+ * then returns, with no queue touched.
+ */
+bool sched_can_switch_to(const struct tcb *next)
+{
+	unsigned cpu = arch_cpu_index();
+	unsigned partition = active_partition();
+
+	return woken[cpu] == NULL && next->cpu == cpu && next->migrate_to == 0 &&
+	       next->partition == partition &&
+	       highest(&runqueues[cpu][partition]) < (int)next->prio;
+}
+
+void sched_switch_to(struct tcb *next)
+{
+	unsigned cpu = arch_cpu_index();
+
+	next->state = TCB_RUNNABLE;
+	current_yielded[cpu] = false;
+	sched_running[cpu] = next;
+	fast_chosen[cpu] = true;
+}
+
+/*
+ * sched_choose() right after sched_switch_to(): the choice stands while the
+ * thread is still runnable here in the open window, ahead of the queue (it
+ * may have been suspended, moved, or reprioritised since, or its window
+ * closed) and nothing reset the flag.
+ */
+static bool keep_fast_choice(unsigned cpu, unsigned partition)
+{
+	const struct tcb *cur = sched_running[cpu];
+
+	if (!fast_chosen[cpu])
+		return false;
+	fast_chosen[cpu] = false;
+	return cur != NULL && cur->state == TCB_RUNNABLE && cur->cpu == cpu &&
+	       cur->migrate_to == 0 && cur->partition == partition &&
+	       highest(&runqueues[cpu][partition]) < (int)cur->prio;
 }
 
 struct tcb *sched_choose(void)
@@ -202,11 +270,13 @@ struct tcb *sched_choose(void)
 	unsigned cpu = arch_cpu_index();
 	unsigned partition = active_partition();
 	struct runqueue *rq = &runqueues[cpu][partition];
-	struct tcb *cur = current[cpu];
+	struct tcb *cur = sched_running[cpu];
 	bool yielded = current_yielded[cpu];
 	struct tcb *next;
 	int best;
 
+	if (keep_fast_choice(cpu, partition))
+		return cur;
 	if (woken[cpu] != NULL && (next = take_woken(cpu, rq, partition, yielded)) != NULL)
 		return next;
 	flush_woken(cpu);
@@ -214,7 +284,7 @@ struct tcb *sched_choose(void)
 	current_yielded[cpu] = false;
 	if (cur != NULL && cur->state != TCB_RUNNABLE) {
 		apply_migration(cur); /* it blocked before moving: it moves when woken */
-		cur = current[cpu] = NULL;
+		cur = sched_running[cpu] = NULL;
 	}
 	if (cur != NULL)
 		apply_migration(cur);
@@ -223,7 +293,7 @@ struct tcb *sched_choose(void)
 		 * Its affinity changed while it ran here, or its partition's window
 		 * closed: it waits in its own queue, and never runs out of its window.
 		 */
-		current[cpu] = NULL;
+		sched_running[cpu] = NULL;
 		enqueue(cur);
 		kick(cur->cpu);
 		cur = NULL;
@@ -232,20 +302,20 @@ struct tcb *sched_choose(void)
 		return cur;
 	next = tcbq_pop(&rq->q[best]);
 	if (rq->q[best].head == NULL)
-		rq->bitmap[best / 64] &= ~(1ULL << (best % 64));
+		clear_prio(rq, (unsigned)best);
 	if (cur != NULL)
 		enqueue(cur);
-	current[cpu] = next;
+	sched_running[cpu] = next;
 	return next;
 }
 
 void sched_set_partition(struct tcb *t, unsigned partition)
 {
-	bool queued = t->state == TCB_RUNNABLE && t != current[t->cpu];
+	bool queued = t->state == TCB_RUNNABLE && t != sched_running[t->cpu];
 
 	if (queued)
 		sched_remove(t);
-	else if (t == current[t->cpu])
+	else if (t == sched_running[t->cpu])
 		kick(t->cpu);
 	t->partition = (uint8_t)partition;
 	if (queued)

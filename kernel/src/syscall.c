@@ -66,6 +66,11 @@ void syscall_handle(struct tcb *t, unsigned imm)
 		fault_handle(t, FAULT_UNKNOWN_SYSCALL, mr);
 		return;
 	}
+	/* The common IPC round trip first; it falls through to the general path when it can't. */
+	if (num == CL_SYS_CALL && ipc_fastpath_call(t))
+		return;
+	if (num == CL_SYS_REPLY_RECV && ipc_fastpath_reply_recv(t))
+		return;
 	if (num == CL_SYS_YIELD) {
 		t->regs.x[0] = CL_OK;
 		sched_yield_current();

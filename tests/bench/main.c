@@ -347,8 +347,8 @@ static void bench_ipc(void)
 	bench_ep = make(CL_OBJ_ENDPOINT, 0);
 	/*
 	 * The root and the server at the same priority: each blocks in turn, so
-	 * neither preempts the other. (The kernel has no fast path yet: every
-	 * switch goes through the run queue, whatever the priorities.)
+	 * neither preempts the other. (Both directions take the kernel's IPC
+	 * fast path, which switches without a run queue: kernel/src/fastpath.c.)
 	 */
 	start_thread(server, bench_ep, PRIO_ROOT, as, 0);
 	if (failed)

@@ -327,6 +327,99 @@ static void priorities_and_round_robin(void **state)
 	assert_ptr_equal(sched_choose(), th[2]);
 }
 
+/* Raises thread i's priority above the others' (100), so a switch to it is direct. */
+static void favour(unsigned i)
+{
+	assert_int_equal(kcall(S_T0 + i, CL_LABEL_TCB_SET_PRIORITY, 1, 150, 0, 0, 0), CL_OK);
+}
+
+static struct endpoint *endpoint(void)
+{
+	return (struct endpoint *)kenv_slot(S_EP)->cap.obj;
+}
+
+/* The fast path: call and reply_recv switch straight to the woken thread. */
+static void fastpath_call_and_reply_recv(void **state)
+{
+	struct tcb *server = th[0];
+	struct tcb *client = th[1];
+
+	(void)state;
+	favour(0);
+	favour(1);
+	sys(server, CL_SYS_RECV, S_EP, 0, 0, 0, 0);
+	sys(client, CL_SYS_CALL, S_EP, cl_msginfo(5, 2, 0), 11, 22, 0);
+	assert_ptr_equal(sched_current(), server); /* switched without a queue */
+	assert_int_equal(server->state, TCB_RUNNABLE);
+	assert_int_equal(client->state, TCB_BLOCKED_REPLY);
+	assert_int_equal(endpoint()->state, EP_IDLE);
+	assert_int_equal(server->regs.x[0], CL_OK);
+	assert_int_equal(server->regs.x[1], cl_msginfo(5, 2, 0));
+	assert_int_equal(server->regs.x[2], 11);
+	assert_int_equal(server->regs.x[3], 22);
+	assert_int_equal(server->regs.x[6], 0);
+	sys(server, CL_SYS_REPLY_RECV, S_EP, cl_msginfo(0, 1, 0), 33, 0, 0);
+	assert_ptr_equal(sched_current(), client);
+	assert_int_equal(client->state, TCB_RUNNABLE);
+	assert_int_equal(client->regs.x[0], CL_OK);
+	assert_int_equal(client->regs.x[1], cl_msginfo(0, 1, 0));
+	assert_int_equal(client->regs.x[2], 33);
+	assert_int_equal(server->state, TCB_BLOCKED_RECV);
+	assert_int_equal(endpoint()->state, EP_RECV);
+	assert_null(server->reply_to);
+	/* Again through a badged capability: the badge arrives; the scheduler agrees. */
+	assert_int_equal(kcall(S_ROOT, CL_LABEL_CNODE_MINT, 4, S_BADGED, S_EP, CL_RIGHTS_ALL, 7),
+			 CL_OK);
+	sys(client, CL_SYS_CALL, S_BADGED, cl_msginfo(6, 0, 0), 0, 0, 0);
+	assert_ptr_equal(sched_current(), server);
+	assert_int_equal(server->regs.x[6], 7);
+	assert_ptr_equal(sched_choose(), server);
+	sys(server, CL_SYS_REPLY_RECV, S_EP, cl_msginfo(0, 0, 0), 0, 0, 0);
+	assert_ptr_equal(sched_choose(), client);
+}
+
+/* Every case the fast path leaves alone still works, through the general path. */
+static void fastpath_falls_back(void **state)
+{
+	struct tcb *server = th[0];
+	struct tcb *client = th[1];
+
+	(void)state;
+	favour(0);
+	favour(1);
+	/* A capability goes along: the general path transfers it. */
+	sys(server, CL_SYS_RECV, S_EP, 0, 0, 0, S_RECV);
+	sys(client, CL_SYS_CALL, S_EP, cl_msginfo(1, 0, 1), 0, 0, S_NT);
+	assert_ptr_equal(sched_current(), client); /* not switched: the queues decide */
+	assert_int_equal(cl_msginfo_cap(server->regs.x[1]), 1);
+	assert_int_equal(kenv_slot(S_RECV)->cap.type, CAP_NOTIFICATION);
+	/* A bound notification with bits set ends the receive of a reply_recv at once. */
+	assert_int_equal(kcall(S_T0, CL_LABEL_TCB_BIND_NOTIFICATION, 1, S_NT, 0, 0, 0), CL_OK);
+	sys(client, CL_SYS_SEND, S_NT, 0, 0, 0, 0);
+	sys(server, CL_SYS_REPLY_RECV, S_EP, cl_msginfo(0, 1, 0), 44, 0, 0);
+	assert_int_equal(client->state, TCB_RUNNABLE);
+	assert_int_equal(client->regs.x[2], 44);
+	assert_int_equal(server->state, TCB_RUNNABLE);
+	assert_int_equal(server->regs.x[6], 1);
+	assert_ptr_equal(sched_current(), server);
+	assert_int_equal(kcall(S_T0, CL_LABEL_TCB_UNBIND_NOTIFICATION, 0, 0, 0, 0, 0), CL_OK);
+	/* A server no higher than a queued thread waits its turn in the queue. */
+	assert_int_equal(kcall(S_T0, CL_LABEL_TCB_SET_PRIORITY, 1, 100, 0, 0, 0), CL_OK);
+	sys(server, CL_SYS_RECV, S_EP, 0, 0, 0, 0);
+	sys(client, CL_SYS_CALL, S_EP, cl_msginfo(2, 1, 0), 5, 0, 0);
+	assert_ptr_equal(sched_current(), client);
+	assert_int_equal(server->regs.x[2], 5);
+	/* A server on another CPU is woken there. */
+	favour(0);
+	sys(server, CL_SYS_REPLY_RECV, S_EP, 0, 0, 0, 0);
+	sched_set_cpu(server, 1);
+	sys(client, CL_SYS_CALL, S_EP, cl_msginfo(3, 0, 0), 0, 0, 0);
+	assert_ptr_equal(sched_current(), client);
+	assert_int_equal(server->state, TCB_RUNNABLE);
+	assert_int_equal(cl_msginfo_label(server->regs.x[1]), 3);
+	sched_set_cpu(server, 0); /* back, out of CPU 1's queue */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +436,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(tcb_invocation_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(priorities_and_round_robin, setup, teardown),
+		cmocka_unit_test_setup_teardown(fastpath_call_and_reply_recv, setup, teardown),
+		cmocka_unit_test_setup_teardown(fastpath_falls_back, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

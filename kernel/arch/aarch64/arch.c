@@ -3,12 +3,6 @@
 #include <cleave/arch.h>
 #include <cleave/gic.h>
 
-/* TPIDR_EL2 holds the logical index from the first instructions at EL2 on (head.S). */
-unsigned arch_cpu_index(void)
-{
-	return (unsigned)read_sysreg(tpidr_el2);
-}
-
 unsigned arch_cpu_index_any_el(void)
 {
 	/* Started wrongly at EL1, the kernel can still panic: TPIDR_EL2 would UNDEF there. */

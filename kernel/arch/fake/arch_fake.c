@@ -23,11 +23,6 @@ void arch_cpu_read_id(struct cpu_id_regs *out, unsigned gic_version)
 	*out = fake_id_regs[fake_cpu];
 }
 
-unsigned arch_cpu_index(void)
-{
-	return fake_cpu;
-}
-
 unsigned arch_cpu_index_any_el(void)
 {
 	return fake_cpu;

@@ -6,6 +6,7 @@
 #ifndef CLEAVE_ARCH_H
 #define CLEAVE_ARCH_H
 
+#include <arch/cpu_index.h> /* arch_cpu_index(): the CPU this runs on, inline */
 #include <cleave/cpu_features.h>
 
 /* Sets up this CPU's EL2 controls (interrupt routing, traps); every CPU, once. */
@@ -13,9 +14,10 @@ void arch_cpu_init(void);
 uint64_t arch_cpu_mpidr(void);
 /* Reads this CPU's ID registers (and probes the GIC CPU interface). */
 void arch_cpu_read_id(struct cpu_id_regs *out, unsigned gic_version);
-/* The logical index of the running CPU (0 is the boot CPU); only at EL2. */
-unsigned arch_cpu_index(void);
-/* The same, safe at any exception level: for the panic path (a boot at EL1 panics). */
+/*
+ * arch_cpu_index() (arch/cpu_index.h), safe at any exception level: for the
+ * panic path (a boot at EL1 panics).
+ */
 unsigned arch_cpu_index_any_el(void);
 uint64_t arch_counter_read(void);
 uint64_t arch_counter_freq(void);

@@ -113,6 +113,14 @@ void ipc_reply(struct tcb *t);
 /* Sends a fault message for t to its fault endpoint; false when it has none. */
 bool ipc_send_fault(struct tcb *t, unsigned label, const uint64_t mr[4]);
 
+/*
+ * fastpath.c: call and reply_recv in their common case, with a direct
+ * switch; false (nothing changed) when the general path must run instead.
+ * t is the current thread.
+ */
+bool ipc_fastpath_call(struct tcb *t);
+bool ipc_fastpath_reply_recv(struct tcb *t);
+
 /* notification.c */
 void notification_destroy(struct notification *n);
 void notification_signal(struct notification *n, uint64_t badge);

@@ -6,6 +6,7 @@
 #ifndef CLEAVE_SCHED_H
 #define CLEAVE_SCHED_H
 
+#include <cleave/arch.h>
 #include <cleave/kobjects.h>
 
 #define SCHED_PRIOS 256
@@ -30,8 +31,14 @@ void sched_set_partition(struct tcb *t, unsigned partition);
 /* Called on every timer tick of the boot CPU: advances the windows. */
 void sched_tick(void);
 
-/* The thread running on this CPU, or NULL while it idles. */
-struct tcb *sched_current(void);
+/* Each CPU's running thread (sched.c); read it through sched_current(). */
+extern struct tcb *sched_running[];
+
+/* The thread running on this CPU, or NULL while it idles (inline: asked on every entry). */
+static inline struct tcb *sched_current(void)
+{
+	return sched_running[arch_cpu_index()];
+}
 void sched_set_current(struct tcb *t);
 /* Makes a blocked or inactive thread runnable and queues it. */
 void sched_wake(struct tcb *t);
@@ -43,6 +50,13 @@ void sched_forget(struct tcb *t);
 void sched_set_cpu(struct tcb *t, unsigned cpu);
 /* Queues the running thread behind its equals (yield, end of a time slice). */
 void sched_yield_current(void);
+/*
+ * For the IPC fast path: would sched_choose() run next, just woken on this
+ * CPU, at once when the current thread blocks? Then sched_switch_to() makes
+ * it runnable and current without a run-queue operation.
+ */
+bool sched_can_switch_to(const struct tcb *next);
+void sched_switch_to(struct tcb *next);
 /* Chooses what runs next on this CPU; NULL when nothing can. */
 struct tcb *sched_choose(void);
 

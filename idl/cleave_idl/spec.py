@@ -16,6 +16,13 @@ Slot layout of every instance's CNode (docs/system-language.md, "The specificati
 
 Frames are not held in CNodes: they are mappings of the instance's address space
 (stack, heap, dataports, device registers, a guest's RAM).
+
+Dataports of a component have fixed virtual addresses, which the generated glue
+(glue.py) compiles in and the loader maps at: from DATAPORT_BASE (1 GiB) upwards, in the
+order the component declares its dataports, each at the next 2 MiB boundary after the
+one before (`dataport_layout`). The component's image is linked at 4 MiB
+(servers/runtime/user.ld), well below. Each dataport frame's `Mapping.vaddr` says where
+it goes; other mappings leave vaddr None (the loader places stack, heap and registers).
 """
 
 import json
@@ -36,6 +43,8 @@ FIRST_CONNECTION_SLOT = 5
 MIN_CNODE_SLOTS = 16
 CNODE_SLOT_BITS = 6  # 64-byte slots
 ASPACE_MIN_BITS, ASPACE_MAX_BITS = 13, 20
+DATAPORT_BASE = 0x40000000  # a component's first dataport
+DATAPORT_ALIGN = LARGE  # each dataport starts on a 2 MiB boundary
 
 
 @dataclass
@@ -74,6 +83,7 @@ class Mapping:
     rights: list
     region: str  # stack, heap, the dataport's or device's name, memory
     attr: str = "normal"  # normal or device
+    vaddr: int = None  # a component's dataport frames: where it is mapped
 
 
 @dataclass
@@ -125,6 +135,25 @@ def pages(size, frame=PAGE):
     return -(-size // frame)
 
 
+def dataport_layout(decl):
+    """{dataport name: (vaddr, size)} of a component's dataports, in declaration order
+    from DATAPORT_BASE, each 2 MiB aligned. {} for a guest (its VMM places them)."""
+    layout, vaddr = {}, DATAPORT_BASE
+    if not hasattr(decl, "stack"):
+        return layout
+    for iface in decl.interfaces:
+        if iface.kind == "dataport":
+            layout[iface.name] = (vaddr, iface.size)
+            vaddr += -(-iface.size // DATAPORT_ALIGN) * DATAPORT_ALIGN
+    return layout
+
+
+def dataport_vaddr(inst, name, n):
+    """The virtual address of frame n of dataport `name` of instance `inst`, or None."""
+    place = dataport_layout(inst.decl).get(name)
+    return None if place is None else place[0] + n * PAGE
+
+
 def rights(*names):
     return [r for r in RIGHTS if r in names]
 
@@ -149,15 +178,20 @@ class Builder:
     def give(self, holder, obj, rights_, name, badge=None):
         holder.caps.append(Cap(len(holder.caps) + 1, obj, list(rights_), badge, name))
 
-    def frames(self, owner, region, size, holder_rights, holders):
+    def frames(self, owner, region, size, holder_rights, holders, dataport_of=None):
         """Frames for `size` bytes (2 MiB frames when it is a multiple of 2 MiB), mapped
-        into every holder in `holders`."""
+        into every holder in `holders` (at the dataport's addresses when `dataport_of`
+        is the instance whose dataport they are)."""
         frame, bits = (LARGE, 21) if size and size % LARGE == 0 else (PAGE, 12)
         prefix = f"{owner}.{region}" if owner else region
         for n in range(pages(size, frame)):
             name = self.add(Object(f"{prefix}.{n}", "frame", bits, owner=owner))
+            vaddr = None
+            if dataport_of is not None:
+                vaddr = dataport_vaddr(dataport_of, region, n * frame // PAGE)
             for holder in holders:
-                holder.mappings.append(Mapping(name, list(holder_rights), region))
+                holder.mappings.append(Mapping(name, list(holder_rights), region,
+                                               vaddr=vaddr))
 
     def build(self):
         for inst in self.system.instances:
@@ -211,7 +245,8 @@ class Builder:
                   if conn.kind == "shared" for end in (conn.left, conn.right)}
         for iface in inst.decl.interfaces:
             if iface.kind == "dataport" and (inst.name, iface.name) not in shared:
-                self.frames(inst.name, iface.name, iface.size, RW, [self.holders[inst.name]])
+                self.frames(inst.name, iface.name, iface.size, RW, [self.holders[inst.name]],
+                            inst)
 
     # --- per connection -----------------------------------------------------------
     def connection(self, number, conn):
@@ -221,6 +256,7 @@ class Builder:
             self.device(left, self.devices[conn.right.instance], conn.left.interface, text)
             return
         right = self.holders.get(conn.right.instance)
+        insts = {i.name: i for i in self.system.instances}
         if conn.kind == "rpc":
             ep = self.add(Object(f"ep:{conn.left}->{conn.right}", "endpoint", 6,
                                  connection=text))
@@ -237,8 +273,10 @@ class Builder:
             for n in range(pages(iface.size, frame)):
                 name = self.add(Object(f"shared:{conn.left}<->{conn.right}.{n}", "frame",
                                        bits, connection=text))
-                left.mappings.append(Mapping(name, list(RW), conn.left.interface))
-                right.mappings.append(Mapping(name, list(RW), conn.right.interface))
+                for holder, end in ((left, conn.left), (right, conn.right)):
+                    vaddr = dataport_vaddr(insts[end.instance], end.interface, n)
+                    holder.mappings.append(Mapping(name, list(RW), end.interface,
+                                                   vaddr=vaddr))
 
     def device(self, holder, device, slot_name, text=None):
         """A device's register frames (mapped) and one IRQ handler per interrupt, which

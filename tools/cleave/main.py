@@ -121,6 +121,9 @@ def add_check(verbs):
                        help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
     check.add_argument("--spec", metavar="FILE",
                        help="write the capability specification (JSON) to FILE")
+    check.add_argument("--glue", metavar="DIR",
+                       help="write each component instance's C glue into DIR "
+                       "(a build folder, not the source tree)")
     check.set_defaults(handler=cmd_check)
 
 
@@ -176,7 +179,7 @@ def cmd_bench(args):
 
 def cmd_check(args):
     deps.ensure()
-    syscheck.run(args.system, args.platform, args.spec)
+    syscheck.run(args.system, args.platform, args.spec, args.glue)
 
 
 def main(argv=None):

@@ -31,12 +31,15 @@ def idl():
     return cleave_idl
 
 
-def run(system, platform_name, spec_file=None):
+def run(system, platform_name, spec_file=None, glue_dir=None):
     """Check `system` on `platform_name`; prints the summary and the authority report,
-    raises on errors. With `spec_file`, writes the capability specification (JSON)."""
+    raises on errors. With `spec_file`, writes the capability specification (JSON); with
+    `glue_dir`, every component instance's C glue (cleave_idl/glue.py)."""
     path = Path(system)
     if not path.is_file():
         raise UsageError(f"SYSTEM {system}: no such file")
+    if glue_dir is not None:
+        check_glue_dir(glue_dir)
     platforms.load(platform_name)  # a UsageError that names the known platforms
     cleave_idl = idl()
     try:
@@ -56,6 +59,10 @@ def run(system, platform_name, spec_file=None):
         specification = capspec.build(spec, target)
         report = authority.analyse(specification)
         authority.check_assertions(spec.system, report, diags)
+    glue_files = None
+    if glue_dir is not None and not diags.errors:
+        from cleave_idl import glue
+        glue_files = glue.render(spec, specification, diags)
     sys.stdout.flush()
     sys.stderr.write(diags.render_all())
     sys.stderr.flush()
@@ -67,7 +74,26 @@ def run(system, platform_name, spec_file=None):
             Path(spec_file).write_text(specification.to_json())
         except OSError as err:
             raise CleaveError(f"cannot write {spec_file}: {err.strerror}") from None
+    if glue_files is not None:
+        try:
+            from cleave_idl import glue
+            glue.write(glue_files, glue_dir)
+        except OSError as err:
+            raise CleaveError(f"cannot write {glue_dir}: {err.strerror}") from None
     print("\n".join(summary(spec, target, cleave_idl) + authority_lines(report)))
+    if glue_files is not None:
+        print(f"  glue:        {len(glue_files)} files in {glue_dir}")
+
+
+def check_glue_dir(glue_dir):
+    """Generated code goes to a build folder: not into the source tree (build/ is fine,
+    and so is any folder outside the tree)."""
+    where = Path(glue_dir).resolve()
+    root, build = ROOT.resolve(), BUILD.resolve()
+    inside = where == root or root in where.parents
+    if inside and not (where == build or build in where.parents):
+        raise UsageError(f"--glue {glue_dir}: generated code does not go into the source "
+                         "tree; use a folder under build/ or outside the tree")
 
 
 def counted(n, noun):

@@ -42,7 +42,8 @@ void irq_handle(void)
 		return; /* spurious: nothing to acknowledge */
 	if (intid == timer_intid()) {
 		timer_tick();
-		if (arch_cpu_index() == 0) {
+		/* Only with a schedule set is there anything to advance (and lock for). */
+		if (arch_cpu_index() == 0 && sched_has_windows()) {
 			kernel_lock();
 			sched_tick(); /* the boot CPU's clock drives the partition windows */
 			kernel_unlock();

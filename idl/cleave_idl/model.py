@@ -108,6 +108,7 @@ class Component(Declared):
     partition: int = 0
     heap: int = DEFAULT_HEAP
     stack: int = DEFAULT_STACK
+    source: str = None  # its C file, relative to loc.file's folder; None: <name>.c lowercased
 
     def interface(self, name):
         return next((i for i in self.interfaces if i.name == name), None)

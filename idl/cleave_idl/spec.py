@@ -12,10 +12,19 @@ Slot layout of every instance's CNode (docs/system-language.md, "The specificati
     1 its own CNode, 2 its own TCB (a guest: its first vCPU), 3 its own address space,
     4 the console (write only), then one slot per connection end in source order
     (hardware: two, the IRQ handler(s) then the notification they signal), then a
-    guest's passed-through devices' IRQ handlers, then a guest's further vCPUs.
+    guest's passed-through devices' IRQ handlers, then a guest's further vCPUs, then
+    one frame capability per mapping, in the order of `mappings` (image, stack, heap,
+    dataports, device registers; a guest's RAM).
 
-Frames are not held in CNodes: they are mappings of the instance's address space
-(stack, heap, dataports, device registers, a guest's RAM).
+Every frame is mapped through a capability the instance holds: a mapping lives as long
+as its capability, so once the loader has given up its own, the instance's frame
+capabilities are what keeps its memory. (They give it no authority over anyone else:
+a shared frame is shared either way.)
+
+Every mapping has a fixed virtual address (`vaddr`): the image where its ELF says
+(`images`), the stack below STACK_TOP, the heap from HEAP_BASE, dataports from
+DATAPORT_BASE, device registers from DEVICE_BASE. A guest's RAM is placed by its VMM
+(vaddr None).
 
 Dataports of a component have fixed virtual addresses, which the generated glue
 (glue.py) compiles in and the loader maps at: from DATAPORT_BASE (1 GiB) upwards, in the
@@ -45,6 +54,9 @@ CNODE_SLOT_BITS = 6  # 64-byte slots
 ASPACE_MIN_BITS, ASPACE_MAX_BITS = 13, 20
 DATAPORT_BASE = 0x40000000  # a component's first dataport
 DATAPORT_ALIGN = LARGE  # each dataport starts on a 2 MiB boundary
+STACK_TOP = 0x10000000  # a component's stack ends here (as the root's does)
+HEAP_BASE = 0x30000000  # a component's heap starts here
+DEVICE_BASE = 0x60000000  # a component's device registers, each region page-aligned
 
 
 @dataclass
@@ -95,6 +107,9 @@ class Holder:
     type: str = None  # the component or guest declaration
     cnode: str = None  # its CNode object (None for the loader: the kernel gives it one)
     cnode_slots: int = None
+    priority: int = None  # components and guests: where their threads run
+    cpu: int = None
+    partition: int = None
     caps: list = field(default_factory=list)
     mappings: list = field(default_factory=list)
 
@@ -108,6 +123,7 @@ class Holder:
 @dataclass
 class Specification:
     system: str
+    windows: list = field(default_factory=list)  # the schedule: [partition, microseconds]
     objects: list = field(default_factory=list)
     holders: list = field(default_factory=list)  # instances in source order, loader last
 
@@ -163,7 +179,8 @@ def connection_text(conn):
 
 
 class Builder:
-    def __init__(self, model, target):
+    def __init__(self, model, target, images=None):
+        self.images = images or {}
         self.model = model
         self.system = model.system
         self.target = target
@@ -178,15 +195,17 @@ class Builder:
     def give(self, holder, obj, rights_, name, badge=None):
         holder.caps.append(Cap(len(holder.caps) + 1, obj, list(rights_), badge, name))
 
-    def frames(self, owner, region, size, holder_rights, holders, dataport_of=None):
+    def frames(self, owner, region, size, holder_rights, holders, dataport_of=None,
+               vaddr=None):
         """Frames for `size` bytes (2 MiB frames when it is a multiple of 2 MiB), mapped
-        into every holder in `holders` (at the dataport's addresses when `dataport_of`
-        is the instance whose dataport they are)."""
+        into every holder in `holders` from `vaddr` on (at the dataport's addresses when
+        `dataport_of` is the instance whose dataport they are)."""
         frame, bits = (LARGE, 21) if size and size % LARGE == 0 else (PAGE, 12)
         prefix = f"{owner}.{region}" if owner else region
+        base = vaddr
         for n in range(pages(size, frame)):
             name = self.add(Object(f"{prefix}.{n}", "frame", bits, owner=owner))
-            vaddr = None
+            vaddr = None if base is None else base + n * frame
             if dataport_of is not None:
                 vaddr = dataport_vaddr(dataport_of, region, n * frame // PAGE)
             for holder in holders:
@@ -194,6 +213,9 @@ class Builder:
                                                vaddr=vaddr))
 
     def build(self):
+        schedule = self.system.schedule
+        if schedule is not None:
+            self.spec.windows = [[w.partition, w.length_us] for w in schedule.windows]
         for inst in self.system.instances:
             self.instance(inst)
         for number, conn in enumerate(self.system.connections, 1):
@@ -203,6 +225,9 @@ class Builder:
                 self.guest_extras(inst)
         for inst in self.system.instances:
             self.private_dataports(inst)
+        for holder in self.spec.holders:
+            self.device_vaddrs(holder)
+            self.frame_caps(holder)
         self.loader()
         for holder in self.spec.holders:
             self.size(holder)
@@ -211,7 +236,8 @@ class Builder:
     # --- per instance -------------------------------------------------------------
     def instance(self, inst):
         decl = inst.decl
-        holder = Holder(inst.name, inst.kind, inst.type)
+        holder = Holder(inst.name, inst.kind, inst.type, priority=decl.priority,
+                        cpu=getattr(decl, "cpu", 0), partition=decl.partition)
         self.holders[inst.name] = holder
         self.spec.holders.append(holder)
         holder.cnode = self.add(Object(f"{inst.name}.cnode", "cnode", None, inst.name))
@@ -224,10 +250,39 @@ class Builder:
         self.give(holder, f"{inst.name}.aspace", RW, "aspace")
         self.give(holder, "console", ("write",), "console")
         if inst.kind == "component":
-            self.frames(inst.name, "stack", decl.stack, RW, [holder])
-            self.frames(inst.name, "heap", decl.heap, RW, [holder])
+            self.image(inst.name, holder)
+            self.frames(inst.name, "stack", decl.stack, RW, [holder],
+                        vaddr=STACK_TOP - pages(decl.stack) * PAGE)
+            self.frames(inst.name, "heap", decl.heap, RW, [holder], vaddr=HEAP_BASE)
         else:
             self.frames(inst.name, "memory", decl.memory, RW + ("exec",), [holder])
+
+    def image(self, name, holder):
+        """The frames of a component's program: one per page its ELF's loadable
+        segments touch (`images[name]`: (vaddr, memsz, rights) per segment), mapped with
+        the union of the rights of the segments in that page. The loader copies the
+        ELF's bytes into them."""
+        touched = {}
+        for vaddr, memsz, seg_rights in self.images.get(name, ()):
+            for page in range(vaddr // PAGE, pages(vaddr + memsz)):
+                touched.setdefault(page, set()).update(seg_rights)
+        for n, page in enumerate(sorted(touched)):
+            obj = self.add(Object(f"{name}.image.{n}", "frame", 12, owner=name))
+            holder.mappings.append(Mapping(obj, rights(*touched[page]), "image",
+                                           vaddr=page * PAGE))
+
+    def frame_caps(self, holder):
+        """One capability per mapping, after every other slot: it keeps the mapping."""
+        for n, mapping in enumerate(holder.mappings):
+            self.give(holder, mapping.object, mapping.rights, f"{mapping.region}.frame{n}")
+
+    def device_vaddrs(self, holder):
+        """Device registers of a component from DEVICE_BASE, in mapping order."""
+        vaddr = DEVICE_BASE
+        for mapping in holder.mappings:
+            if mapping.attr == "device" and holder.kind == "component":
+                mapping.vaddr = vaddr
+                vaddr += PAGE
 
     def guest_extras(self, inst):
         holder = self.holders[inst.name]
@@ -336,7 +391,9 @@ class Builder:
         objects[f"{holder.name}.aspace"].size_bits = bits
 
 
-def build(model, target=None):
+def build(model, target=None, images=None):
     """The Specification of `model` (a model.Spec that passed every check; `target`
-    gives the devices' registers, None leaves device frames out)."""
-    return Builder(model, target).build()
+    gives the devices' registers, None leaves device frames out; `images` gives each
+    component's ELF segments, {instance: [(vaddr, memsz, rights)]}, None leaves the
+    image frames out, as `./cleave check` does before anything is compiled)."""
+    return Builder(model, target, images).build()

@@ -214,6 +214,31 @@ static void give_dtb(const struct boot_root_args *a, struct cl_bootinfo *bi)
 	bi->dtb_size = a->dtb_size;
 }
 
+/*
+ * The image payload, for the loader: mapped read-only where bootinfo says, in 2 MiB
+ * frames (it starts 2 MiB aligned) and 4 KiB frames for the tail, so a payload of
+ * guest kernels takes tens of slots, not tens of thousands.
+ */
+static void give_module(const struct boot_root_args *a, struct cl_bootinfo *bi)
+{
+	uint64_t end = ALIGN_UP(a->module_size, PAGE_SIZE);
+
+	bi->module_first = next_slot;
+	for (uint64_t off = 0; off < end;) {
+		uint64_t slot = next_slot++;
+		uint8_t bits = end - off >= BLOCK_SIZE ? 21 : 12;
+
+		put_root_cap(slot, CAP_FRAME, a->module_paddr + off, CL_RIGHT_READ, bits);
+		must(call(slot, CL_LABEL_FRAME_MAP, 4, CL_SLOT_ASPACE, CL_MODULE_VADDR + off,
+			  CL_RIGHT_READ, 0),
+		     "payload map");
+		off += 1ULL << bits;
+	}
+	bi->module_count = next_slot - bi->module_first;
+	bi->module_paddr = a->module_paddr;
+	bi->module_size = a->module_size;
+}
+
 void boot_root_create(const struct boot_root_args *a)
 {
 	struct cl_bootinfo *bi;
@@ -238,6 +263,7 @@ void boot_root_create(const struct boot_root_args *a)
 	for (unsigned i = CL_ROOT_STACK_PAGES; i > 0; i--)
 		new_frame(CL_ROOT_STACK_TOP - i * PAGE_SIZE, CL_RIGHT_READ | CL_RIGHT_WRITE);
 	give_dtb(a, &info);
+	give_module(a, &info);
 	must(call(ut_slot, CL_LABEL_UNTYPED_RETYPE, 4, CL_OBJ_FRAME, 12, CL_SLOT_BOOTINFO, 1),
 	     "bootinfo retype");
 	must(call(CL_SLOT_BOOTINFO, CL_LABEL_FRAME_MAP, 4, CL_SLOT_ASPACE, CL_BOOTINFO_VADDR,

@@ -103,6 +103,32 @@ static unsigned do_delete(struct invocation *inv, bool revoke)
 	return CL_OK;
 }
 
+/*
+ * What a slot holds, for the loader's debug dump (docs/system-language.md, "The
+ * loader"): read straight from the CNode, so a test comparing the dump with the
+ * specification checks the kernel's state, not the loader's bookkeeping.
+ */
+static unsigned do_identify(struct invocation *inv)
+{
+	uint64_t index = inv->args[CL_ARG_CNODE_IDENTIFY_SLOT];
+	struct cte *c;
+	unsigned err;
+
+	if (index == 0 || index >= cnode_nslots(&inv->target->cap))
+		return CL_INVALID_ARG;
+	if ((err = lookup_cap(inv->target, index, &c)) != CL_OK)
+		return err;
+	inv->results[0] = (uint64_t)c->cap.type - 1; /* enum cap_type is CL_OBJ_* + 1 */
+	inv->results[1] = (uint64_t)c->cap.rights | ((uint64_t)c->cap.size_bits << 16);
+	inv->results[2] = c->cap.type == CAP_ENDPOINT || c->cap.type == CAP_NOTIFICATION ||
+					  c->cap.type == CAP_IRQ_HANDLER
+				  ? c->cap.data
+				  : 0;
+	inv->results[3] = c->cap.obj;
+	inv->nresults = 4;
+	return CL_OK;
+}
+
 unsigned cnode_invoke(struct invocation *inv)
 {
 	switch (inv->label) {
@@ -116,6 +142,8 @@ unsigned cnode_invoke(struct invocation *inv)
 		return do_delete(inv, false);
 	case CL_LABEL_CNODE_REVOKE:
 		return do_delete(inv, true);
+	case CL_LABEL_CNODE_IDENTIFY:
+		return do_identify(inv);
 	default:
 		return CL_UNKNOWN_LABEL;
 	}

@@ -6,7 +6,10 @@
  */
 #include <arch/boot.h>
 #include <arch/frame.h>
+#include <arch/pgtable.h>
 #include <cleave/boot_root.h>
+#include <cleave/bootinfo.h>
+#include <cleave/image.h>
 #include <cleave/arch.h>
 #include <cleave/boot_info.h>
 #include <cleave/console.h>
@@ -105,6 +108,39 @@ static void wait_for_ticks(void)
 extern const char root_elf_start[], root_elf_end[];
 
 /*
+ * The image payload `./cleave build` appends (cleave/image.h): it starts at the first
+ * 2 MiB boundary after the kernel's last byte. Only its header is checked here; the
+ * loader checks the rest. Called once RAM is mapped.
+ */
+static void find_module(const struct boot_info *bi, struct boot_root_args *args)
+{
+	uint64_t pa = ALIGN_UP((uintptr_t)__image_end, BLOCK_SIZE);
+	const struct cl_image_header *h = (const struct cl_image_header *)(uintptr_t)pa;
+	uint64_t ram_end = 0;
+
+	for (unsigned i = 0; i < bi->num_mem; i++)
+		if (pa >= bi->mem[i].base && pa < bi->mem[i].base + bi->mem[i].size)
+			ram_end = bi->mem[i].base + bi->mem[i].size;
+	if (ram_end == 0 || pa + sizeof(*h) > ram_end || h->magic != CL_IMAGE_MAGIC)
+		return; /* a plain kernel image: the root component is all there is */
+	if (h->version != CL_IMAGE_VERSION)
+		panic("image payload at %#llx: version %u, this kernel reads version %u",
+		      (unsigned long long)pa, h->version, CL_IMAGE_VERSION);
+	if (h->size < sizeof(*h) || h->size > CL_MODULE_MAX || h->size > ram_end - pa)
+		panic("image payload at %#llx: size %#llx does not fit RAM (ends %#llx)",
+		      (unsigned long long)pa, (unsigned long long)h->size,
+		      (unsigned long long)ram_end);
+	if (pa < ALIGN_UP(boot_dtb + boot_dtb_size, PAGE_SIZE) && boot_dtb < pa + h->size)
+		panic("image payload [%#llx, %#llx) overlaps the device tree at %#llx",
+		      (unsigned long long)pa, (unsigned long long)(pa + h->size),
+		      (unsigned long long)boot_dtb);
+	args->module_paddr = pa;
+	args->module_size = h->size;
+	kprintf("image payload: %llu KiB at %#llx, %u entries\n",
+		(unsigned long long)(h->size >> 10), (unsigned long long)pa, h->count);
+}
+
+/*
  * Everything the kernel does not occupy becomes the root component's: RAM
  * less the kernel image and the device tree. Then the first thread runs.
  */
@@ -130,6 +166,10 @@ static NORETURN void start_root(const struct boot_info *bi, unsigned online)
 	boot_ranges_remove(&free, ALIGN_DOWN(boot_dtb, 4096),
 			   ALIGN_UP(boot_dtb + boot_dtb_size, 4096));
 	mmu_map_ranges(&free);
+	find_module(bi, &args);
+	if (args.module_size != 0)
+		boot_ranges_remove(&free, args.module_paddr,
+				   ALIGN_UP(args.module_paddr + args.module_size, PAGE_SIZE));
 	kernel_lock();
 	boot_root_create(&args);
 	kernel_unlock();

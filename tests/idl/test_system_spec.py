@@ -49,7 +49,9 @@ def hello():
 
 
 def caps(spec, holder):
-    return {c.slot: (c.object, c.rights, c.badge) for c in spec.holder(holder).caps}
+    """The holder's capabilities other than the frame capabilities of its mappings."""
+    return {c.slot: (c.object, c.rights, c.badge) for c in spec.holder(holder).caps
+            if spec.object(c.object).type != "frame"}
 
 
 def test_hello_object_counts():
@@ -137,7 +139,7 @@ system S {
     assert sorted(badges) == [1, 2, 3, 4]
     assert spec.count("endpoint") == 2 and spec.count("notification") == 2
     # The server's two ends of each kind are separate slots, in source order.
-    assert [(c.slot, c.object) for c in spec.holder("srv").caps[4:]] == [
+    assert [(c.slot, c.object) for c in spec.holder("srv").caps[4:8]] == [
         (5, "ep:a.echo->srv.echo"), (6, "ep:b.echo->srv.echo"),
         (7, "ntfn:a.tick->srv.tick"), (8, "ntfn:b.tick->srv.tick")]
     assert all(c.badge is None for c in spec.holder("srv").caps)
@@ -149,12 +151,14 @@ def test_cnode_grows_in_powers_of_two(tmp_path):
     conns = "".join(f"connection notification a.e{i} -> b.e{i};\n" for i in range(12))
     spec = build(tmp_path, f"component A {{ {ends} }}\ncomponent B {{ {takes} }}\n"
                  f"system S {{ component A a; component B b;\n{conns}}}\n")
-    # 4 own slots + 12 ends: slot 16 is used, so 16 slots are too few.
-    assert spec.holder("a").cnode_slots == 32
-    assert spec.object("a.cnode").size_bits == 5 + 6
+    # 4 own slots + 12 ends + 4 stack and 16 heap frames: slot 36 is used, so 32
+    # slots are too few.
+    assert spec.holder("a").cnode_slots == 64
+    assert spec.object("a.cnode").size_bits == 6 + 6
     small = hello()
-    assert small.holder("client").cnode_slots == 16
-    assert small.object("client.cnode").size_bits == 10
+    assert max(c.slot for c in small.holder("client").caps) == 6 + 4 + 16 + 1
+    assert small.holder("client").cnode_slots == 32
+    assert small.object("client.cnode").size_bits == 11
 
 
 def test_hardware_gives_device_frames_and_an_irq_handler(tmp_path):
@@ -168,8 +172,9 @@ system S { component Clock clock; connection hardware clock.regs -> rtc; }
     assert len(dev) == 1 and dev[0].region == "regs"
     assert spec.object(dev[0].object).paddr == 0x09010000
     assert spec.object(dev[0].object).device is True
-    assert [(c.slot, c.object, c.rights) for c in holder.caps[4:]] == [
+    assert [(c.slot, c.object, c.rights) for c in holder.caps[4:6]] == [
         (5, "irq:rtc.34", ["read", "write"]), (6, "irq:rtc", ["read"])]
+    assert dev[0].vaddr == capspec.DEVICE_BASE
     handler = spec.object("irq:rtc.34")
     assert handler.type == "irq_handler" and handler.irq == 34
     assert handler.notification == "irq:rtc"
@@ -195,7 +200,9 @@ system S {
     assert len(memory) == 64 and {spec.object(m.object).size_bits for m in memory} == {21}
     assert vm.cap(2).object == "vm.vcpu.0" and vm.cap(5).object == "ntfn:p.kick->vm.kick"
     assert vm.cap(6).object == "irq:rtc.34"  # passed-through device after connections
-    assert vm.caps[-1].object == "vm.vcpu.1"
+    assert vm.cap(7).object == "irq:rtc"
+    assert vm.cap(8).object == "vm.vcpu.1"  # after the devices' handlers
+    assert vm.cap(9).object == vm.mappings[0].object  # then the frames of the mappings
     shared = [m.object for m in vm.mappings if m.region == "page"]
     assert shared == [m.object for m in spec.holder("p").mappings if m.region == "page"]
     assert len(shared) == 2

@@ -18,7 +18,7 @@ if __name__ == "__main__" and not __package__:
 
     __package__ = "cleave"
 
-from . import bench, build, deps, qemu, syscheck, testrun  # noqa: E402
+from . import bench, build, deps, qemu, syscheck, sysbuild, testrun  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -61,7 +61,7 @@ def make_parser():
 
 def add_system_and_platform(verb):
     verb.add_argument("system", nargs="?", metavar="SYSTEM",
-                      help="system description (not supported yet: boots the kernel alone)")
+                      help="system description (a .cleave file, or a folder holding one)")
     verb.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
                       help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
 
@@ -75,6 +75,8 @@ def add_run(verbs):
     run.add_argument("--smp", type=number, metavar="N", help="number of CPUs")
     run.add_argument("--gic", type=number, metavar="2|3", help="GIC version")
     run.add_argument("--memory", type=number, metavar="MIB", help="RAM in MiB")
+    run.add_argument("--dump-caps", action="store_true",
+                     help="the loader prints every component's capability table")
     run.set_defaults(handler=cmd_run)
 
 
@@ -85,6 +87,8 @@ def add_build(verbs):
     add_system_and_platform(build_verb)
     build_verb.add_argument("-o", "--output", required=True, metavar="FILE",
                             help="where to write the image")
+    build_verb.add_argument("--dump-caps", action="store_true",
+                            help="the loader prints every component's capability table")
     build_verb.set_defaults(handler=cmd_build)
 
 
@@ -127,34 +131,52 @@ def add_check(verbs):
     check.set_defaults(handler=cmd_check)
 
 
-def check_system(system):
-    """SYSTEM is accepted on the command line for the generator that is to come."""
-    if system is None:
-        return
-    if not os.path.exists(system):
-        raise UsageError(f"SYSTEM {system}: no such file")
-    raise CleaveError("system descriptions arrive with the generator; "
-                      "run without SYSTEM to boot the kernel")
+def system_file(system):
+    """SYSTEM as a file: a .cleave file, or a folder with exactly one system in it
+    (examples/hello holds hello.cleave and the interfaces it imports)."""
+    path = Path(system)
+    if path.is_file():
+        return str(path)
+    if not path.is_dir():
+        raise UsageError(f"SYSTEM {system}: no such file or folder")
+    named = path / f"{path.resolve().name}.cleave"
+    if named.is_file():
+        return str(named)
+    files = sorted(path.glob("*.cleave"))
+    if len(files) == 1:
+        return str(files[0])
+    raise UsageError(f"SYSTEM {system}: a folder, but no {named.name} in it; "
+                     "name the .cleave file")
 
 
 def cmd_run(args):
-    check_system(args.system)
+    system = system_file(args.system) if args.system else None
     deps.ensure()
     platform = platforms.load(args.platform)
-    config = platform.configure(args.cpu, args.gic, args.smp, args.memory)
-    build.build()
-    qemu.run_interactive(platform, config, build.image(platform.name))
+    if system is None:
+        config = platform.configure(args.cpu, args.gic, args.smp, args.memory)
+        build.build()
+        qemu.run_interactive(platform, config, build.image(platform.name))
+        return
+    path, model, _ = sysbuild.build_system(system, platform.name, dump_caps=args.dump_caps)
+    smp = args.smp if args.smp is not None else max(sysbuild.smp_needed(model),
+                                                    platform.default["smp"])
+    config = platform.configure(args.cpu, args.gic, smp, args.memory)
+    qemu.run_interactive(platform, config, path)
 
 
 def cmd_build(args):
-    check_system(args.system)
     output = Path(args.output)
     if output.is_dir():
         raise UsageError(f"-o {output}: is a directory; give a file name")
     if not output.parent.is_dir():
         raise UsageError(f"-o {output}: no folder {output.parent}")
+    system = system_file(args.system) if args.system else None
     deps.ensure()
     platform = platforms.load(args.platform)
+    if system is not None:
+        sysbuild.build_system(system, platform.name, output, dump_caps=args.dump_caps)
+        return
     build.build()
     image = build.image(platform.name)
     try:

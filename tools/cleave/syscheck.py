@@ -31,15 +31,13 @@ def idl():
     return cleave_idl
 
 
-def run(system, platform_name, spec_file=None, glue_dir=None):
-    """Check `system` on `platform_name`; prints the summary and the authority report,
-    raises on errors. With `spec_file`, writes the capability specification (JSON); with
-    `glue_dir`, every component instance's C glue (cleave_idl/glue.py)."""
+def load(system, platform_name, images=None):
+    """Read and check `system` on `platform_name`: (model, target, specification,
+    report, diags). Problems in the description are printed and raised as one
+    CleaveError; `images` (instance: ELF segments) completes the specification."""
     path = Path(system)
     if not path.is_file():
         raise UsageError(f"SYSTEM {system}: no such file")
-    if glue_dir is not None:
-        check_glue_dir(glue_dir)
     platforms.load(platform_name)  # a UsageError that names the known platforms
     cleave_idl = idl()
     try:
@@ -51,24 +49,42 @@ def run(system, platform_name, spec_file=None, glue_dir=None):
     except (OSError, UnicodeDecodeError) as err:
         raise CleaveError(f"cannot read {system}: {getattr(err, 'strerror', None) or err}"
                           ) from None
-    report = None
+    specification = report = None
     if not diags.errors:
         # The capability specification, and the assertions checked again on it: what
         # the loader will hand out must honour them too (cleave_idl/authority.py).
         from cleave_idl import authority, spec as capspec
-        specification = capspec.build(spec, target)
+        specification = capspec.build(spec, target, images)
         report = authority.analyse(specification)
         authority.check_assertions(spec.system, report, diags)
-    glue_files = None
-    if glue_dir is not None and not diags.errors:
-        from cleave_idl import glue
-        glue_files = glue.render(spec, specification, diags)
+    return spec, target, specification, report, diags
+
+
+def raise_on_errors(system, diags):
+    """Print the diagnostics; one CleaveError line when there are errors."""
     sys.stdout.flush()
     sys.stderr.write(diags.render_all())
     sys.stderr.flush()
     if diags.errors:
         raise CleaveError(f"{os.path.normpath(system)}: {counted(len(diags.errors), 'error')}"
                           f"{', ' + counted(len(diags.warnings), 'warning') if diags.warnings else ''}")
+
+
+def run(system, platform_name, spec_file=None, glue_dir=None):
+    """Check `system` on `platform_name`; prints the summary and the authority report,
+    raises on errors. With `spec_file`, writes the capability specification (JSON); with
+    `glue_dir`, every component instance's C glue (cleave_idl/glue.py)."""
+    if glue_dir is not None:
+        if not Path(system).is_file():
+            raise UsageError(f"SYSTEM {system}: no such file")
+        check_glue_dir(glue_dir)
+    spec, target, specification, report, diags = load(system, platform_name)
+    cleave_idl = idl()
+    glue_files = None
+    if glue_dir is not None and not diags.errors:
+        from cleave_idl import glue
+        glue_files = glue.render(spec, specification, diags)
+    raise_on_errors(system, diags)
     if spec_file is not None:
         try:
             Path(spec_file).write_text(specification.to_json())

@@ -24,6 +24,8 @@ struct boot_root_args {
 	size_t elf_size;
 	uint64_t dtb_paddr;
 	uint64_t dtb_size;
+	uint64_t module_paddr; /* the image payload (cleave/image.h); size 0: none */
+	uint64_t module_size;
 	unsigned num_cpus;
 	uint64_t timer_freq;
 };

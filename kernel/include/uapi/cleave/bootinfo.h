@@ -13,6 +13,8 @@
 #define CL_ROOT_STACK_TOP CL_BOOTINFO_VADDR
 #define CL_ROOT_STACK_PAGES 16
 #define CL_BOOTINFO_MAX_UNTYPED 160
+#define CL_MODULE_VADDR 0x20000000ULL /* where the image payload is mapped, read-only */
+#define CL_MODULE_MAX (256ULL << 20)
 
 /* Fixed slots of the root component's CNode. */
 enum {
@@ -45,6 +47,10 @@ struct cl_bootinfo {
 	uint64_t dtb_count;
 	uint64_t dtb_paddr;
 	uint64_t dtb_size;
+	uint64_t module_first; /* read-only frames of the image payload (cleave/image.h) */
+	uint64_t module_count; /* 0: the image has no payload */
+	uint64_t module_paddr;
+	uint64_t module_size;
 	uint64_t num_cpus;
 	uint64_t timer_freq;
 	uint64_t timer_hz;	/* kernel ticks per second: the unit of partition windows */

@@ -1,0 +1,104 @@
+/*
+ * The capability specification as the loader reads it (docs/image.md): the binary
+ * form of what idl/cleave_idl/spec.py builds, written by idl/cleave_idl/specbin.py
+ * into the image entry of kind CL_IMAGE_SPEC. Tables of fixed-size records, indices
+ * instead of pointers, names in a string table; all little-endian.
+ */
+#ifndef CLEAVE_UAPI_SPEC_H
+#define CLEAVE_UAPI_SPEC_H
+
+#include <stdint.h>
+
+#define CL_SPEC_MAGIC 0x3130434550534c43ULL /* "CLSPEC01" */
+#define CL_SPEC_NONE 0xffffffffu	    /* no object / no image entry */
+
+enum cl_spec_holder_kind {
+	CL_SPEC_COMPONENT = 1,
+	CL_SPEC_GUEST = 2,
+	CL_SPEC_LOADER = 3,
+};
+
+enum cl_spec_attr {
+	CL_SPEC_NORMAL = 0,
+	CL_SPEC_DEVICE = 2, /* as frame map's attr */
+};
+
+/* Objects the kernel has once (the loader gets them at boot; no retype). */
+#define CL_SPEC_OBJ_DEVICE 0x1 /* a frame over device memory at paddr */
+
+struct cl_spec_header {
+	uint64_t magic;
+	uint32_t size; /* bytes of the whole specification */
+	uint32_t n_objects;
+	uint32_t n_holders;
+	uint32_t n_caps;
+	uint32_t n_mappings;
+	uint32_t n_windows;
+	uint32_t objects; /* byte offsets of each table from the header */
+	uint32_t holders;
+	uint32_t caps;
+	uint32_t mappings;
+	uint32_t windows;
+	uint32_t strings;
+	uint32_t strings_size;
+	uint32_t name; /* the system's name (a string offset) */
+};
+
+struct cl_spec_object {
+	uint32_t name; /* string offset */
+	uint8_t type;  /* CL_OBJ_* */
+	uint8_t size_bits;
+	uint8_t flags; /* CL_SPEC_OBJ_* */
+	uint8_t pad;
+	uint32_t irq;	       /* irq_handler: its line */
+	uint32_t notification; /* irq_handler: the notification object it signals */
+	uint64_t paddr;	       /* device frames */
+};
+
+struct cl_spec_holder {
+	uint32_t name;
+	uint8_t kind; /* enum cl_spec_holder_kind */
+	uint8_t priority;
+	uint8_t cpu;
+	uint8_t partition;
+	uint32_t cnode; /* object indices; CL_SPEC_NONE for the loader */
+	uint32_t cnode_slots;
+	uint32_t tcb;
+	uint32_t aspace;
+	uint32_t elf; /* the image entry of its program; CL_SPEC_NONE for none */
+	uint32_t first_cap;
+	uint32_t n_caps;
+	uint32_t first_mapping;
+	uint32_t n_mappings;
+	uint32_t pad;
+};
+
+struct cl_spec_cap {
+	uint32_t slot;
+	uint32_t object;
+	uint64_t rights; /* CL_RIGHT_* */
+	uint64_t badge;	 /* 0: none */
+};
+
+struct cl_spec_mapping {
+	uint32_t object;
+	uint8_t rights;
+	uint8_t attr;  /* enum cl_spec_attr */
+	uint8_t image; /* 1: filled from the holder's ELF */
+	uint8_t pad;
+	uint64_t vaddr; /* ~0: placed by the guest's VMM */
+};
+
+struct cl_spec_window {
+	uint32_t partition;
+	uint32_t microseconds;
+};
+
+_Static_assert(sizeof(struct cl_spec_header) == 64, "spec header layout");
+_Static_assert(sizeof(struct cl_spec_object) == 24, "spec object layout");
+_Static_assert(sizeof(struct cl_spec_holder) == 48, "spec holder layout");
+_Static_assert(sizeof(struct cl_spec_cap) == 24, "spec cap layout");
+_Static_assert(sizeof(struct cl_spec_mapping) == 16, "spec mapping layout");
+_Static_assert(sizeof(struct cl_spec_window) == 8, "spec window layout");
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * Making the specification's objects from the untyped memory the kernel handed
+ * over. Retype places an object at the untyped's watermark rounded up to the
+ * object's size, so the loader keeps the same watermark to know what fits (the
+ * kernel still checks: NO_MEMORY just means "try the next one"). Device frames
+ * must land on their physical address: the untyped covering it is advanced
+ * with padding frames up to that address first.
+ */
+#include <cleave/runtime.h>
+
+#include "loader.h"
+
+static uint64_t object_bytes(const struct cl_spec_object *o)
+{
+	switch (o->type) {
+	case CL_OBJ_TCB:
+		return 1ULL << CL_OBJ_TCB_BITS;
+	case CL_OBJ_ENDPOINT:
+		return 1ULL << CL_OBJ_ENDPOINT_BITS;
+	case CL_OBJ_NOTIFICATION:
+		return 1ULL << CL_OBJ_NOTIFICATION_BITS;
+	default:
+		return 1ULL << o->size_bits;
+	}
+}
+
+static uint64_t align_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* The objects the kernel has once: the loader's own caps to them, from bootinfo. */
+static cl_cptr_t singleton(uint8_t type)
+{
+	switch (type) {
+	case CL_OBJ_CONSOLE:
+		return CL_SLOT_CONSOLE;
+	case CL_OBJ_IRQ_CONTROL:
+		return CL_SLOT_IRQ_CONTROL;
+	case CL_OBJ_SCHED_CONTROL:
+		return CL_SLOT_SCHED_CONTROL;
+	default:
+		return 0;
+	}
+}
+
+static void remember(struct loader *l, uint32_t i, cl_cptr_t slot)
+{
+	struct cl_result r = cl_cnode_identify(CL_SLOT_CNODE, slot);
+
+	if (r.err != CL_OK)
+		loader_fail("identify of %s failed (error %llu)", spec_object_name(&l->spec, i),
+			    (unsigned long long)r.err);
+	l->slot[i] = slot;
+	l->paddr[i] = r.mr[3];
+}
+
+static void device_frame(struct loader *l, uint32_t i, cl_cptr_t slot)
+{
+	const struct cl_spec_object *o = &l->spec.objects[i];
+	const struct cl_bootinfo *bi = l->bi;
+	uint64_t size = 1ULL << o->size_bits;
+
+	for (uint64_t u = 0; u < bi->untyped_count; u++) {
+		const struct cl_untyped_desc *d = &bi->untyped[u];
+		uint64_t base = d->paddr;
+		uint64_t end = base + (1ULL << d->size_bits);
+
+		if (!d->device || o->paddr < base || o->paddr + size > end)
+			continue;
+		if (o->paddr < base + l->used[u])
+			loader_fail("device frame %s at %#llx: that memory is already handed out",
+				    spec_object_name(&l->spec, i), (unsigned long long)o->paddr);
+		/* Padding frames up to the address; deleted once the frame itself exists
+		 * (deleting them earlier would reset the untyped's watermark to its base). */
+		cl_cptr_t first_pad = l->next_slot;
+		while (base + l->used[u] < o->paddr) {
+			uint64_t at = base + l->used[u];
+			uint8_t bits =
+				(at % (2ULL << 20) == 0 && at + (2ULL << 20) <= o->paddr) ? 21 : 12;
+
+			if (cl_untyped_retype(bi->untyped_first + u, CL_OBJ_FRAME, bits,
+					      loader_slot(l), 1)
+				    .err != CL_OK)
+				loader_fail("padding before device frame %s failed",
+					    spec_object_name(&l->spec, i));
+			l->used[u] += 1ULL << bits;
+		}
+		cl_cptr_t last_pad = l->next_slot;
+		struct cl_result r = cl_untyped_retype(bi->untyped_first + u, CL_OBJ_FRAME,
+						       o->size_bits, slot, 1);
+		if (r.err != CL_OK)
+			loader_fail("device frame %s at %#llx: retype failed (error %llu)",
+				    spec_object_name(&l->spec, i), (unsigned long long)o->paddr,
+				    (unsigned long long)r.err);
+		l->used[u] += size;
+		for (cl_cptr_t s = first_pad; s < last_pad; s++)
+			cl_cnode_delete(CL_SLOT_CNODE, s);
+		remember(l, i, slot);
+		return;
+	}
+	loader_fail("device frame %s at %#llx: no device memory there",
+		    spec_object_name(&l->spec, i), (unsigned long long)o->paddr);
+}
+
+static void irq_handler(struct loader *l, uint32_t i, cl_cptr_t slot)
+{
+	const struct cl_spec_object *o = &l->spec.objects[i];
+	struct cl_result r = cl_irq_control_get(CL_SLOT_IRQ_CONTROL, o->irq, slot);
+
+	if (r.err != CL_OK)
+		loader_fail("interrupt %u for %s: claim failed (error %llu)", o->irq,
+			    spec_object_name(&l->spec, i), (unsigned long long)r.err);
+	remember(l, i, slot);
+}
+
+void alloc_object(struct loader *l, uint32_t i)
+{
+	const struct cl_spec_object *o = &l->spec.objects[i];
+	const struct cl_bootinfo *bi = l->bi;
+	uint64_t bytes = object_bytes(o);
+	cl_cptr_t slot;
+
+	if (singleton(o->type) != 0) {
+		remember(l, i, singleton(o->type));
+		return;
+	}
+	slot = loader_slot(l);
+	if (o->type == CL_OBJ_IRQ_HANDLER) {
+		irq_handler(l, i, slot);
+		return;
+	}
+	if (o->flags & CL_SPEC_OBJ_DEVICE) {
+		device_frame(l, i, slot);
+		return;
+	}
+	for (uint64_t u = 0; u < bi->untyped_count; u++) {
+		uint64_t at = align_up(l->used[u], bytes);
+
+		if (bi->untyped[u].device || at + bytes > 1ULL << bi->untyped[u].size_bits)
+			continue;
+		uint64_t bits = o->type == CL_OBJ_TCB || o->type == CL_OBJ_ENDPOINT ||
+						o->type == CL_OBJ_NOTIFICATION
+					? 0 /* fixed-size types take no size */
+					: o->size_bits;
+		struct cl_result r =
+			cl_untyped_retype(bi->untyped_first + u, o->type, bits, slot, 1);
+		if (r.err == CL_NO_MEMORY)
+			continue;
+		if (r.err != CL_OK)
+			loader_fail("making %s (type %u, %u bits) failed (error %llu)",
+				    spec_object_name(&l->spec, i), o->type, o->size_bits,
+				    (unsigned long long)r.err);
+		l->used[u] = at + bytes;
+		l->made += bytes;
+		remember(l, i, slot);
+		return;
+	}
+	loader_fail("out of memory making %s (%llu bytes; %llu KiB made so far)",
+		    spec_object_name(&l->spec, i), (unsigned long long)bytes,
+		    (unsigned long long)(l->made >> 10));
+}

@@ -1,0 +1,185 @@
+/*
+ * Filling each instance: its capabilities (minted from the loader's own, with
+ * the specification's rights and badges), its mappings (each through a frame
+ * capability that ends up in its own CNode, so the mapping outlives the
+ * loader's caps), its program's bytes, and its thread.
+ */
+#include <cleave/runtime.h>
+#include <cleave/spec.h>
+#include <string.h>
+
+#include "loader.h"
+
+/* Where the loader maps a frame to write into it: above its own payload window. */
+#define SCRATCH_VADDR 0x38000000ULL
+#define PAGE 4096ULL
+
+static const struct cl_spec_holder *holder(struct loader *l, uint32_t h)
+{
+	return &l->spec.holders[h];
+}
+
+static void check(struct cl_result r, const char *what, const char *who, const char *obj)
+{
+	if (r.err != CL_OK)
+		loader_fail("%s: %s %s failed (error %llu)", who, what, obj,
+			    (unsigned long long)r.err);
+}
+
+/* Copies the ELF's bytes that fall in [vaddr, vaddr + size) to dst (zero elsewhere). */
+static void fill_from_elf(struct loader *l, const struct cl_image_entry *e, uint64_t vaddr,
+			  uint64_t size, uint8_t *dst, const char *who)
+{
+	const uint8_t *elf = payload_data(&l->pl, e);
+	uint64_t phoff;
+	uint16_t phnum;
+
+	memset(dst, 0, size);
+	if (e->size < 64 || memcmp(elf, "\177ELF\2\1", 6) != 0)
+		loader_fail("%s: its program %s is not a 64-bit little-endian ELF", who, e->name);
+	memcpy(&phoff, elf + 32, 8);
+	memcpy(&phnum, elf + 56, 2);
+	if (phoff > e->size || (uint64_t)phnum * 56 > e->size - phoff)
+		loader_fail("%s: program %s: program headers outside the file", who, e->name);
+	for (uint16_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = elf + phoff + (uint64_t)i * 56;
+		uint32_t type;
+		uint64_t off, va, filesz;
+
+		memcpy(&type, ph, 4);
+		memcpy(&off, ph + 8, 8);
+		memcpy(&va, ph + 16, 8);
+		memcpy(&filesz, ph + 32, 8);
+		if (type != 1 /* PT_LOAD */)
+			continue;
+		if (off > e->size || filesz > e->size - off)
+			loader_fail("%s: program %s: segment %u outside the file", who, e->name, i);
+		uint64_t lo = va > vaddr ? va : vaddr;
+		uint64_t hi = va + filesz < vaddr + size ? va + filesz : vaddr + size;
+		if (lo < hi)
+			memcpy(dst + (lo - vaddr), elf + off + (lo - va), hi - lo);
+	}
+}
+
+/* Writes a frame's initial contents (image frames only) through a scratch mapping. */
+static void fill_frame(struct loader *l, uint32_t h, const struct cl_spec_mapping *m)
+{
+	const struct cl_spec_holder *hd = holder(l, h);
+	const char *who = spec_str(&l->spec, hd->name);
+	cl_cptr_t frame = l->slot[m->object];
+	uint64_t size = 1ULL << l->spec.objects[m->object].size_bits;
+
+	check(cl_frame_map(frame, CL_SLOT_ASPACE, SCRATCH_VADDR, CL_RIGHT_READ | CL_RIGHT_WRITE, 0),
+	      "scratch map of", who, spec_object_name(&l->spec, m->object));
+	fill_from_elf(l, &l->pl.entries[hd->elf], m->vaddr, size, (uint8_t *)SCRATCH_VADDR, who);
+	check(cl_frame_unmap(frame), "scratch unmap of", who,
+	      spec_object_name(&l->spec, m->object));
+	/* The component fetches instructions from it: clean to PoU, invalidate the I-cache. */
+	if (m->rights & CL_RIGHT_EXEC)
+		check(cl_frame_cache(frame, 3, 0, size), "cache unify of", who,
+		      spec_object_name(&l->spec, m->object));
+}
+
+static const struct cl_spec_cap *cap_of(struct loader *l, const struct cl_spec_holder *hd,
+					uint32_t object)
+{
+	for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++)
+		if (l->spec.caps[c].object == object)
+			return &l->spec.caps[c];
+	return NULL;
+}
+
+void build_holder(struct loader *l, uint32_t h)
+{
+	const struct cl_spec_holder *hd = holder(l, h);
+	const char *who = spec_str(&l->spec, hd->name);
+	cl_cptr_t cnode = l->slot[hd->cnode];
+	cl_cptr_t aspace = l->slot[hd->aspace];
+
+	if (hd->kind == CL_SPEC_GUEST)
+		loader_fail("%s: a guest; this loader starts native components only (guests "
+			    "need the VMM)",
+			    who);
+	/* Mappings first: each frame cap is mapped here, then moved to its slot. */
+	for (uint32_t i = hd->first_mapping; i < hd->first_mapping + hd->n_mappings; i++) {
+		const struct cl_spec_mapping *m = &l->spec.mappings[i];
+		const struct cl_spec_cap *c = cap_of(l, hd, m->object);
+		cl_cptr_t tmp = loader_slot(l);
+
+		if (c == NULL)
+			loader_fail("%s: mapping of %s has no capability in its CNode", who,
+				    spec_object_name(&l->spec, m->object));
+		if (m->image)
+			fill_frame(l, h, m);
+		check(cl_cnode_copy(CL_SLOT_CNODE, tmp, l->slot[m->object], c->rights), "copy of",
+		      who, spec_object_name(&l->spec, m->object));
+		check(cl_frame_map(tmp, aspace, m->vaddr, m->rights, m->attr), "map of", who,
+		      spec_object_name(&l->spec, m->object));
+		check(cl_cnode_move(cnode, c->slot, tmp), "move of", who,
+		      spec_object_name(&l->spec, m->object));
+	}
+	/* Then every other capability, minted with its rights and badge. */
+	for (uint32_t i = hd->first_cap; i < hd->first_cap + hd->n_caps; i++) {
+		const struct cl_spec_cap *c = &l->spec.caps[i];
+		const struct cl_spec_object *o = &l->spec.objects[c->object];
+
+		if (o->type == CL_OBJ_FRAME)
+			continue; /* placed with its mapping above */
+		check(cl_cnode_mint(cnode, c->slot, l->slot[c->object], c->rights, c->badge),
+		      "mint of", who, spec_object_name(&l->spec, c->object));
+	}
+	if (hd->kind != CL_SPEC_COMPONENT)
+		return;
+	/* The thread: its CNode and address space, its entry, stack and place. */
+	const uint8_t *elf = payload_data(&l->pl, &l->pl.entries[hd->elf]);
+	uint64_t entry;
+	cl_cptr_t tcb = l->slot[hd->tcb];
+
+	memcpy(&entry, elf + 24, 8);
+	check(cl_tcb_configure(tcb, cnode, aspace, 0), "configure of", who, "its thread");
+	check(cl_tcb_write_regs(tcb, entry, CL_ROOT_STACK_TOP, 0, 0), "registers of", who,
+	      "its thread");
+	check(cl_tcb_set_priority(tcb, hd->priority), "priority of", who, "its thread");
+	if (hd->cpu >= l->bi->num_cpus)
+		loader_fail("%s: wants CPU %u, but %llu CPUs are online (run with more CPUs)", who,
+			    hd->cpu, (unsigned long long)l->bi->num_cpus);
+	check(cl_tcb_set_affinity(tcb, hd->cpu), "affinity of", who, "its thread");
+}
+
+void start_all(struct loader *l)
+{
+	const struct spec *s = &l->spec;
+	uint64_t w[3] = {0, 0, 0};
+
+	if (s->h->n_windows > 6)
+		loader_fail("the schedule has %u windows; the kernel takes at most 6",
+			    s->h->n_windows);
+	for (uint32_t i = 0; i < s->h->n_windows; i++) {
+		uint64_t ticks = (uint64_t)s->windows[i].microseconds * l->bi->timer_hz / 1000000;
+
+		if (ticks == 0)
+			ticks = 1; /* shorter than a tick: one tick */
+		if (ticks > 0xffffff)
+			loader_fail("window %u: %u us is too long", i, s->windows[i].microseconds);
+		w[i / 2] |= ((uint64_t)s->windows[i].partition << 24 | ticks) << (32 * (i % 2));
+	}
+	for (uint32_t h = 0; h < s->h->n_holders; h++) {
+		const struct cl_spec_holder *hd = holder(l, h);
+
+		if (hd->kind == CL_SPEC_COMPONENT && hd->partition != 0)
+			check(cl_sched_control_set_partition(CL_SLOT_SCHED_CONTROL,
+							     l->slot[hd->tcb], hd->partition),
+			      "partition of", spec_str(s, hd->name), "its thread");
+	}
+	if (s->h->n_windows != 0)
+		check(cl_sched_control_set_schedule(CL_SLOT_SCHED_CONTROL, s->h->n_windows, w[0],
+						    w[1], w[2]),
+		      "setting", "the schedule", "");
+	for (uint32_t h = 0; h < s->h->n_holders; h++) {
+		const struct cl_spec_holder *hd = holder(l, h);
+
+		if (hd->kind == CL_SPEC_COMPONENT)
+			check(cl_tcb_resume(l->slot[hd->tcb]), "start of", spec_str(s, hd->name),
+			      "its thread");
+	}
+}

@@ -1,0 +1,59 @@
+/*
+ * The debug dump: each holder's capability table, read back from the kernel
+ * with cnode identify (not from the loader's own bookkeeping), one line per
+ * capability. tools/cleave/capdump.py compares it with the specification.
+ *
+ *   CAP <holder> <slot> <type> <rights> <badge> <object>
+ *
+ * <object> is the specification's name of the object the capability refers
+ * to, found by its physical address (or, for an IRQ handler, its line), or
+ * "?" when it is none the loader made.
+ */
+#include <cleave/runtime.h>
+
+#include "loader.h"
+
+static const char *object_named(struct loader *l, uint64_t type, uint64_t paddr, uint64_t badge)
+{
+	for (uint32_t i = 0; i < l->spec.h->n_objects; i++) {
+		const struct cl_spec_object *o = &l->spec.objects[i];
+
+		if (o->type != type || l->paddr[i] != paddr)
+			continue;
+		if (type == CL_OBJ_IRQ_HANDLER && o->irq != badge)
+			continue;
+		return spec_object_name(&l->spec, i);
+	}
+	return "?";
+}
+
+static void dump_cnode(struct loader *l, const char *who, cl_cptr_t cnode, uint64_t slots)
+{
+	for (uint64_t s = 1; s < slots; s++) {
+		struct cl_result r = cl_cnode_identify(cnode, s);
+
+		if (r.err == CL_INVALID_CAP)
+			continue; /* empty */
+		if (r.err != CL_OK)
+			loader_fail("%s: identify of slot %llu failed (error %llu)", who,
+				    (unsigned long long)s, (unsigned long long)r.err);
+		uint64_t badge = r.mr[0] == CL_OBJ_IRQ_HANDLER ? 0 : r.mr[2];
+		cl_printf("CAP %s %llu %llu %llu %llu %s\n", who, (unsigned long long)s,
+			  (unsigned long long)r.mr[0], (unsigned long long)(r.mr[1] & 0xff),
+			  (unsigned long long)badge, object_named(l, r.mr[0], r.mr[3], r.mr[2]));
+	}
+}
+
+void dump_caps(struct loader *l, const char *when)
+{
+	cl_printf("CAPS BEGIN %s\n", when);
+	for (uint32_t h = 0; h < l->spec.h->n_holders; h++) {
+		const struct cl_spec_holder *hd = &l->spec.holders[h];
+
+		/* The loader's own table is checked by drop_caps() instead. */
+		if (hd->kind != CL_SPEC_LOADER)
+			dump_cnode(l, spec_str(&l->spec, hd->name), l->slot[hd->cnode],
+				   hd->cnode_slots);
+	}
+	cl_printf("CAPS END %s\n", when);
+}

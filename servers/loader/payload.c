@@ -1,0 +1,196 @@
+/* Checking the image payload and its specification (see payload.h). */
+#include "payload.h"
+
+#include <cleave/abi.h>
+#include <cleave/print.h>
+#include <string.h>
+
+/* A CNode slot is 64 bytes (idl/abi.yaml, cnode). */
+#define CNODE_SLOT_BITS 6
+
+#define FAIL(...)                                    \
+	do {                                         \
+		ksnprintf(err, errlen, __VA_ARGS__); \
+		return -1;                           \
+	} while (0)
+
+uint32_t payload_checksum(const uint8_t *p, uint64_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (uint64_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static int name_ok(const char *name)
+{
+	return memchr(name, '\0', CL_IMAGE_NAME_MAX) != NULL && name[0] != '\0';
+}
+
+int payload_open(struct payload *pl, const void *base, uint64_t size, char *err, size_t errlen)
+{
+	const struct cl_image_header *h = base;
+	uint64_t table_end;
+
+	if (size < sizeof(*h))
+		FAIL("image payload: %llu bytes, shorter than its header",
+		     (unsigned long long)size);
+	if (h->magic != CL_IMAGE_MAGIC)
+		FAIL("image payload: bad magic %#llx", (unsigned long long)h->magic);
+	if (h->version != CL_IMAGE_VERSION)
+		FAIL("image payload: version %u, this loader reads %u", h->version,
+		     CL_IMAGE_VERSION);
+	if (h->size < sizeof(*h) || h->size > size)
+		FAIL("image payload: says %llu bytes, %llu are there", (unsigned long long)h->size,
+		     (unsigned long long)size);
+	table_end = sizeof(*h) + (uint64_t)h->count * sizeof(struct cl_image_entry);
+	if (h->count == 0 || table_end > h->size)
+		FAIL("image payload: %u entries do not fit its %llu bytes", h->count,
+		     (unsigned long long)h->size);
+	if (payload_checksum((const uint8_t *)base + 32, h->size - 32) != h->checksum)
+		FAIL("image payload: checksum mismatch (the image is damaged)");
+	pl->base = base;
+	pl->size = h->size;
+	pl->header = h;
+	pl->entries = (const struct cl_image_entry *)(h + 1);
+	pl->flags = h->flags;
+	for (uint32_t i = 0; i < h->count; i++) {
+		const struct cl_image_entry *e = &pl->entries[i];
+
+		if (!name_ok(e->name))
+			FAIL("image entry %u: name is empty or not terminated", i);
+		if (e->offset % CL_IMAGE_ALIGN != 0 || e->offset < table_end ||
+		    e->offset > h->size || e->size > h->size - e->offset)
+			FAIL("image entry %u (%s): [%#llx, +%#llx) is outside the payload", i,
+			     e->name, (unsigned long long)e->offset, (unsigned long long)e->size);
+		if (e->kind < CL_IMAGE_SPEC || e->kind > CL_IMAGE_GUEST_INITRD)
+			FAIL("image entry %u (%s): unknown kind %u", i, e->name, e->kind);
+	}
+	return 0;
+}
+
+const struct cl_image_entry *payload_find(const struct payload *pl, uint32_t kind)
+{
+	for (uint32_t i = 0; i < pl->header->count; i++)
+		if (pl->entries[i].kind == kind)
+			return &pl->entries[i];
+	return NULL;
+}
+
+/* A table of n records of size sz at offset off, inside the specification's size. */
+static int table_ok(const struct cl_spec_header *h, uint32_t off, uint32_t n, uint32_t sz)
+{
+	return off >= sizeof(*h) && off % 4 == 0 && off <= h->size &&
+	       (uint64_t)n * sz <= h->size - off;
+}
+
+static int check_holder(const struct spec *s, const struct payload *pl, uint32_t i, char *err,
+			size_t errlen)
+{
+	const struct cl_spec_holder *hd = &s->holders[i];
+	const struct cl_spec_header *h = s->h;
+	const char *name;
+
+	if (hd->name >= h->strings_size)
+		FAIL("spec holder %u: name outside the string table", i);
+	name = spec_str(s, hd->name);
+	if (hd->kind < CL_SPEC_COMPONENT || hd->kind > CL_SPEC_LOADER)
+		FAIL("spec holder '%s': unknown kind %u", name, hd->kind);
+	if ((uint64_t)hd->first_cap + hd->n_caps > h->n_caps ||
+	    (uint64_t)hd->first_mapping + hd->n_mappings > h->n_mappings)
+		FAIL("spec holder '%s': its capabilities or mappings run past the tables", name);
+	if (hd->kind == CL_SPEC_LOADER)
+		return 0;
+	if (hd->cnode >= h->n_objects || s->objects[hd->cnode].type != CL_OBJ_CNODE ||
+	    hd->aspace >= h->n_objects || s->objects[hd->aspace].type != CL_OBJ_ASPACE ||
+	    hd->tcb >= h->n_objects)
+		FAIL("spec holder '%s': its CNode, thread or address space is not one", name);
+	if (hd->cnode_slots < 2 ||
+	    hd->cnode_slots != 1u << (s->objects[hd->cnode].size_bits - CNODE_SLOT_BITS))
+		FAIL("spec holder '%s': %u slots do not match its CNode", name, hd->cnode_slots);
+	if (hd->kind == CL_SPEC_COMPONENT &&
+	    (hd->elf >= pl->header->count || pl->entries[hd->elf].kind != CL_IMAGE_ELF))
+		FAIL("spec holder '%s': no program in the image", name);
+	for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++) {
+		const struct cl_spec_cap *cap = &s->caps[c];
+
+		if (cap->slot == 0 || cap->slot >= hd->cnode_slots)
+			FAIL("spec holder '%s': slot %u outside its %u-slot CNode", name, cap->slot,
+			     hd->cnode_slots);
+		if (cap->object >= h->n_objects)
+			FAIL("spec holder '%s': slot %u names object %u of %u", name, cap->slot,
+			     cap->object, h->n_objects);
+		if ((cap->rights & ~(uint64_t)CL_RIGHTS_ALL) != 0)
+			FAIL("spec holder '%s': slot %u has unknown rights %#llx", name, cap->slot,
+			     (unsigned long long)cap->rights);
+		for (uint32_t d = hd->first_cap; d < c; d++)
+			if (s->caps[d].slot == cap->slot)
+				FAIL("spec holder '%s': slot %u given twice", name, cap->slot);
+	}
+	for (uint32_t m = hd->first_mapping; m < hd->first_mapping + hd->n_mappings; m++) {
+		const struct cl_spec_mapping *mp = &s->mappings[m];
+
+		if (mp->object >= h->n_objects || s->objects[mp->object].type != CL_OBJ_FRAME)
+			FAIL("spec holder '%s': mapping %u is not of a frame", name,
+			     m - hd->first_mapping);
+		if (hd->kind == CL_SPEC_COMPONENT &&
+		    mp->vaddr % (1ULL << s->objects[mp->object].size_bits) != 0)
+			FAIL("spec holder '%s': mapping of %s at %#llx is misaligned", name,
+			     spec_object_name(s, mp->object), (unsigned long long)mp->vaddr);
+	}
+	return 0;
+}
+
+int spec_open(struct spec *s, const struct payload *pl, const void *data, uint64_t size, char *err,
+	      size_t errlen)
+{
+	const struct cl_spec_header *h = data;
+	const uint8_t *p = data;
+
+	if (size < sizeof(*h))
+		FAIL("specification: %llu bytes, shorter than its header",
+		     (unsigned long long)size);
+	if (h->magic != CL_SPEC_MAGIC)
+		FAIL("specification: bad magic %#llx", (unsigned long long)h->magic);
+	if (h->size != size)
+		FAIL("specification: says %u bytes, the entry has %llu", h->size,
+		     (unsigned long long)size);
+	if (!table_ok(h, h->objects, h->n_objects, sizeof(struct cl_spec_object)) ||
+	    !table_ok(h, h->holders, h->n_holders, sizeof(struct cl_spec_holder)) ||
+	    !table_ok(h, h->caps, h->n_caps, sizeof(struct cl_spec_cap)) ||
+	    !table_ok(h, h->mappings, h->n_mappings, sizeof(struct cl_spec_mapping)) ||
+	    !table_ok(h, h->windows, h->n_windows, sizeof(struct cl_spec_window)) ||
+	    !table_ok(h, h->strings, h->strings_size, 1))
+		FAIL("specification: a table lies outside its %u bytes", h->size);
+	if (h->strings_size == 0 || p[h->strings + h->strings_size - 1] != '\0' ||
+	    h->name >= h->strings_size)
+		FAIL("specification: the string table is not terminated");
+	s->h = h;
+	s->objects = (const void *)(p + h->objects);
+	s->holders = (const void *)(p + h->holders);
+	s->caps = (const void *)(p + h->caps);
+	s->mappings = (const void *)(p + h->mappings);
+	s->windows = (const void *)(p + h->windows);
+	s->strings = (const char *)(p + h->strings);
+	for (uint32_t i = 0; i < h->n_objects; i++) {
+		const struct cl_spec_object *o = &s->objects[i];
+
+		if (o->name >= h->strings_size)
+			FAIL("spec object %u: name outside the string table", i);
+		if (o->type > CL_OBJ_SCHED_CONTROL || o->type == CL_OBJ_UNTYPED)
+			FAIL("spec object '%s': type %u is not one the loader makes",
+			     spec_object_name(s, i), o->type);
+		if (o->type == CL_OBJ_IRQ_HANDLER && o->notification >= h->n_objects)
+			FAIL("spec object '%s': its notification is not an object",
+			     spec_object_name(s, i));
+	}
+	for (uint32_t i = 0; i < h->n_holders; i++)
+		if (check_holder(s, pl, i, err, errlen) != 0)
+			return -1;
+	for (uint32_t i = 0; i < h->n_windows; i++)
+		if (s->windows[i].partition > 3 || s->windows[i].microseconds == 0)
+			FAIL("specification: window %u (partition %u, %u us) is not valid", i,
+			     s->windows[i].partition, s->windows[i].microseconds);
+	return 0;
+}

@@ -1,0 +1,175 @@
+"""`./cleave build SYSTEM`: from a system description to one bootable image.
+
+1. check the description (syscheck.load), generate each component's C glue;
+2. compile each component instance (its C file and its glue) with the compiler, flags
+   and runtime the CMake build uses for native programs (component_build.json);
+3. build the capability specification with the programs' segments, check the authority
+   assertions on it again, encode it (cleave_idl/specbin.py);
+4. pack the kernel-and-loader image, the specification, the programs and the guests'
+   payloads into one file (image.py), print what it holds and the authority report.
+
+Everything generated goes to build/systems/<system>/<platform>/.
+"""
+
+import json
+import struct
+import subprocess
+from pathlib import Path
+
+from . import build, image, syscheck
+from .errors import CleaveError
+from .paths import BUILD, shown
+from .progress import say, step
+
+PT_LOAD = 1
+PF_X, PF_W, PF_R = 1, 2, 4
+
+
+def elf_segments(data, name):
+    """[(vaddr, memsz, rights)] of a 64-bit little-endian ELF's loadable segments."""
+    if len(data) < 64 or data[:6] != b"\x7fELF\x02\x01":
+        raise CleaveError(f"{name}: not a 64-bit little-endian ELF")
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    segments = []
+    for n in range(phnum):
+        ptype, flags, _, vaddr, _, _, memsz, _ = struct.unpack_from(
+            "<IIQQQQQQ", data, phoff + n * phentsize)
+        if ptype == PT_LOAD and memsz:
+            rights = [r for r, bit in (("read", PF_R), ("write", PF_W), ("exec", PF_X))
+                      if flags & bit]
+            segments.append((vaddr, memsz, rights))
+    return segments
+
+
+def loc_text(loc):
+    return f"{loc.file}:{loc.line}:{loc.col}"
+
+
+def component_source(inst):
+    """The C file of a component instance: its `source` setting, or <type>.c, next to
+    the file that declares the component."""
+    decl = inst.decl
+    folder = Path(decl.loc.file).parent
+    name = decl.source or f"{decl.name.lower()}.c"
+    path = folder / name
+    if not path.is_file():
+        where = decl.setting_loc("source") or decl.loc
+        hint = "" if decl.source else f" (say where it is with: source \"FILE.c\";)"
+        raise CleaveError(f"{loc_text(where)}: component {decl.name}: its C file {path} "
+                          f"does not exist{hint}")
+    return path
+
+
+class Compiler:
+    def __init__(self, platform_name):
+        path = BUILD / "aarch64" / platform_name / "component_build.json"
+        try:
+            self.conf = json.loads(path.read_text())
+        except (OSError, ValueError) as err:
+            raise CleaveError(f"cannot read {shown(path)} ({err}); the build made no "
+                              "component settings") from None
+
+    def program(self, name, sources, include, out):
+        c = self.conf
+        objs = []
+        for src in sources:
+            obj = out.parent / f"{name}-{Path(src).stem}.o"
+            self.run([c["cc"], *c["cflags"], *[f"-I{i}" for i in [include, *c["includes"]]],
+                      "-c", str(src), "-o", str(obj)], name)
+            objs.append(str(obj))
+        self.run([c["cc"], *c["ldflags"], f"-Wl,-T,{c['linker_script']}", *objs,
+                  c["runtime"], "-lgcc", "-o", str(out)], name)
+        return out.read_bytes()
+
+    @staticmethod
+    def run(argv, name):
+        proc = subprocess.run(argv, capture_output=True, text=True, errors="replace")
+        if proc.returncode != 0:
+            raise CleaveError(f"compiling component {name} failed:\n{proc.stderr.strip()}")
+
+
+def guest_payloads(model):
+    """Image entries of the guests' kernels and initrds (files named in the
+    description, relative to the file that declares the guest)."""
+    entries = []
+    for inst in model.system.instances:
+        if inst.kind != "guest":
+            continue
+        decl = inst.decl
+        for setting, kind in (("kernel", "guest-kernel"), ("initrd", "guest-initrd")):
+            value = getattr(decl, setting)
+            if not value:
+                continue
+            path = Path(decl.loc.file).parent / value
+            where = decl.setting_loc(setting) or decl.loc
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                raise CleaveError(f"{loc_text(where)}: guest {inst.name}: cannot read its "
+                                  f"{setting} {path}: {err.strerror}") from None
+            entries.append(image.Entry(f"{inst.name}.{setting}", kind, data))
+    return entries
+
+
+def build_system(system, platform_name, output=None, dump_caps=False):
+    """Build SYSTEM's image for the platform; returns (path, model, report)."""
+    build.build()
+    model, target, specification, report, diags = syscheck.load(system, platform_name)
+    syscheck.raise_on_errors(system, diags)
+    name = model.system.name
+    out_dir = BUILD / "systems" / name / platform_name
+    glue_dir = out_dir / "glue"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    from cleave_idl import glue, specbin
+    files = glue.render(model, specification, diags)
+    syscheck.raise_on_errors(system, diags)
+    glue.write(files, glue_dir)
+
+    compiler = Compiler(platform_name)
+    programs, images = {}, {}
+    for inst in model.system.instances:
+        if inst.kind != "component":
+            continue
+        step(f"compiling component {inst.name} ({inst.type})")
+        data = compiler.program(inst.name, [component_source(inst),
+                                            glue_dir / f"{inst.name}_glue.c"],
+                                glue_dir, out_dir / f"{inst.name}.elf")
+        programs[inst.name] = data
+        images[inst.name] = elf_segments(data, inst.name)
+
+    model, target, specification, report, diags = syscheck.load(system, platform_name, images)
+    syscheck.raise_on_errors(system, diags)
+    entries = [image.Entry("spec", "spec", b"")]
+    elf_entries = {}
+    for inst_name, data in programs.items():
+        elf_entries[inst_name] = len(entries)
+        entries.append(image.Entry(inst_name, "elf", data))
+    entries += guest_payloads(model)
+    try:
+        entries[0].data = specbin.encode(specification, elf_entries)
+    except specbin.SpecError as err:
+        raise CleaveError(f"{system}: {err}") from None
+    (out_dir / "spec.json").write_text(specification.to_json())
+    kernel = build.image(platform_name, "cleave-loader.bin").read_bytes()
+    try:
+        data = image.pack(kernel, entries, image.FLAG_DUMP_CAPS if dump_caps else 0)
+    except image.ImageError as err:
+        raise CleaveError(f"{system}: {err}") from None
+    path = Path(output) if output else out_dir / f"{name}.img"
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise CleaveError(f"cannot write {path}: {err.strerror}") from None
+    say(f"wrote {shown(path)}: system '{name}' for {platform_name}, "
+        f"{image.size_text(len(data))}")
+    for line in image.describe(data):
+        say(line)
+    say("\n".join(syscheck.authority_lines(report)))
+    return path, model, report
+
+
+def smp_needed(model):
+    """CPUs a system needs: one more than the highest `cpu` any component asks for."""
+    cpus = [getattr(i.decl, "cpu", 0) or 0 for i in model.system.instances]
+    return max(cpus, default=0) + 1

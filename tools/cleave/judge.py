@@ -221,3 +221,52 @@ class MarkersJudge:
 
     def finish(self, why):
         return failed(f"no '{self.markers[self.next]}' ({why})")
+
+
+class SystemJudge:
+    """A system image built with --dump-caps: the loader's capability dump must equal
+    the specification, the authority those capabilities give must equal the build's
+    report, no LOADER ERROR, and every one of `markers` (in any order: components on
+    different CPUs print concurrently)."""
+
+    def __init__(self, markers, specification, report):
+        from .capdump import Dump
+        self.markers = set(markers)
+        self.dump = Dump()
+        self.spec, self.report = specification, report
+        self.checked = False
+        self.settling = False
+
+    def feed(self, line):
+        if PANIC in line:
+            return failed(f"kernel panicked: {line.strip()}")
+        if "LOADER ERROR" in line:
+            return failed(line.strip())
+        self.dump.feed(line)
+        if self.dump.done and not self.checked:
+            self.checked = True
+            verdict = self.check_caps()
+            if verdict is not None:
+                return verdict
+        self.markers = {m for m in self.markers if m not in line}
+        if not self.markers and self.checked:
+            return passed()
+        return None
+
+    def check_caps(self):
+        from .capdump import authority_differences, compare, observed_authority
+        problems = compare(self.dump.caps, self.spec)
+        if problems:
+            return failed(f"capabilities differ from the specification: {problems[0]} "
+                          f"({len(problems)} differences)")
+        diffs = authority_differences(observed_authority(self.dump.caps, self.spec),
+                                      self.report)
+        if diffs:
+            return failed(f"authority at run time differs from the build's report: "
+                          f"{diffs[0]}")
+        return None
+
+    def finish(self, why):
+        if not self.checked:
+            return failed(f"no complete capability dump ({why})")
+        return failed(f"missing {sorted(self.markers)} ({why})")

@@ -158,7 +158,7 @@ def cmd_run(args):
         build.build()
         qemu.run_interactive(platform, config, build.image(platform.name))
         return
-    path, model, _ = sysbuild.build_system(system, platform.name, dump_caps=args.dump_caps)
+    path, model, _, _ = sysbuild.build_system(system, platform.name, dump_caps=args.dump_caps)
     smp = args.smp if args.smp is not None else max(sysbuild.smp_needed(model),
                                                     platform.default["smp"])
     config = platform.configure(args.cpu, args.gic, smp, args.memory)

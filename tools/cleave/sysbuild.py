@@ -112,9 +112,12 @@ def guest_payloads(model):
     return entries
 
 
-def build_system(system, platform_name, output=None, dump_caps=False):
-    """Build SYSTEM's image for the platform; returns (path, model, report)."""
-    build.build()
+def build_system(system, platform_name, output=None, dump_caps=False, quiet=False):
+    """Build SYSTEM's image for the platform; returns (path, model, specification,
+    report). `quiet` prints nothing but errors (the test runner's builds)."""
+    tell = (lambda *_: None) if quiet else say
+    if not quiet:
+        build.build()
     model, target, specification, report, diags = syscheck.load(system, platform_name)
     syscheck.raise_on_errors(system, diags)
     name = model.system.name
@@ -131,7 +134,8 @@ def build_system(system, platform_name, output=None, dump_caps=False):
     for inst in model.system.instances:
         if inst.kind != "component":
             continue
-        step(f"compiling component {inst.name} ({inst.type})")
+        if not quiet:
+            step(f"compiling component {inst.name} ({inst.type})")
         data = compiler.program(inst.name, [component_source(inst),
                                             glue_dir / f"{inst.name}_glue.c"],
                                 glue_dir, out_dir / f"{inst.name}.elf")
@@ -161,12 +165,12 @@ def build_system(system, platform_name, output=None, dump_caps=False):
         path.write_bytes(data)
     except OSError as err:
         raise CleaveError(f"cannot write {path}: {err.strerror}") from None
-    say(f"wrote {shown(path)}: system '{name}' for {platform_name}, "
-        f"{image.size_text(len(data))}")
+    tell(f"wrote {shown(path)}: system '{name}' for {platform_name}, "
+         f"{image.size_text(len(data))}")
     for line in image.describe(data):
-        say(line)
-    say("\n".join(syscheck.authority_lines(report)))
-    return path, model, report
+        tell(line)
+    tell("\n".join(syscheck.authority_lines(report)))
+    return path, model, specification, report
 
 
 def smp_needed(model):

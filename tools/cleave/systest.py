@@ -19,7 +19,8 @@ from typing import Callable
 from . import qemu
 from .errors import CleaveError
 from .judge import (BootJudge, ExpectedException, FaultJudge, KtestJudge, MarkersJudge,
-                    PanicJudge, failed)
+                    PanicJudge, SystemJudge, failed)
+from .paths import ROOT
 from .results import Result
 
 BASE_TIMEOUT_S = 60
@@ -62,7 +63,7 @@ KTEST_MIN_CASES = 100
 
 def all_tests(platform):
     """Every system test of `platform`, in the order they are started."""
-    return boot_matrix(platform) + ktest_matrix(platform) + [
+    return boot_matrix(platform) + ktest_matrix(platform) + example_tests(platform) + [
         SysTest("boot/not-el2", machine=without_virtualization(platform.machine),
                 judge=lambda ctx: PanicJudge(["EL2"], anywhere=True)),
         SysTest("fault/undef", image="fault-test.bin", append="fault=undef",
@@ -79,6 +80,57 @@ def all_tests(platform):
                                                 "MUSL HELLO OK sum=500500",
                                                 "CLEAVE COMPONENT EXIT 7"])),
     ]
+
+
+# Systems from examples/ booted as tests: (name, description, markers their components
+# print). Each is built with --dump-caps, so its judge also compares the capabilities
+# the kernel holds with the specification (capdump.py).
+EXAMPLES = [
+    ("hello", "examples/hello/hello.cleave", [
+        "client: wrote 28 bytes to outbox, signalling ready",
+        'server: ready signalled; inbox holds "hello through shared memory"',
+        "server: greeted 'client' (badge 1), 1 so far",
+        "server: greeted 'client again' (badge 1), 2 so far",
+        "client: greet returned 0, result 0, count 2",
+        "HELLO CLIENT DONE",
+        "loader: started 2 components"]),
+]
+BUILT = {}  # example name -> (image path, specification, report), by build_examples()
+
+
+def build_examples(platform, test_names):
+    """Build the example systems some of `test_names` boot; (name, error) failures."""
+    from . import sysbuild
+    errors = []
+    for name, description, _ in EXAMPLES:
+        if not any(t.startswith(f"system/{name}/") for t in test_names):
+            continue
+        out = ROOT / "build" / "images" / platform.name / f"system-{name}.img"
+        try:
+            path, _, spec, report = sysbuild.build_system(
+                str(ROOT / description), platform.name, out, dump_caps=True, quiet=True)
+        except CleaveError as err:
+            errors.append((f"system/{name}/build", str(err)))
+            continue
+        BUILT[name] = (path, spec, report)
+    return errors
+
+
+def example_tests(platform):
+    tests = []
+    for name, _, markers in EXAMPLES:
+        for gic in platform.ktest_matrix.get("gic", [2, 3]):
+            tests.append(SysTest(
+                f"system/{name}/gic{gic}", image=f"system-{name}.img", gic=gic, smp=2,
+                judge=lambda ctx, name=name, markers=markers: system_judge(name, markers)))
+    return tests
+
+
+def system_judge(name, markers):
+    if name not in BUILT:
+        raise CleaveError(f"the system {name} was not built")
+    _, spec, report = BUILT[name]
+    return SystemJudge(markers, spec, report)
 
 
 def boot_matrix(platform):

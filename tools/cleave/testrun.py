@@ -156,5 +156,7 @@ def system_tests(tally, platform, jobs, pattern):
     except CleaveError as err:
         tally.add(Result("system", False, str(err)))
         return
+    for name, error in systest.build_examples(platform, [t.name for t in tests]):
+        tally.add(Result(name, False, error))
     ctx = systest.Context(platform, images_dir(platform.name), TEST_LOGS, threading.Event())
     systest.run_all(tests, ctx, jobs, tally.add)

@@ -344,3 +344,40 @@ KTEST(moved_untyped_revokes_and_reuses_its_memory)
 	CHECK(!present(t, first + 2));
 	CHECK_EQ(ERR(cl_untyped_retype(moved, CL_OBJ_UNTYPED, 14, kt_slot(t), 1)), CL_OK);
 }
+
+/* cnode identify: what a slot holds, as the loader's capability dump reads it. */
+KTEST(identify_describes_type_rights_badge_and_object)
+{
+	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	cl_cptr_t m = kt_slot(t);
+	cl_cptr_t frame = kt_make(t, CL_OBJ_FRAME, 12);
+	struct cl_result r;
+
+	CHECK_EQ(ERR(cl_cnode_mint(CL_SLOT_CNODE, m, ep, CL_RIGHT_WRITE | CL_RIGHT_GRANT, 77)),
+		 CL_OK);
+	r = cl_cnode_identify(CL_SLOT_CNODE, m);
+	CHECK_EQ(r.err, CL_OK);
+	CHECK_EQ(r.mr[0], CL_OBJ_ENDPOINT);
+	CHECK_EQ(r.mr[1] & 0xff, CL_RIGHT_WRITE | CL_RIGHT_GRANT);
+	CHECK_EQ(r.mr[2], 77);
+	/* The copy and the original name the same object. */
+	CHECK_EQ(r.mr[3], cl_cnode_identify(CL_SLOT_CNODE, ep).mr[3]);
+	CHECK(r.mr[3] != 0);
+	r = cl_cnode_identify(CL_SLOT_CNODE, frame);
+	CHECK_EQ(r.mr[0], CL_OBJ_FRAME);
+	CHECK_EQ((r.mr[1] >> 16) & 0xff, 12);
+	CHECK_EQ(r.mr[3], cl_frame_address(frame).mr[0]);
+	r = cl_cnode_identify(CL_SLOT_CNODE, CL_SLOT_CONSOLE);
+	CHECK_EQ(r.mr[0], CL_OBJ_CONSOLE);
+}
+
+KTEST(identify_refuses_empty_and_out_of_range_slots)
+{
+	cl_cptr_t empty = kt_slot(t);
+
+	CHECK_EQ(ERR(cl_cnode_identify(CL_SLOT_CNODE, empty)), CL_INVALID_CAP);
+	CHECK_EQ(ERR(cl_cnode_identify(CL_SLOT_CNODE, 0)), CL_INVALID_ARG);
+	CHECK_EQ(ERR(cl_cnode_identify(CL_SLOT_CNODE, 1ULL << 40)), CL_INVALID_ARG);
+	/* Not a CNode: the invocation has no such label there. */
+	CHECK_EQ(ERR(cl_cnode_identify(CL_SLOT_TCB, 1)), CL_UNKNOWN_LABEL);
+}

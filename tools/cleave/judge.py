@@ -270,3 +270,25 @@ class SystemJudge:
         if not self.checked:
             return failed(f"no complete capability dump ({why})")
         return failed(f"missing {sorted(self.markers)} ({why})")
+
+
+class LineJudge:
+    """A boot that must print one line containing every one of `words` (a panic line
+    included: for images the kernel or the loader must refuse), and nothing after
+    which a component ran (`forbidden`)."""
+
+    def __init__(self, words, forbidden=()):
+        self.words = tuple(words)
+        self.forbidden = tuple(forbidden)
+        self.settling = False
+
+    def feed(self, line):
+        bad = [f for f in self.forbidden if f in line]
+        if bad:
+            return failed(f"'{bad[0]}' printed: {line.strip()}")
+        if all(w in line for w in self.words):
+            return passed()
+        return None
+
+    def finish(self, why):
+        return failed(f"no line with {' and '.join(repr(w) for w in self.words)} ({why})")

@@ -19,7 +19,7 @@ from typing import Callable
 from . import qemu
 from .errors import CleaveError
 from .judge import (BootJudge, ExpectedException, FaultJudge, KtestJudge, MarkersJudge,
-                    PanicJudge, SystemJudge, failed)
+                    LineJudge, PanicJudge, SystemJudge, failed)
 from .paths import ROOT
 from .results import Result
 
@@ -63,7 +63,8 @@ KTEST_MIN_CASES = 100
 
 def all_tests(platform):
     """Every system test of `platform`, in the order they are started."""
-    return boot_matrix(platform) + ktest_matrix(platform) + example_tests(platform) + [
+    return boot_matrix(platform) + ktest_matrix(platform) + example_tests(platform) + \
+        bad_image_tests() + [
         SysTest("boot/not-el2", machine=without_virtualization(platform.machine),
                 judge=lambda ctx: PanicJudge(["EL2"], anywhere=True)),
         SysTest("fault/undef", image="fault-test.bin", append="fault=undef",
@@ -103,7 +104,8 @@ def build_examples(platform, test_names):
     from . import sysbuild
     errors = []
     for name, description, _ in EXAMPLES:
-        if not any(t.startswith(f"system/{name}/") for t in test_names):
+        wanted = [f"system/{name}/"] + (["system/bad-image/"] if name == "hello" else [])
+        if not any(t.startswith(w) for t in test_names for w in wanted):
             continue
         out = ROOT / "build" / "images" / platform.name / f"system-{name}.img"
         try:
@@ -113,7 +115,53 @@ def build_examples(platform, test_names):
             errors.append((f"system/{name}/build", str(err)))
             continue
         BUILT[name] = (path, spec, report)
+        if name == "hello":
+            try:
+                damaged_images(platform, path, spec)
+            except (CleaveError, OSError) as err:
+                errors.append(("system/bad-image/setup", str(err)))
     return errors
+
+
+def damaged_images(platform, path, spec):
+    """Copies of the hello image, each damaged in one way the kernel or the loader must
+    refuse (BAD_IMAGES)."""
+    import struct
+    from copy import deepcopy
+    from . import build, image
+    from .capdump import idl
+    data = path.read_bytes()
+    at = image.payload_offset(data, alone=False)
+    _, entries = image.read(data)
+    out = path.parent
+    # A byte of the client's program flipped; the checksum no longer matches.
+    bad = bytearray(data)
+    bad[at + entries[1].offset + 100] ^= 0xFF
+    (out / "bad-checksum.img").write_bytes(bad)
+    # A payload version this kernel does not read (the version is outside the checksum).
+    bad = bytearray(data)
+    struct.pack_into("<I", bad, at + 8, 2)
+    (out / "bad-version.img").write_bytes(bad)
+    # A well-sealed payload whose specification puts a capability outside its CNode.
+    _, _, specbin = idl()
+    broken = deepcopy(spec)
+    broken.holder("client").caps[4].slot = 99
+    elves = {e.name: i for i, e in enumerate(entries) if e.kind == "elf"}
+    entries[0].data = specbin.encode(broken, elves)
+    kernel = build.image(platform.name, "cleave-loader.bin").read_bytes()
+    (out / "bad-spec.img").write_bytes(image.pack(kernel, entries))
+
+
+# Damaged images (damaged_images()) and the one line that must refuse each; no component
+# may run.
+BAD_IMAGES = [
+    ("checksum", "bad-checksum.img",
+     ["LOADER ERROR: image payload: checksum mismatch (the image is damaged)"]),
+    ("version", "bad-version.img",
+     ["CLEAVE PANIC", "image payload at 0x", "version 2, this kernel reads version 1"]),
+    ("spec", "bad-spec.img",
+     ["LOADER ERROR: spec holder 'client': slot 99 outside its 32-slot CNode"]),
+]
 
 
 def example_tests(platform):
@@ -124,6 +172,12 @@ def example_tests(platform):
                 f"system/{name}/gic{gic}", image=f"system-{name}.img", gic=gic, smp=2,
                 judge=lambda ctx, name=name, markers=markers: system_judge(name, markers)))
     return tests
+
+
+def bad_image_tests():
+    return [SysTest(f"system/bad-image/{name}", image=file, smp=2,
+                    judge=lambda ctx, words=words: LineJudge(words, ["client:", "server:"]))
+            for name, file, words in BAD_IMAGES]
 
 
 def system_judge(name, markers):

@@ -59,12 +59,15 @@ def test_bad_usage_is_one_line(tmp_path, args, code, words):
     assert not (tmp_path / "image.bin").exists()
 
 
-def test_existing_system_is_refused_for_now(tmp_path):
+def test_a_system_that_does_not_parse_is_refused_at_its_line(tmp_path):
     system = tmp_path / "demo.camkes"
     system.write_text("assembly {}\n")
-    assert_one_error(cleave("run", str(system)), 1, "generator")
-    assert_one_error(cleave("build", str(system), "-o", str(tmp_path / "x.bin")), 1,
-                     "generator")
+    for args in (["run", str(system)], ["build", str(system), "-o", str(tmp_path / "x.bin")]):
+        result = cleave(*args)
+        assert result.returncode == 1
+        assert "demo.camkes:1:1: error:" in result.stderr
+        assert result.stderr.splitlines()[-1].startswith("cleave: error: ")
+    assert not (tmp_path / "x.bin").exists()
 
 
 def test_build_refuses_a_directory_as_output(tmp_path):

@@ -21,7 +21,8 @@ NUMBER_RE = re.compile(r"(0x[0-9a-fA-F]+|[0-9]+)([A-Za-z]*)$")
 # "list" (`{ a; b; }`), or a tuple of the names allowed.
 SETTINGS = {
     "component": {"priority": "int", "cpu": "int", "partition": "int", "heap": "size",
-                  "stack": "size", "source": "string"},
+                  "stack": "size", "source": "string", "program": "string",
+                  "untyped": "size", "authority": "list"},
     "guest": {"kernel": "string", "initrd": "string", "cmdline": "string", "memory": "size",
               "vcpus": "int", "devices": "list", "coherence": ("dc", "clean"),
               "partition": "int", "priority": "int"},

@@ -109,6 +109,9 @@ class Component(Declared):
     heap: int = DEFAULT_HEAP
     stack: int = DEFAULT_STACK
     source: str = None  # its C file, relative to loc.file's folder; None: <name>.c lowercased
+    program: str = None  # instead of source: a program the CMake build makes (cleave_program)
+    untyped: int = 0  # bytes of untyped memory it gets to make objects with
+    authority: list = field(default_factory=list)  # (name, Loc): irq_control, sched_control
 
     def interface(self, name):
         return next((i for i in self.interfaces if i.name == name), None)

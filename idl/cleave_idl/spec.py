@@ -47,15 +47,23 @@ LOADER = "(loader)"  # not an identifier, so no instance can be called this
 RIGHTS = ("read", "write", "grant", "exec")
 RW = ("read", "write")
 
-SLOT_CNODE, SLOT_TCB, SLOT_ASPACE, SLOT_CONSOLE = 1, 2, 3, 4
-FIRST_CONNECTION_SLOT = 5
+# The fixed slots, the same as the root component's (kernel/include/uapi/cleave/
+# bootinfo.h): a component granted irq_control or sched_control, or given untyped
+# memory (and so a bootinfo page), finds them where the root would. Empty otherwise.
+SLOT_CNODE, SLOT_TCB, SLOT_ASPACE, SLOT_IRQ_CONTROL, SLOT_CONSOLE = 1, 2, 3, 4, 5
+SLOT_BOOTINFO, SLOT_SCHED_CONTROL = 6, 7
+FIRST_CONNECTION_SLOT = 8
+BOOTINFO_VADDR = 0x10000000  # CL_BOOTINFO_VADDR: a component with untyped memory
+UNTYPED_CNODE_SLOTS = 4096  # such a component makes objects: a root-sized CNode
+UNTYPED_FIRST_SLOT = 16  # and, as the root, has slots 8..15 empty for its own use
+GRANTS = ("irq_control", "sched_control")  # what `authority { ... }` can name
 MIN_CNODE_SLOTS = 16
 CNODE_SLOT_BITS = 6  # 64-byte slots
 ASPACE_MIN_BITS, ASPACE_MAX_BITS = 13, 20
 DATAPORT_BASE = 0x40000000  # a component's first dataport
 DATAPORT_ALIGN = LARGE  # each dataport starts on a 2 MiB boundary
 STACK_TOP = 0x10000000  # a component's stack ends here (as the root's does)
-HEAP_BASE = 0x30000000  # a component's heap starts here
+HEAP_BASE = 0x50000000  # a component's heap starts here (clear of what the kernel test suite uses)
 DEVICE_BASE = 0x60000000  # a component's device registers, each region page-aligned
 
 
@@ -186,14 +194,22 @@ class Builder:
         self.target = target
         self.spec = Specification(self.system.name)
         self.holders = {}
+        self.decls = {i.name: i.decl for i in self.system.instances}
         self.devices = {d.name: d for d in model.devices}
 
     def add(self, obj):
         self.spec.objects.append(obj)
         return obj.name
 
-    def give(self, holder, obj, rights_, name, badge=None):
-        holder.caps.append(Cap(len(holder.caps) + 1, obj, list(rights_), badge, name))
+    def give(self, holder, obj, rights_, name, badge=None, slot=None):
+        """A capability in `slot`, or in the next slot after the fixed ones (after 15
+        for a component with untyped memory: slots 8..15 are its own, as the root's)."""
+        if slot is None:
+            decl = self.decls.get(holder.name)
+            first = (UNTYPED_FIRST_SLOT if getattr(decl, "untyped", 0)
+                     else FIRST_CONNECTION_SLOT)
+            slot = max([first - 1] + [c.slot for c in holder.caps]) + 1
+        holder.caps.append(Cap(slot, obj, list(rights_), badge, name))
 
     def frames(self, owner, region, size, holder_rights, holders, dataport_of=None,
                vaddr=None):
@@ -225,6 +241,7 @@ class Builder:
                 self.guest_extras(inst)
         for inst in self.system.instances:
             self.private_dataports(inst)
+            self.untyped(inst)
         for holder in self.spec.holders:
             self.device_vaddrs(holder)
             self.frame_caps(holder)
@@ -245,10 +262,15 @@ class Builder:
         first = f"{inst.name}.{thread}" + ("" if inst.kind == "component" else ".0")
         self.add(Object(first, thread, 11, inst.name))
         self.add(Object(f"{inst.name}.aspace", "aspace", None, inst.name))
-        self.give(holder, holder.cnode, RW, "cnode")
-        self.give(holder, first, RW, thread)
-        self.give(holder, f"{inst.name}.aspace", RW, "aspace")
-        self.give(holder, "console", ("write",), "console")
+        self.give(holder, holder.cnode, RW, "cnode", slot=SLOT_CNODE)
+        self.give(holder, first, RW, thread, slot=SLOT_TCB)
+        self.give(holder, f"{inst.name}.aspace", RW, "aspace", slot=SLOT_ASPACE)
+        self.give(holder, "console", ("write",), "console", slot=SLOT_CONSOLE)
+        grants = [g for g, _ in getattr(decl, "authority", [])]
+        if "irq_control" in grants:
+            self.give(holder, "irq_control", RW, "irq_control", slot=SLOT_IRQ_CONTROL)
+        if "sched_control" in grants:
+            self.give(holder, "sched_control", RW, "sched_control", slot=SLOT_SCHED_CONTROL)
         if inst.kind == "component":
             self.image(inst.name, holder)
             self.frames(inst.name, "stack", decl.stack, RW, [holder],
@@ -271,10 +293,38 @@ class Builder:
             holder.mappings.append(Mapping(obj, rights(*touched[page]), "image",
                                            vaddr=page * PAGE))
 
+    def untyped(self, inst):
+        """`untyped SIZE;`: untyped memory in power-of-two blocks (largest first), and
+        a bootinfo page at BOOTINFO_VADDR that lists them as the kernel's does for
+        the root component (slot 6), so such a component can make its own objects."""
+        holder = self.holders[inst.name]
+        size = getattr(inst.decl, "untyped", 0) or 0
+        if not size:
+            return
+        name = self.add(Object(f"{inst.name}.bootinfo", "frame", 12, owner=inst.name))
+        holder.mappings.append(Mapping(name, ["read"], "bootinfo", vaddr=BOOTINFO_VADDR))
+        self.give(holder, name, ["read"], "bootinfo", slot=SLOT_BOOTINFO)
+        n = 0
+        for bit in range(size.bit_length() - 1, 11, -1):
+            if size & (1 << bit):
+                obj = self.add(Object(f"{inst.name}.untyped.{n}", "untyped", bit,
+                                      owner=inst.name))
+                # Moved, not copied (untyped has one owner): with all its rights.
+                self.give(holder, obj, RIGHTS, f"untyped{n}")
+                n += 1
+
     def frame_caps(self, holder):
-        """One capability per mapping, after every other slot: it keeps the mapping."""
+        """One capability per mapping, after every other slot: it keeps the mapping
+        (the bootinfo page's is in its fixed slot already)."""
+        held = {c.object for c in holder.caps}
         for n, mapping in enumerate(holder.mappings):
-            self.give(holder, mapping.object, mapping.rights, f"{mapping.region}.frame{n}")
+            if mapping.object not in held:
+                # A program's own frames: every right, as the root's (the kernel test
+                # suite maps them again with rights of its choosing); the mapping the
+                # loader makes still has the segment's rights.
+                rights_ = RIGHTS[:2] + RIGHTS[3:] if mapping.region == "image" else \
+                    mapping.rights
+                self.give(holder, mapping.object, list(rights_), f"{mapping.region}.frame{n}")
 
     def device_vaddrs(self, holder):
         """Device registers of a component from DEVICE_BASE, in mapping order."""
@@ -376,7 +426,9 @@ class Builder:
         per region a level-1 and a level-2 table, per 512 pages a level-3 table)."""
         if holder.kind == "loader":
             return
-        slots = MIN_CNODE_SLOTS
+        slots = UNTYPED_CNODE_SLOTS if any(
+            self.spec._objects()[c.object].type == "untyped" for c in holder.caps
+        ) else MIN_CNODE_SLOTS
         while slots <= max(c.slot for c in holder.caps):
             slots *= 2
         holder.cnode_slots = slots

@@ -19,6 +19,7 @@ NONE = 0xFFFFFFFF
 KINDS = {"component": 1, "guest": 2, "loader": 3}
 ATTRS = {"normal": 0, "device": 2}
 DEVICE_FLAG = 1
+FILL = {"image": 1, "bootinfo": 2}  # what the loader writes into a mapping's frame
 
 HEADER = struct.Struct("<QIIIIIIIIIIIIII")
 OBJECT = struct.Struct("<IBBBBIIQ")
@@ -85,7 +86,7 @@ def encode(specification, elf_entries=None):
         for mapping in holder.mappings:
             mappings.append(MAPPING.pack(
                 index[mapping.object], rights(mapping.rights), ATTRS[mapping.attr],
-                1 if mapping.region == "image" else 0, 0,
+                FILL.get(mapping.region, 0), 0,
                 0xFFFFFFFFFFFFFFFF if mapping.vaddr is None else mapping.vaddr))
         holders.append(HOLDER.pack(
             strings.add(holder.name), KINDS[holder.kind], holder.priority or 0,

@@ -272,6 +272,7 @@ void boot_root_create(const struct boot_root_args *a)
 	info.cnode_slots = cnode_nslots(&root->cap);
 	info.first_free_slot = next_slot;
 	info.num_cpus = a->num_cpus;
+	info.aspaces_in_use = 1; /* the root's own */
 	info.timer_freq = a->timer_freq;
 	info.timer_hz = TIMER_HZ;
 	bi = (struct cl_bootinfo *)frame_pa(CL_SLOT_BOOTINFO);

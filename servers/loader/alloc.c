@@ -24,6 +24,11 @@ static uint64_t object_bytes(const struct cl_spec_object *o)
 	}
 }
 
+int alloc_order_bits(const struct cl_spec_object *o)
+{
+	return __builtin_ctzll(object_bytes(o));
+}
+
 static uint64_t align_up(uint64_t x, uint64_t a)
 {
 	return (x + a - 1) & ~(a - 1);

@@ -6,6 +6,7 @@
  */
 #include <cleave/runtime.h>
 #include <cleave/spec.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "loader.h"
@@ -13,6 +14,9 @@
 /* Where the loader maps a frame to write into it: above its own payload window. */
 #define SCRATCH_VADDR 0x38000000ULL
 #define PAGE 4096ULL
+
+static const struct cl_spec_cap *cap_of(struct loader *l, const struct cl_spec_holder *hd,
+					uint32_t object);
 
 static const struct cl_spec_holder *holder(struct loader *l, uint32_t h)
 {
@@ -61,6 +65,55 @@ static void fill_from_elf(struct loader *l, const struct cl_image_entry *e, uint
 	}
 }
 
+/*
+ * The bootinfo page of a component given untyped memory: the same structure the
+ * kernel gives the root component, describing the slots the specification gives
+ * this component (its untyped capabilities, its image frames), so code written
+ * for the root (the kernel test suite) runs as such a component unchanged.
+ */
+static void fill_bootinfo(struct loader *l, const struct cl_spec_holder *hd, struct cl_bootinfo *bi)
+{
+	const struct spec *s = &l->spec;
+	uint32_t top = 0;
+
+	*bi = (struct cl_bootinfo){.magic = CL_BOOTINFO_MAGIC,
+				   .cnode_slots = hd->cnode_slots,
+				   .num_cpus = l->bi->num_cpus,
+				   .timer_freq = l->bi->timer_freq,
+				   .timer_hz = l->bi->timer_hz,
+				   .aspaces_in_use = l->bi->aspaces_in_use};
+	for (uint32_t i = 0; i < s->h->n_objects; i++)
+		bi->aspaces_in_use += s->objects[i].type == CL_OBJ_ASPACE;
+	for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++) {
+		const struct cl_spec_cap *cap = &s->caps[c];
+		const struct cl_spec_object *o = &s->objects[cap->object];
+
+		top = cap->slot > top ? cap->slot : top;
+		if (o->type != CL_OBJ_UNTYPED)
+			continue;
+		if (bi->untyped_count == 0)
+			bi->untyped_first = cap->slot;
+		if (bi->untyped_count == CL_BOOTINFO_MAX_UNTYPED ||
+		    cap->slot != bi->untyped_first + bi->untyped_count)
+			loader_fail("%s: its untyped capabilities are not in consecutive slots",
+				    spec_str(s, hd->name));
+		bi->untyped[bi->untyped_count++] = (struct cl_untyped_desc){
+			.paddr = l->paddr[cap->object], .size_bits = o->size_bits};
+	}
+	for (uint32_t m = hd->first_mapping; m < hd->first_mapping + hd->n_mappings; m++) {
+		const struct cl_spec_cap *cap = cap_of(l, hd, s->mappings[m].object);
+
+		if (s->mappings[m].fill != CL_SPEC_FILL_IMAGE || cap == NULL)
+			continue;
+		if (bi->image_count == 0) {
+			bi->image_first = cap->slot;
+			bi->image_vaddr = s->mappings[m].vaddr;
+		}
+		bi->image_count++;
+	}
+	bi->first_free_slot = top + 1;
+}
+
 /* Writes a frame's initial contents (image frames only) through a scratch mapping. */
 static void fill_frame(struct loader *l, uint32_t h, const struct cl_spec_mapping *m)
 {
@@ -71,7 +124,11 @@ static void fill_frame(struct loader *l, uint32_t h, const struct cl_spec_mappin
 
 	check(cl_frame_map(frame, CL_SLOT_ASPACE, SCRATCH_VADDR, CL_RIGHT_READ | CL_RIGHT_WRITE, 0),
 	      "scratch map of", who, spec_object_name(&l->spec, m->object));
-	fill_from_elf(l, &l->pl.entries[hd->elf], m->vaddr, size, (uint8_t *)SCRATCH_VADDR, who);
+	if (m->fill == CL_SPEC_FILL_BOOTINFO)
+		fill_bootinfo(l, hd, (struct cl_bootinfo *)SCRATCH_VADDR);
+	else
+		fill_from_elf(l, &l->pl.entries[hd->elf], m->vaddr, size, (uint8_t *)SCRATCH_VADDR,
+			      who);
 	check(cl_frame_unmap(frame), "scratch unmap of", who,
 	      spec_object_name(&l->spec, m->object));
 	/* The component fetches instructions from it: clean to PoU, invalidate the I-cache. */
@@ -87,6 +144,14 @@ static const struct cl_spec_cap *cap_of(struct loader *l, const struct cl_spec_h
 		if (l->spec.caps[c].object == object)
 			return &l->spec.caps[c];
 	return NULL;
+}
+
+static bool has_bootinfo(struct loader *l, const struct cl_spec_holder *hd)
+{
+	for (uint32_t m = hd->first_mapping; m < hd->first_mapping + hd->n_mappings; m++)
+		if (l->spec.mappings[m].fill == CL_SPEC_FILL_BOOTINFO)
+			return true;
+	return false;
 }
 
 void build_holder(struct loader *l, uint32_t h)
@@ -109,7 +174,7 @@ void build_holder(struct loader *l, uint32_t h)
 		if (c == NULL)
 			loader_fail("%s: mapping of %s has no capability in its CNode", who,
 				    spec_object_name(&l->spec, m->object));
-		if (m->image)
+		if (m->fill != CL_SPEC_FILL_NONE)
 			fill_frame(l, h, m);
 		check(cl_cnode_copy(CL_SLOT_CNODE, tmp, l->slot[m->object], c->rights), "copy of",
 		      who, spec_object_name(&l->spec, m->object));
@@ -125,6 +190,12 @@ void build_holder(struct loader *l, uint32_t h)
 
 		if (o->type == CL_OBJ_FRAME)
 			continue; /* placed with its mapping above */
+		if (o->type == CL_OBJ_UNTYPED) {
+			/* Untyped memory has one owner (it cannot be copied): it moves. */
+			check(cl_cnode_move(cnode, c->slot, l->slot[c->object]), "move of", who,
+			      spec_object_name(&l->spec, c->object));
+			continue;
+		}
 		check(cl_cnode_mint(cnode, c->slot, l->slot[c->object], c->rights, c->badge),
 		      "mint of", who, spec_object_name(&l->spec, c->object));
 	}
@@ -137,8 +208,9 @@ void build_holder(struct loader *l, uint32_t h)
 
 	memcpy(&entry, elf + 24, 8);
 	check(cl_tcb_configure(tcb, cnode, aspace, 0), "configure of", who, "its thread");
-	check(cl_tcb_write_regs(tcb, entry, CL_ROOT_STACK_TOP, 0, 0), "registers of", who,
-	      "its thread");
+	check(cl_tcb_write_regs(tcb, entry, CL_ROOT_STACK_TOP,
+				has_bootinfo(l, hd) ? CL_BOOTINFO_VADDR : 0, 0),
+	      "registers of", who, "its thread");
 	check(cl_tcb_set_priority(tcb, hd->priority), "priority of", who, "its thread");
 	if (hd->cpu >= l->bi->num_cpus)
 		loader_fail("%s: wants CPU %u, but %llu CPUs are online (run with more CPUs)", who,

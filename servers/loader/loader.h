@@ -31,6 +31,8 @@ _Noreturn void loader_fail(const char *fmt, ...) __attribute__((format(printf, 1
 /* A fresh slot of the loader's own CNode. */
 cl_cptr_t loader_slot(struct loader *l);
 
+/* The log2 size the allocator orders object o by (alloc.c). */
+int alloc_order_bits(const struct cl_spec_object *o);
 /* Makes object i of the specification (alloc.c). */
 void alloc_object(struct loader *l, uint32_t i);
 

@@ -86,8 +86,12 @@ int main(uint64_t arg)
 	cl_printf("loader: system '%s': %u objects, %u holders, %u capabilities\n",
 		  spec_str(&l->spec, l->spec.h->name), l->spec.h->n_objects, l->spec.h->n_holders,
 		  l->spec.h->n_caps);
-	for (uint32_t i = 0; i < l->spec.h->n_objects; i++)
-		alloc_object(l, i);
+	/* Largest first: retype aligns each object to its size, so big ones placed first
+	 * leave no holes that small ones could have filled (as capdl-loader does). */
+	for (int bits = 47; bits >= 0; bits--)
+		for (uint32_t i = 0; i < l->spec.h->n_objects; i++)
+			if (alloc_order_bits(&l->spec.objects[i]) == bits)
+				alloc_object(l, i);
 	for (uint32_t h = 0; h < l->spec.h->n_holders; h++) {
 		if (l->spec.holders[h].kind == CL_SPEC_LOADER)
 			continue;

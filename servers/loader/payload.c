@@ -178,7 +178,8 @@ int spec_open(struct spec *s, const struct payload *pl, const void *data, uint64
 
 		if (o->name >= h->strings_size)
 			FAIL("spec object %u: name outside the string table", i);
-		if (o->type > CL_OBJ_SCHED_CONTROL || o->type == CL_OBJ_UNTYPED)
+		if (o->type > CL_OBJ_SCHED_CONTROL ||
+		    (o->type == CL_OBJ_UNTYPED && (o->size_bits < 12 || o->size_bits > 40)))
 			FAIL("spec object '%s': type %u is not one the loader makes",
 			     spec_object_name(s, i), o->type);
 		if (o->type == CL_OBJ_IRQ_HANDLER && o->notification >= h->n_objects)

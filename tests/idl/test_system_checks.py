@@ -202,8 +202,8 @@ CASES = [
      system("guest G g;", "component Driver d;", "connection hardware d.regs -> rtc;"),
      "s.cleave:6:35: error: device 'rtc' already belongs to 'g'"),
     # --- numbers the kernel accepts ---
-    ("priority-255", "component X { priority 255; }\n" + system(),
-     "s.cleave:2:24: error: priority 255 is outside 0..254"),
+    ("priority-256", "component X { priority 256; }\n" + system(),
+     "s.cleave:2:24: error: priority 256 is outside 0..255"),
     ("cpu-beyond-board", "component X { cpu 4; }\n" + system(),
      "s.cleave:2:19: error: cpu 4 is outside board's CPUs 0..3"),
     ("vcpus-zero", "guest G { vcpus 0; }\n" + system(),
@@ -325,4 +325,4 @@ def test_every_check_runs_in_order():
     names = [c.__name__ for c in cleave_idl.checks.CHECKS]
     assert names.index("check_undefined") < names.index("check_connection_types")
     assert names.index("check_devices_exist") < names.index("check_device_owners")
-    assert len(names) == len(set(names)) == 15
+    assert len(names) == len(set(names)) == 16

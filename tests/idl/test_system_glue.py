@@ -272,6 +272,9 @@ def built(tmp_path_factory):
     glue.write(files, out)
     (top / "include" / "cleave").mkdir(parents=True)
     (top / "include" / "cleave" / "syscalls.h").write_text(SYSCALLS_H)
+    # The runtime's console slot, which the generated main() sets.
+    (top / "include" / "cleave" / "console_write.h").write_text(
+        "#include <cleave/syscalls.h>\nextern cl_cptr_t cl_console;\n")
     (top / "shim.c").write_text(SHIM_C)
     (top / "client_test.c").write_text(CLIENT_C)
     (top / "server_test.c").write_text(SERVER_C)
@@ -332,8 +335,8 @@ def test_header_prototypes(built):
 def test_client_add_marshals_and_returns_the_reply(built):
     # Slot 5: the client's first connection end (the rpc); label 3: add is method 3.
     lines = built["client"]
-    assert lines[:2] == ["cl_sys_call cap=5 label=3 len=2 mr=2,3,0,0", "add rc=0 sum=5"]
-    assert lines[2:4] == ["cl_sys_call cap=5 label=3 len=2 mr=fffffffffffffff9,1,0,0",
+    assert lines[:2] == ["cl_sys_call cap=8 label=3 len=2 mr=2,3,0,0", "add rc=0 sum=5"]
+    assert lines[2:4] == ["cl_sys_call cap=8 label=3 len=2 mr=fffffffffffffff9,1,0,0",
                           "add rc=0 sum=-4"]
 
 
@@ -347,24 +350,24 @@ def test_client_rejects_bad_replies(built):
 
 
 def test_client_strings(built):
-    lines = after(built["client"], "cl_sys_call cap=5 label=1")
-    assert lines[:2] == ["cl_sys_call cap=5 label=1 len=4 mr=626f62,0,0,0",
+    lines = after(built["client"], "cl_sys_call cap=8 label=1")
+    assert lines[:2] == ["cl_sys_call cap=8 label=1 len=4 mr=626f62,0,0,0",
                          "greet rc=0 result=1 count=42"]
     # 33 bytes do not fit a string<32>: refused before any system call.
     assert lines[2] == "greet 33 bytes rc=-67"
-    assert lines[3:5] == ["cl_sys_call cap=5 label=2 len=0 mr=0,0,0,0", "reset rc=0"]
+    assert lines[3:5] == ["cl_sys_call cap=8 label=2 len=0 mr=0,0,0,0", "reset rc=0"]
 
 
 def test_client_arrays_and_inout(built):
-    lines = after(built["client"], "cl_sys_call cap=5 label=4")
+    lines = after(built["client"], "cl_sys_call cap=8 label=4")
     # x=7 in word 0, bool[3] {1,0,1} packed in word 1, "ab" in word 2.
-    assert lines[:2] == ["cl_sys_call cap=5 label=4 len=3 mr=7,10001,6261,0",
+    assert lines[:2] == ["cl_sys_call cap=8 label=4 len=3 mr=7,10001,6261,0",
                          "swap rc=0 ok=1 x=8 tag=defgh s=yz"]
 
 
 def test_client_event_and_dataport(built):
     lines = after(built["client"], "cl_sys_send")
-    assert lines[:2] == ["cl_sys_send cap=6 label=0 len=0 mr=0,0,0,0", "emit rc=0"]
+    assert lines[:2] == ["cl_sys_send cap=9 label=0 len=0 mr=0,0,0,0", "emit rc=0"]
     assert lines[2] == "outbox 0x40000000 4096"
 
 
@@ -393,22 +396,22 @@ def test_server_strings_arrays_and_inout(built):
 
 
 def test_server_loop_receives_replies_and_stops_when_the_endpoint_fails(built):
-    lines = after(built["server"], "cl_sys_recv cap=5")
+    lines = after(built["server"], "cl_sys_recv cap=8")
     assert lines[:6] == [
-        "cl_sys_recv cap=5 label=0 len=0 mr=0,0,0,0",
+        "cl_sys_recv cap=8 label=0 len=0 mr=0,0,0,0",
         "impl add 2 3",
-        "cl_sys_reply_recv cap=5 label=0 len=1 mr=5,0,0,0",
-        "cl_sys_reply_recv cap=5 label=65535 len=0 mr=0,0,0,0",
-        "cl_sys_recv cap=5 label=0 len=0 mr=0,0,0,0",
+        "cl_sys_reply_recv cap=8 label=0 len=1 mr=5,0,0,0",
+        "cl_sys_reply_recv cap=8 label=65535 len=0 mr=0,0,0,0",
+        "cl_sys_recv cap=8 label=0 len=0 mr=0,0,0,0",
         "run returned, badge 1",
     ]
 
 
 def test_server_events_and_dataport(built):
-    lines = after(built["server"], "cl_sys_recv cap=6")
-    assert lines == ["cl_sys_recv cap=6 label=0 len=0 mr=0,0,0,0", "wait 0",
-                     "cl_sys_nb_recv cap=6 label=0 len=0 mr=0,0,0,0", "poll 0",
-                     "cl_sys_nb_recv cap=6 label=0 len=0 mr=0,0,0,0", "poll -1",
+    lines = after(built["server"], "cl_sys_recv cap=9")
+    assert lines == ["cl_sys_recv cap=9 label=0 len=0 mr=0,0,0,0", "wait 0",
+                     "cl_sys_nb_recv cap=9 label=0 len=0 mr=0,0,0,0", "poll 0",
+                     "cl_sys_nb_recv cap=9 label=0 len=0 mr=0,0,0,0", "poll -1",
                      "inbox 0x40000000 4096"]
 
 

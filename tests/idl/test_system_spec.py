@@ -69,13 +69,15 @@ def test_hello_slot_layout():
         1: ("client.cnode", ["read", "write"], None),
         2: ("client.tcb", ["read", "write"], None),
         3: ("client.aspace", ["read", "write"], None),
-        4: ("console", ["write"], None),
-        5: ("ep:client.greeter->server.greeter", ["write", "grant"], 1),
-        6: ("ntfn:client.ready->server.ready", ["write"], 2),
+        5: ("console", ["write"], None),
+        8: ("ep:client.greeter->server.greeter", ["write", "grant"], 1),
+        9: ("ntfn:client.ready->server.ready", ["write"], 2),
     }
-    assert caps(spec, "server")[5] == ("ep:client.greeter->server.greeter", ["read"], None)
-    assert caps(spec, "server")[6] == ("ntfn:client.ready->server.ready", ["read"], None)
-    assert spec.holder("server").cap(5).name == "greeter"
+    assert caps(spec, "server")[8] == ("ep:client.greeter->server.greeter", ["read"], None)
+    assert caps(spec, "server")[9] == ("ntfn:client.ready->server.ready", ["read"], None)
+    assert spec.holder("server").cap(8).name == "greeter"
+    # Slots 4, 6 and 7 (irq_control, bootinfo, sched_control) stay empty without them.
+    assert not {4, 6, 7} & {c.slot for c in spec.holder("client").caps}
 
 
 def test_hello_dataport_is_one_frame_mapped_by_both():
@@ -106,7 +108,7 @@ def test_sched_control_only_to_the_loader_console_to_all_write_only():
         console = [c for c in holder.caps if c.object == "console"]
         assert len(console) == 1 and console[0].rights == ["write"]
         if holder.kind != "loader":
-            assert console[0].slot == 4
+            assert console[0].slot == 5
 
 
 def test_loader_holds_every_instances_thread_cnode_and_aspace():
@@ -140,8 +142,8 @@ system S {
     assert spec.count("endpoint") == 2 and spec.count("notification") == 2
     # The server's two ends of each kind are separate slots, in source order.
     assert [(c.slot, c.object) for c in spec.holder("srv").caps[4:8]] == [
-        (5, "ep:a.echo->srv.echo"), (6, "ep:b.echo->srv.echo"),
-        (7, "ntfn:a.tick->srv.tick"), (8, "ntfn:b.tick->srv.tick")]
+        (8, "ep:a.echo->srv.echo"), (9, "ep:b.echo->srv.echo"),
+        (10, "ntfn:a.tick->srv.tick"), (11, "ntfn:b.tick->srv.tick")]
     assert all(c.badge is None for c in spec.holder("srv").caps)
 
 
@@ -151,12 +153,12 @@ def test_cnode_grows_in_powers_of_two(tmp_path):
     conns = "".join(f"connection notification a.e{i} -> b.e{i};\n" for i in range(12))
     spec = build(tmp_path, f"component A {{ {ends} }}\ncomponent B {{ {takes} }}\n"
                  f"system S {{ component A a; component B b;\n{conns}}}\n")
-    # 4 own slots + 12 ends + 4 stack and 16 heap frames: slot 36 is used, so 32
+    # 7 fixed slots + 12 ends + 4 stack and 16 heap frames: slot 39 is used, so 32
     # slots are too few.
     assert spec.holder("a").cnode_slots == 64
     assert spec.object("a.cnode").size_bits == 6 + 6
     small = hello()
-    assert max(c.slot for c in small.holder("client").caps) == 6 + 4 + 16 + 1
+    assert max(c.slot for c in small.holder("client").caps) == 9 + 4 + 16 + 1
     assert small.holder("client").cnode_slots == 32
     assert small.object("client.cnode").size_bits == 11
 
@@ -173,7 +175,7 @@ system S { component Clock clock; connection hardware clock.regs -> rtc; }
     assert spec.object(dev[0].object).paddr == 0x09010000
     assert spec.object(dev[0].object).device is True
     assert [(c.slot, c.object, c.rights) for c in holder.caps[4:6]] == [
-        (5, "irq:rtc.34", ["read", "write"]), (6, "irq:rtc", ["read"])]
+        (8, "irq:rtc.34", ["read", "write"]), (9, "irq:rtc", ["read"])]
     assert dev[0].vaddr == capspec.DEVICE_BASE
     handler = spec.object("irq:rtc.34")
     assert handler.type == "irq_handler" and handler.irq == 34
@@ -198,11 +200,11 @@ system S {
     assert spec.count("tcb") == 1  # the component's only
     memory = [m for m in vm.mappings if m.region == "memory"]
     assert len(memory) == 64 and {spec.object(m.object).size_bits for m in memory} == {21}
-    assert vm.cap(2).object == "vm.vcpu.0" and vm.cap(5).object == "ntfn:p.kick->vm.kick"
-    assert vm.cap(6).object == "irq:rtc.34"  # passed-through device after connections
-    assert vm.cap(7).object == "irq:rtc"
-    assert vm.cap(8).object == "vm.vcpu.1"  # after the devices' handlers
-    assert vm.cap(9).object == vm.mappings[0].object  # then the frames of the mappings
+    assert vm.cap(2).object == "vm.vcpu.0" and vm.cap(8).object == "ntfn:p.kick->vm.kick"
+    assert vm.cap(9).object == "irq:rtc.34"  # passed-through device after connections
+    assert vm.cap(10).object == "irq:rtc"
+    assert vm.cap(11).object == "vm.vcpu.1"  # after the devices' handlers
+    assert vm.cap(12).object == vm.mappings[0].object  # then the frames of the mappings
     shared = [m.object for m in vm.mappings if m.region == "page"]
     assert shared == [m.object for m in spec.holder("p").mappings if m.region == "page"]
     assert len(shared) == 2

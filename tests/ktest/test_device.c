@@ -24,8 +24,13 @@
 static cl_cptr_t rtc_untyped(struct kt *t)
 {
 	cl_cptr_t ut = kt_device_untyped(t, RTC_PADDR);
+	bool any = false;
 
-	if (ut == 0)
+	for (uint64_t i = 0; i < t->bi->untyped_count; i++)
+		any = any || t->bi->untyped[i].device;
+	if (ut == 0 && !any)
+		t->skip = "this system gives the suite no device memory";
+	else if (ut == 0)
 		kt_fail(t, __FILE__, __LINE__, "no device untyped for the RTC", RTC_PADDR, 0);
 	return ut;
 }
@@ -37,7 +42,9 @@ static volatile uint32_t *map_rtc(struct kt *t, cl_cptr_t *frame)
 	cl_cptr_t f = kt_slot(t);
 	uint64_t va = t->va;
 
-	if (ut == 0 || ERR(cl_untyped_retype(ut, CL_OBJ_FRAME, 12, f, 1)) != CL_OK ||
+	if (ut == 0)
+		return NULL;
+	if (ERR(cl_untyped_retype(ut, CL_OBJ_FRAME, 12, f, 1)) != CL_OK ||
 	    ERR(cl_frame_map(f, CL_SLOT_ASPACE, va, RW, ATTR_DEVICE)) != CL_OK) {
 		kt_fail(t, __FILE__, __LINE__, "map_rtc", ut, va);
 		return NULL;

@@ -271,9 +271,9 @@ static void test_spec_strings_unterminated(void **state)
 static void test_spec_object_type(void **state)
 {
 	(void)state;
-	fx.obj[3].type = CL_OBJ_UNTYPED;
+	fx.obj[3].type = 200;
 	reseal();
-	expect("spec object 'ep': type 0 is not one the loader makes");
+	expect("spec object 'ep': type 200 is not one the loader makes");
 }
 
 static void test_slot_outside_cnode(void **state)
@@ -364,6 +364,15 @@ static void test_caps_past_table(void **state)
 	expect("capabilities or mappings run past the tables");
 }
 
+static void test_untyped_of_a_silly_size(void **state)
+{
+	(void)state;
+	fx.obj[3].type = CL_OBJ_UNTYPED;
+	fx.obj[3].size_bits = 3;
+	reseal();
+	expect("spec object 'ep': type 0 is not one the loader makes");
+}
+
 static void test_holder_kind(void **state)
 {
 	(void)state;
@@ -402,6 +411,7 @@ int main(void)
 		cmocka_unit_test_setup(test_mapping_not_a_frame, setup),
 		cmocka_unit_test_setup(test_mapping_misaligned, setup),
 		cmocka_unit_test_setup(test_caps_past_table, setup),
+		cmocka_unit_test_setup(test_untyped_of_a_silly_size, setup),
 		cmocka_unit_test_setup(test_holder_kind, setup),
 	};
 

@@ -21,7 +21,7 @@ PANIC = "CLEAVE PANIC"
 CPU_RE = re.compile(r"\bcpu(\d+): (online|timer ok)\b")
 BOOT_OK_RE = re.compile(r"CLEAVE BOOT OK cpus=(\d+)/(\d+)")
 INIT_OK = "CLEAVE INIT OK"
-KTEST_CASE_RE = re.compile(r"KTEST (PASS|FAIL) (\S+?)(?::\s*(.*))?$")
+KTEST_CASE_RE = re.compile(r"KTEST (PASS|FAIL|SKIP) (\S+?)(?::\s*(.*))?$")
 KTEST_DONE_RE = re.compile(r"KTEST DONE: (\d+) passed, (\d+) failed")
 EXCEPTION_RE = re.compile(
     r"EXCEPTION: EC=0x([0-9a-fA-F]+) \((.*)\) ELR=0x([0-9a-fA-F]+) FAR=0x([0-9a-fA-F]+)"
@@ -90,8 +90,10 @@ class KtestJudge:
     then `KTEST DONE: N passed, M failed`. Passes when every case passed, the
     counts agree with the case lines, and at least `min_cases` ran."""
 
-    def __init__(self, min_cases):
+    def __init__(self, min_cases, max_skips=0):
         self.min_cases = min_cases
+        self.max_skips = max_skips
+        self.skips = []
         self.passes = 0
         self.failures = []
         self.settling = False
@@ -103,6 +105,11 @@ class KtestJudge:
         if case:
             if case.group(1) == "PASS":
                 self.passes += 1
+            elif case.group(1) == "SKIP":
+                self.skips.append(f"{case.group(2)}: {case.group(3) or '?'}")
+                if len(self.skips) > self.max_skips:
+                    return failed(f"{len(self.skips)} cases skipped, at most "
+                                  f"{self.max_skips} may be: {self.skips[-1]}")
             else:
                 self.failures.append(f"{case.group(2)}: {case.group(3) or '?'}")
             return None
@@ -229,8 +236,9 @@ class SystemJudge:
     report, no LOADER ERROR, and every one of `markers` (in any order: components on
     different CPUs print concurrently)."""
 
-    def __init__(self, markers, specification, report):
+    def __init__(self, markers, specification, report, inner=None):
         from .capdump import Dump
+        self.inner = inner  # a judge of what the components print (KtestJudge), or None
         self.markers = set(markers)
         self.dump = Dump()
         self.spec, self.report = specification, report
@@ -248,8 +256,14 @@ class SystemJudge:
             verdict = self.check_caps()
             if verdict is not None:
                 return verdict
+        if self.inner is not None:
+            verdict = self.inner.feed(line)
+            if verdict is not None and (not verdict.ok or self.checked):
+                return verdict
+            if verdict is not None:
+                return failed("the components finished before the capability dump")
         self.markers = {m for m in self.markers if m not in line}
-        if not self.markers and self.checked:
+        if not self.markers and self.checked and self.inner is None:
             return passed()
         return None
 
@@ -269,6 +283,8 @@ class SystemJudge:
     def finish(self, why):
         if not self.checked:
             return failed(f"no complete capability dump ({why})")
+        if self.inner is not None:
+            return self.inner.finish(why)
         return failed(f"missing {sorted(self.markers)} ({why})")
 
 

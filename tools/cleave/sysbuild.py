@@ -61,6 +61,17 @@ def component_source(inst):
     return path
 
 
+def prebuilt(inst, platform_name):
+    """`program "NAME";`: a program the CMake build makes with cleave_program (its own
+    sources, no glue: it uses the fixed slots), e.g. the kernel test suite."""
+    decl = inst.decl
+    path = BUILD / "aarch64" / platform_name / "programs" / f"{decl.program}.elf"
+    if not path.is_file():
+        raise CleaveError(f"{loc_text(decl.setting_loc('program'))}: component {decl.name}: "
+                          f"the build makes no program '{decl.program}' ({shown(path)})")
+    return path.read_bytes()
+
+
 class Compiler:
     def __init__(self, platform_name):
         path = BUILD / "aarch64" / platform_name / "component_build.json"
@@ -134,11 +145,14 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
     for inst in model.system.instances:
         if inst.kind != "component":
             continue
-        if not quiet:
-            step(f"compiling component {inst.name} ({inst.type})")
-        data = compiler.program(inst.name, [component_source(inst),
-                                            glue_dir / f"{inst.name}_glue.c"],
-                                glue_dir, out_dir / f"{inst.name}.elf")
+        if inst.decl.program:
+            data = prebuilt(inst, platform_name)
+        else:
+            if not quiet:
+                step(f"compiling component {inst.name} ({inst.type})")
+            data = compiler.program(inst.name, [component_source(inst),
+                                                glue_dir / f"{inst.name}_glue.c"],
+                                    glue_dir, out_dir / f"{inst.name}.elf")
         programs[inst.name] = data
         images[inst.name] = elf_segments(data, inst.name)
 

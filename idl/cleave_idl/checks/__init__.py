@@ -11,7 +11,7 @@ from .assertions import check_assertions
 from .connections import check_connection_types, check_unconnected
 from .names import check_duplicates, check_system_count, check_undefined
 from .resources import (check_cpus, check_dataport_sizes, check_device_owners,
-                        check_devices_exist, check_memory)
+                        check_devices_exist, check_grants, check_memory)
 from .schedule import check_partition_windows, check_partitions, check_priorities, check_schedule
 
 CHECKS = (
@@ -22,6 +22,7 @@ CHECKS = (
     check_unconnected,
     check_dataport_sizes,
     check_memory,
+    check_grants,
     check_devices_exist,
     check_device_owners,
     check_priorities,

@@ -16,7 +16,26 @@ def instance_memory(inst):
     ports = sum(i.size or 0 for i in decl.interfaces if i.kind == "dataport")
     if inst.kind == "guest":
         return decl.memory + ports
-    return decl.heap + decl.stack + ports
+    return decl.heap + decl.stack + ports + (decl.untyped or 0)
+
+
+GRANTS = ("irq_control", "sched_control")
+
+
+def check_grants(spec, diags, target=None):
+    """`authority { ... }` names only what the kernel has once and the loader can pass
+    on; `program` and `source` exclude each other; `untyped` is at least a page."""
+    for decl in spec.components:
+        for name, loc in decl.authority:
+            if name not in GRANTS:
+                diags.error(loc, f"'{name}' is not an authority a component can be given",
+                            f"a component can be given {' and '.join(GRANTS)}")
+        if decl.program and decl.source:
+            diags.error(decl.setting_loc("program"), f"component {decl.name} has both "
+                        "'program' and 'source'", "a prebuilt program or a C file, not both")
+        if decl.untyped and decl.untyped < 4096:
+            diags.error(decl.setting_loc("untyped"), f"'untyped {decl.untyped}' is less "
+                        "than a page", "give at least 4K")
 
 
 def system_memory(system):

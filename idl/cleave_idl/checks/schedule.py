@@ -4,7 +4,10 @@
 PARTITIONS = 4  # SCHED_PARTITIONS in kernel/include/cleave/sched.h
 WINDOWS_MAX = 6  # SCHED_WINDOWS_MAX
 TICK_US = 10_000  # TIMER_HZ 100: windows are whole ticks
-PRIORITY_MAX = 254  # 255 is the loader's own, above everything it starts
+# The kernel's highest, which the loader runs at too: a component at 255 can start
+# running while the loader gives up its capabilities (on CPU 0: round robin), which
+# does no harm, since it has started everything by then.
+PRIORITY_MAX = 255
 
 
 def ms(us):
@@ -15,7 +18,7 @@ def check_priorities(spec, diags, target=None):
     for decl in spec.components + spec.guests:
         if not 0 <= decl.priority <= PRIORITY_MAX:
             diags.error(decl.setting_loc("priority"), f"priority {decl.priority} is outside "
-                        f"0..{PRIORITY_MAX}", "255 is reserved for the loader")
+                        f"0..{PRIORITY_MAX}", "the kernel has 256 priorities")
 
 
 def check_partitions(spec, diags, target=None):

@@ -51,6 +51,7 @@ struct cl_bootinfo {
 	uint64_t module_count; /* 0: the image has no payload */
 	uint64_t module_paddr;
 	uint64_t module_size;
+	uint64_t aspaces_in_use; /* address spaces (VMIDs) made before this one started */
 	uint64_t num_cpus;
 	uint64_t timer_freq;
 	uint64_t timer_hz;	/* kernel ticks per second: the unit of partition windows */

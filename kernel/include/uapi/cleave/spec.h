@@ -23,6 +23,12 @@ enum cl_spec_attr {
 	CL_SPEC_DEVICE = 2, /* as frame map's attr */
 };
 
+enum cl_spec_fill {
+	CL_SPEC_FILL_NONE = 0,	   /* zeroed by retype */
+	CL_SPEC_FILL_IMAGE = 1,	   /* the holder's program bytes at that address */
+	CL_SPEC_FILL_BOOTINFO = 2, /* a struct cl_bootinfo describing the holder's untyped */
+};
+
 /* Objects the kernel has once (the loader gets them at boot; no retype). */
 #define CL_SPEC_OBJ_DEVICE 0x1 /* a frame over device memory at paddr */
 
@@ -84,7 +90,7 @@ struct cl_spec_mapping {
 	uint32_t object;
 	uint8_t rights;
 	uint8_t attr;  /* enum cl_spec_attr */
-	uint8_t image; /* 1: filled from the holder's ELF */
+	uint8_t fill; /* enum cl_spec_fill: what the loader writes into the frame first */
 	uint8_t pad;
 	uint64_t vaddr; /* ~0: placed by the guest's VMM */
 };

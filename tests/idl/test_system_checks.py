@@ -201,6 +201,15 @@ CASES = [
     ("guest-and-component-own", "guest G { devices { rtc; } }\n" +
      system("guest G g;", "component Driver d;", "connection hardware d.regs -> rtc;"),
      "s.cleave:6:35: error: device 'rtc' already belongs to 'g'"),
+    # --- what a component can be given ---
+    ("authority-unknown", "component X { authority { irq_control; root; } }\n" + system(),
+     "s.cleave:2:40: error: 'root' is not an authority a component can be given"),
+    ("program-and-source", 'component X { program "p"; source "x.c"; }\n' + system(),
+     "s.cleave:2:23: error: component X has both 'program' and 'source'"),
+    ("untyped-below-a-page", "component X { untyped 100; }\n" + system(),
+     "s.cleave:2:23: error: 'untyped 100' is less than a page"),
+    ("untyped-not-a-size", 'component X { untyped "big"; }\n' + system(),
+     "s.cleave:2:23: error: 'untyped' takes a size, not a string"),
     # --- numbers the kernel accepts ---
     ("priority-256", "component X { priority 256; }\n" + system(),
      "s.cleave:2:24: error: priority 256 is outside 0..255"),

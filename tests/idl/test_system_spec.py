@@ -239,3 +239,40 @@ def test_json_does_not_depend_on_hash_seed():
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout
             for seed in ("1", "2", "3")}
     assert len(outs) == 1 and outs.pop().startswith("{")
+
+
+def test_untyped_and_authority_give_the_roots_slots(tmp_path):
+    spec = build(tmp_path, """
+component Tests { untyped 96M; authority { irq_control; sched_control; } }
+system S { component Tests t; }
+""")
+    t = spec.holder("t")
+    assert t.cap(4).object == "irq_control" and t.cap(7).object == "sched_control"
+    assert t.cap(5).object == "console"
+    assert t.cap(6).object == "t.bootinfo" and t.cap(6).rights == ["read"]
+    boot = [m for m in t.mappings if m.region == "bootinfo"]
+    assert [(m.vaddr, m.rights) for m in boot] == [(capspec.BOOTINFO_VADDR, ["read"])]
+    # 96M = 64M + 32M, largest first, from slot 16 (8..15 are the component's own).
+    untyped = [(c.slot, spec.object(c.object).size_bits) for c in t.caps
+               if spec.object(c.object).type == "untyped"]
+    assert untyped == [(16, 26), (17, 25)]
+    assert not {c.slot for c in t.caps} & set(range(8, 16))
+    assert t.cnode_slots == capspec.UNTYPED_CNODE_SLOTS
+    # The authority report gives t no edge to anyone for these.
+    assert [h.name for h in spec.holders if "sched_control" in
+            {c.object for c in h.caps}] == ["t", "(loader)"]
+
+
+def test_image_frames_follow_the_elf_segments(tmp_path):
+    path = tmp_path / "s.cleave"
+    path.write_text("component A { }\nsystem S { component A a; }\n")
+    model, _ = cleave_idl.check_file(path, BOARD, shown="s.cleave")
+    spec = capspec.build(model, BOARD, {"a": [(0x400000, 0x1800, ["read", "exec"]),
+                                               (0x401800, 0x1000, ["read", "write"])]})
+    images = [m for m in spec.holder("a").mappings if m.region == "image"]
+    # Three pages; the middle one holds both segments: the union of their rights.
+    assert [(m.vaddr, m.rights) for m in images] == [
+        (0x400000, ["read", "exec"]), (0x401000, ["read", "write", "exec"]),
+        (0x402000, ["read", "write"])]
+    caps = {c.object: c.rights for c in spec.holder("a").caps}
+    assert all(caps[m.object] == ["read", "write", "exec"] for m in images)

@@ -243,7 +243,8 @@ static void nc_write_leaves_cached_copy_stale(void **state)
 	r = load(m, 0, A, MODEL_NORMAL_WB);
 	assert_true(r.stale);
 	assert_int_equal(r.source, MODEL_SRC_L1D);
-	report_says(m, "stale clean line at 0x40000100 in own L1D (demand fill at #");
+	report_says(m, "stale clean line at 0x40000100 in own L1D (taken from memory by the demand "
+		       "fill of CPU0 L1D at #");
 	report_says(m, "not invalidated after the non-cacheable write");
 	/* Invalidating after the write fixes it. */
 	model_dc_va(m, 1, MODEL_DC_IVAC, A);

@@ -233,32 +233,6 @@ static struct holders find_latest(struct model *m, uint64_t w)
 	return h;
 }
 
-/* The line a cacheable read was served from, for its fill event. */
-static const struct mline *served_by(struct model *m, unsigned cpu, uint64_t line,
-				     enum model_source src)
-{
-	switch (src) {
-	case MODEL_SRC_L1D:
-		return cache_find(&m->l1d[cpu], m->wpl, line);
-	case MODEL_SRC_L1I:
-		return cache_find(&m->l1i[cpu], m->wpl, line);
-	case MODEL_SRC_L2:
-		return m->has_l2 ? cache_find(&m->l2, m->wpl, line) : NULL;
-	case MODEL_SRC_PEER_L1D:
-		for (unsigned p = 0; p < m->cfg.cpus; p++) {
-			const struct mline *l = cache_find(&m->l1d[p], m->wpl, line);
-
-			if (p != cpu && l)
-				return l;
-		}
-		return NULL;
-	case MODEL_SRC_MEMORY:
-	case MODEL_SRC_TLB:
-		break;
-	}
-	return NULL;
-}
-
 struct stale_ctx {
 	struct model *m;
 	enum model_kind kind;
@@ -339,19 +313,37 @@ static bool diagnose_uncached(struct out *o, const struct stale_ctx *s, const st
 	return true;
 }
 
+/* The last fill of the line from memory before seq: when a copy was taken. */
+static const struct event *fill_before(const struct model *m, uint64_t line_addr, uint32_t seq)
+{
+	uint32_t first = m->seq > HIST_CAP ? m->seq - HIST_CAP + 1 : 1;
+
+	for (uint32_t q = seq; q >= first && q > 0; q--) {
+		const struct event *e = hist_get(m, q);
+
+		if (e && e->kind == EV_FILL && e->aux == MODEL_SRC_MEMORY &&
+		    on_line(m, e, line_addr))
+			return e;
+	}
+	return NULL;
+}
+
 static bool diagnose_stale_copy(struct out *o, const struct stale_ctx *s, const struct holders *h)
 {
-	const struct mline *l;
 	const struct event *fill;
 
 	if (s->r->source == MODEL_SRC_MEMORY || !(h->mem || h->l2_dirty))
 		return false;
-	l = served_by(s->m, s->cpu, s->w / s->m->wpl, s->r->source);
-	fill = l ? hist_get(s->m, l->fill_seq) : NULL;
 	put(o, "stale clean line at 0x%llx in %s", (unsigned long long)s->line_addr,
 	    model_source_name(s->r->source));
-	if (fill)
-		put(o, " (%s fill at #%u)", fill->spont ? "speculative" : "demand", fill->seq);
+	/* Where the copy came into the caches: the last fill from memory before the write. */
+	fill = fill_before(s->m, s->line_addr, s->store_seq);
+	if (fill) {
+		put(o, " (taken from memory by the %s fill of ",
+		    fill->spont ? "speculative" : "demand");
+		where_name(o, (enum ev_where)fill->where, fill->cpu);
+		put(o, " at #%u)", fill->seq);
+	}
 	if (s->store && !model_type_cacheable((enum model_type)s->store->type))
 		put(o,
 		    " was not invalidated after the non-cacheable write at #%u: DC IVAC/DC CIVAC "

@@ -114,6 +114,14 @@ static void init_memory(struct model *m)
 	}
 }
 
+/*
+ * How busy the random scheduler is in one run: the percentage of program
+ * steps before which it injects events. Runs differ, so that both stormy
+ * schedules (everything evicted all the time) and quiet ones (a stale line
+ * survives long enough to be read) are tried.
+ */
+static const unsigned spont_rates[] = {100, 30, 10, 3};
+
 struct model *model_new(const struct model_config *cfg, uint64_t seed, char *err, size_t errlen)
 {
 	const char *why = config_problem(cfg);
@@ -135,6 +143,7 @@ struct model *model_new(const struct model_config *cfg, uint64_t seed, char *err
 	m->has_l2 = cfg->l2_sets != 0;
 	m->rng = seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
 	m->spont_left = cfg->spont_bound;
+	m->spont_rate = spont_rates[seed % (sizeof(spont_rates) / sizeof(spont_rates[0]))];
 	if (!alloc_arrays(m)) {
 		model_free(m);
 		snprintf(err, errlen, "model_new: out of memory");

@@ -82,6 +82,7 @@ struct model {
 	uint32_t *tlb_seq;
 	struct model_regime regime[MODEL_MAX_CPUS];
 	uint64_t rng;
+	unsigned spont_rate; /* RANDOM: percent of steps that get events */
 	unsigned spont_left; /* EXHAUSTIVE: budget left in this run */
 	bool in_spont;	     /* the current effects are of a spontaneous event */
 	uint32_t seq;	     /* the last event's number */

@@ -141,6 +141,8 @@ void model_sched_point(struct model *m)
 	case MODEL_SCHED_NONE:
 		break;
 	case MODEL_SCHED_RANDOM:
+		if (model_choose(m, 100) >= m->spont_rate)
+			break;
 		n = model_choose(m, m->cfg.spont_max + 1);
 		for (unsigned i = 0; i < n; i++) {
 			unsigned count = model_spont_count(m);

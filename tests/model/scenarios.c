@@ -226,3 +226,27 @@ void scen_dc_policy_m_before_c(struct model *m, void *ctx)
 	model_map_guest(m, SCEN_GUEST, base(m), img_end(m, s), WB, WB);
 	guest_read_all(m, s);
 }
+
+void scen_set_way_after_migration(struct model *m, void *ctx)
+{
+	const struct scen *s = ctx;
+
+	/* The vCPU runs on CPU 1 with caches on and writes its data. */
+	set_regime(m, SCEN_VMM, true, true, true, false);
+	model_map_guest(m, SCEN_VMM, base(m), img_end(m, s), WB, WB);
+	for (unsigned i = 0; i < s->words; i++)
+		model_guest_store(m, SCEN_VMM, img(m, i), 0x9000 + i, WB, WB);
+	model_map(m, SCEN_VMM, base(m), img_end(m, s), MODEL_DEVICE, MODEL_DEVICE);
+	/* It migrates to CPU 0 and flushes its caches by set/way before turning them off. */
+	set_regime(m, SCEN_GUEST, true, true, true, false);
+	model_map_guest(m, SCEN_GUEST, base(m), img_end(m, s), WB, WB);
+	if (s->policy == POLICY_NAIVE) {
+		model_dc_sw_all(m, SCEN_GUEST, MODEL_DC_CISW, 1);
+		model_dc_sw_all(m, SCEN_GUEST, MODEL_DC_CISW, 2);
+	} else {
+		model_dc_range(m, SCEN_GUEST, MODEL_DC_CIVAC, base(m), img_end(m, s));
+	}
+	set_regime(m, SCEN_GUEST, true, false, false, false);
+	model_map_guest(m, SCEN_GUEST, base(m), img_end(m, s), WB, WB);
+	guest_read_all(m, s);
+}

@@ -53,4 +53,12 @@ void scen_seed001_stale_icache(struct model *m, void *ctx);
  */
 void scen_dc_policy_m_before_c(struct model *m, void *ctx);
 
+/*
+ * Set/way maintenance by a guest whose vCPU moved: its data is dirty in the
+ * CPU it left, and a set/way clean loop on the new CPU does not reach it
+ * (Arm ARM D4.4.8). Fix: the VMM traps set/way (HCR_EL2.TSW) and cleans and
+ * invalidates guest memory to PoC by address instead.
+ */
+void scen_set_way_after_migration(struct model *m, void *ctx);
+
 #endif

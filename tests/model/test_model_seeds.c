@@ -147,6 +147,8 @@ static const struct seed_case cases[] = {
 	{"seed001", scen_seed001_stale_icache, "IC IVAU (or IC IALLU/IALLUIS) missing", true,
 	 false},
 	{"m_before_c", scen_dc_policy_m_before_c, "never cleaned to PoC", true, false},
+	{"set_way", scen_set_way_after_migration, "in CPU1's L1D was never cleaned to PoC", true,
+	 false},
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))

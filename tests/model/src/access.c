@@ -126,11 +126,8 @@ int model_ifetch(struct model *m, unsigned cpu, uint64_t addr, enum model_type t
 		struct mline *l = cache_find(&m->l1i[cpu], m->wpl, line);
 
 		out->source = MODEL_SRC_L1I;
-		if (l == NULL) {
-			l = l1i_fill(m, cpu, line, false);
-			out->source = m->cfg.pou == MODEL_POU_L2 && m->has_l2 ? MODEL_SRC_L2
-									      : MODEL_SRC_MEMORY;
-		}
+		if (l == NULL)
+			l = l1i_fill(m, cpu, line, false, &out->source);
 		out->value = cache_data(&m->l1i[cpu], m->wpl, l)[w % m->wpl];
 	} else {
 		out->source = MODEL_SRC_MEMORY;

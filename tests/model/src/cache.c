@@ -211,10 +211,12 @@ struct mline *l1d_fill(struct model *m, unsigned cpu, uint64_t line, bool spec)
  * caches"). With the PoU at the L2, an L2 miss allocates there (it is
  * unified); with the PoU at memory the fetch reads memory.
  */
-struct mline *l1i_fill(struct model *m, unsigned cpu, uint64_t line, bool spec)
+struct mline *l1i_fill(struct model *m, unsigned cpu, uint64_t line, bool spec,
+		       enum model_source *srcp)
 {
 	const uint64_t *words = &m->mem[line * m->wpl];
 	enum model_source src = MODEL_SRC_MEMORY;
+	struct mline *l;
 
 	if (m->cfg.pou == MODEL_POU_L2 && m->has_l2) {
 		struct mline *l2 = cache_find(&m->l2, m->wpl, line);
@@ -225,7 +227,10 @@ struct mline *l1i_fill(struct model *m, unsigned cpu, uint64_t line, bool spec)
 			l2 = l2_fill(m, line, false);
 		words = cache_data(&m->l2, m->wpl, l2);
 	}
-	return install(m, &m->l1i[cpu], AT_L1I, cpu, line, words, spec, src);
+	l = install(m, &m->l1i[cpu], AT_L1I, cpu, line, words, spec, src);
+	if (srcp != NULL)
+		*srcp = src;
+	return l;
 }
 
 /*

@@ -119,7 +119,8 @@ enum model_source coherent_read(struct model *m, unsigned cpu, uint64_t line, ui
 struct mline *l1d_fill(struct model *m, unsigned cpu, uint64_t line, bool spec);
 struct mline *l1d_fill_from(struct model *m, unsigned cpu, uint64_t line, bool spec,
 			    enum model_source *src);
-struct mline *l1i_fill(struct model *m, unsigned cpu, uint64_t line, bool spec);
+struct mline *l1i_fill(struct model *m, unsigned cpu, uint64_t line, bool spec,
+		       enum model_source *src);
 struct mline *l2_fill(struct model *m, uint64_t line, bool spec);
 void clean_line_to(struct model *m, uint64_t line, bool to_memory);
 void invalidate_line(struct model *m, uint64_t line);

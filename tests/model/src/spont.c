@@ -58,7 +58,7 @@ static unsigned fills(struct model *m, unsigned n, unsigned target, bool *done)
 			    cache_find(&m->l1i[c], m->wpl, l))
 				continue;
 			if (n++ == target) {
-				l1i_fill(m, c, l, true);
+				l1i_fill(m, c, l, true, NULL);
 				*done = true;
 			}
 		}
@@ -219,7 +219,7 @@ int model_spont_fill(struct model *m, enum model_cache c, unsigned cpu, uint64_t
 	if (c == MODEL_CACHE_L1D && !cache_find(&m->l1d[cpu], m->wpl, line))
 		l1d_fill(m, cpu, line, true);
 	else if (c == MODEL_CACHE_L1I && !cache_find(&m->l1i[cpu], m->wpl, line))
-		l1i_fill(m, cpu, line, true);
+		l1i_fill(m, cpu, line, true, NULL);
 	else if (c == MODEL_CACHE_L2)
 		l2_fill(m, line, true);
 	m->in_spont = false;

@@ -18,7 +18,7 @@ if __name__ == "__main__" and not __package__:
 
     __package__ = "cleave"
 
-from . import bench, build, deps, qemu, syscheck, testrun  # noqa: E402
+from . import bench, bench_linux, build, deps, qemu, syscheck, testrun  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -103,12 +103,17 @@ def add_test(verbs):
 def add_bench(verbs):
     bench_verb = verbs.add_parser("bench", help="count the instructions of kernel operations",
                                   description="Build, boot the benchmark once in QEMU with "
-                                  "-icount (1 CPU), print its figures and write "
+                                  "-icount (1 CPU), print its figures, time Debian's Linux "
+                                  "booting to userspace on bare QEMU, and write "
                                   "build/bench.json.")
     bench_verb.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
                             help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
     bench_verb.add_argument("--cpu", metavar="CPU", help="CPU model (default: the platform's)")
     bench_verb.add_argument("--gic", type=number, metavar="2|3", help="GIC version")
+    bench_verb.add_argument("--only", choices=bench.PARTS,
+                            help="run one part: the kernel's figures or the Linux boot")
+    bench_verb.add_argument("--runs", type=positive, default=bench_linux.RUNS, metavar="N",
+                            help=f"Linux boots per half (default {bench_linux.RUNS})")
     bench_verb.set_defaults(handler=cmd_bench)
 
 
@@ -173,8 +178,12 @@ def cmd_bench(args):
     deps.ensure()
     platform = platforms.load(args.platform)
     config = platform.configure(args.cpu, args.gic, bench.SMP)
-    build.build()
-    bench.run(platform, config, build.image(platform.name, bench.IMAGE))
+    parts = bench.PARTS if args.only is None else (args.only,)
+    image = None
+    if "kernel" in parts:
+        build.build()
+        image = build.image(platform.name, bench.IMAGE)
+    bench.run(platform, config, image, parts=parts, linux_runs=args.runs)
 
 
 def cmd_check(args):

@@ -18,7 +18,7 @@ if __name__ == "__main__" and not __package__:
 
     __package__ = "cleave"
 
-from . import bench, bench_linux, build, deps, qemu, syscheck, testrun  # noqa: E402
+from . import bench, bench_linux, build, deps, guest_payload, qemu, syscheck, testrun  # noqa: E402,E501
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -56,6 +56,7 @@ def make_parser():
     add_test(verbs)
     add_bench(verbs)
     add_check(verbs)
+    add_guest(verbs)
     return parser
 
 
@@ -132,6 +133,20 @@ def add_check(verbs):
     check.set_defaults(handler=cmd_check)
 
 
+def add_guest(verbs):
+    guest = verbs.add_parser("guest", help="fetch Debian's kernel and build a guest's initramfs",
+                             description="Fetch Debian's arm64 kernel and busybox into the "
+                             "cache (when missing), build NAME's initramfs, and print "
+                             "their paths (docs/guests.md).")
+    guest.add_argument("name", nargs="?", default=bench_linux.GUEST, metavar="NAME",
+                       help=f"the guest's name, printed by its /init (default "
+                       f"{bench_linux.GUEST})")
+    guest.add_argument("--refresh", action="store_true",
+                       help="update apt's lists, fetch the current versions and remove "
+                       "older ones from the cache")
+    guest.set_defaults(handler=cmd_guest)
+
+
 def check_system(system):
     """SYSTEM is accepted on the command line for the generator that is to come."""
     if system is None:
@@ -189,6 +204,24 @@ def cmd_bench(args):
 def cmd_check(args):
     deps.ensure()
     syscheck.run(args.system, args.platform, args.spec, args.glue)
+
+
+def cmd_guest(args):
+    try:
+        guest_payload.check_guest_name(args.name)
+    except CleaveError as err:
+        raise UsageError(str(err)) from None
+    deps.ensure()
+    if args.refresh:
+        _, _, removed = guest_payload.refresh()
+        for path in removed:
+            say(f"removed {path}")
+    payload = guest_payload.payload(args.name)
+    kernel = payload.kernel
+    say(f"kernel:    {kernel.image} (Debian {kernel.package.describe()}, Linux "
+        f"{kernel.release})")
+    say(f"initramfs: {payload.initramfs}")
+    say(f"marker:    {payload.marker}")
 
 
 def main(argv=None):

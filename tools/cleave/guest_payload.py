@@ -132,7 +132,7 @@ class Apt:
 
     def download(self, package, folder):
         """Download `package` into `folder` with apt-get; the .deb's path."""
-        argv = ["apt-get", "download", "-q", f"{package.name}:{ARCH}={package.version}"]
+        argv = ["apt-get", "download", f"{package.name}:{ARCH}={package.version}"]
         result = _run(argv, cwd=folder, what=f"downloading {package.describe()}",
                       show_output=True)
         debs = sorted(Path(folder).glob("*.deb"))

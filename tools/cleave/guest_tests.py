@@ -6,8 +6,8 @@ prints its marker. This is the baseline the Linux guests under Cleave are compar
 with, in these tests and in `./cleave bench`.
 
 `linux/refuse/*` boot nothing: they give the payload code a broken kernel made from
-the real one (cut short, gzip-compressed and cut short, or not a kernel at all) and pass when it is refused with a
-message that names the file and says what is wrong.
+the real one (cut short, gzip-compressed and cut short, or not a kernel at all) and
+pass when it is refused with a message that names the file and says what is wrong.
 """
 
 import gzip

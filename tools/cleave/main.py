@@ -18,7 +18,8 @@ if __name__ == "__main__" and not __package__:
 
     __package__ = "cleave"
 
-from . import bench, bench_linux, build, deps, guest_payload, qemu, syscheck, testrun  # noqa: E402,E501
+from . import bench, bench_linux, build, deps, guest_payload, qemu  # noqa: E402
+from . import syscheck, testrun  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402

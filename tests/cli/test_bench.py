@@ -246,15 +246,16 @@ def test_bad_bench_options_are_one_line(args, words):
 def test_bench_help_names_its_options():
     result = cleave("bench", "--help")
     assert result.returncode == 0
-    for option in ("--cpu", "--gic", "--platform"):
+    for option in ("--cpu", "--gic", "--platform", "--only", "--runs"):
         assert option in result.stdout
 
 
 # --- for real, on QEMU --------------------------------------------------------------
 
 def test_real_bench_prints_and_writes_every_figure():
-    """`./cleave bench` end to end: about a second after the build (one boot under -icount)."""
-    result = cleave("bench")
+    """`./cleave bench --only kernel` end to end: about a second after the build (one boot
+    under -icount). The Linux part has its own test (tests/guest/test_bench_linux.py)."""
+    result = cleave("bench", "--only", "kernel")
     assert result.returncode == 0, result.stderr
     data = json.loads((ROOT / "build" / "bench.json").read_text())
     assert data["icount"] is True and data["platform"] == "qemu-virt"

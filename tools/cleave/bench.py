@@ -12,16 +12,16 @@ instruction plus any time spent idle, and every figure is the same on every run 
 every host. It models no pipeline, cache or TLB: these are instruction counts, not
 times on hardware.
 
-Not measured yet: the same operations on bare QEMU (the design asks to compare
-against it in the same run). That comparison needs a guest, which arrives later;
-until then there is nothing to run on bare QEMU that the kernel also runs.
+The second part (bench_linux.py) boots Debian's Linux to userspace on bare QEMU: the
+baseline that Linux guests under Cleave are to be compared with. `--only kernel` or
+`--only linux` runs one part; bench.json holds the parts that ran.
 """
 
 import json
 import re
 from dataclasses import dataclass
 
-from . import qemu, systest
+from . import bench_linux, qemu, systest
 from .errors import CleaveError
 from .judge import PANIC, failed, passed
 from .paths import BUILD, shown
@@ -135,27 +135,33 @@ def table(figures):
     return lines
 
 
-def report(platform_name, config, figures):
-    """What bench.json holds."""
-    return {
+def report(platform_name, config, figures, linux=None):
+    """What bench.json holds: the kernel's figures and the Linux boot, each when run."""
+    data = {
         "platform": platform_name,
         "cpu": config.cpu,
         "gic": config.gic,
         "smp": config.smp,
-        "icount": True,
-        "qemu_icount": ICOUNT[1],
-        "figures": {
-            name: {key: value for key, value in vars(f).items() if value is not None}
-            for name, f in figures.items()
-        },
     }
+    if figures is not None:
+        data.update({
+            "icount": True,
+            "qemu_icount": ICOUNT[1],
+            "figures": {
+                name: {key: value for key, value in vars(f).items() if value is not None}
+                for name, f in figures.items()
+            },
+        })
+    if linux is not None:
+        data["linux_boot"] = linux
+    return data
 
 
-def write_json(path, platform_name, config, figures):
+def write_json(path, platform_name, config, figures, linux=None):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report(platform_name, config, figures), indent=2) + "\n",
-                        encoding="utf-8")
+        text = json.dumps(report(platform_name, config, figures, linux), indent=2)
+        path.write_text(text + "\n", encoding="utf-8")
     except OSError as err:
         raise CleaveError(f"cannot write {shown(path)}: {err.strerror}") from None
 
@@ -172,15 +178,23 @@ def measure(platform, config, image, log_path=LOG_PATH, timeout=TIMEOUT_S):
     return judge.figures
 
 
-def run(platform, config, image, json_path=JSON_PATH):
-    """The verb after the build: measure, print the table, write the JSON."""
-    step(f"benchmarking {shown(image)} on {platform.name} ({config.describe()}), "
-         f"QEMU {' '.join(ICOUNT)}: 1 instruction = 1 ns = 1 cycle")
-    figures = measure(platform, config, image)
-    for line in table(figures):
-        say(line)
-    say("(means per operation less an empty loop; instructions at EL0 and EL2, kernel: "
-        "EL2 alone)")
-    say(SEL4_NOTE)
-    write_json(json_path, platform.name, config, figures)
+PARTS = ("kernel", "linux")
+
+
+def run(platform, config, image, json_path=JSON_PATH, parts=PARTS,
+        linux_runs=bench_linux.RUNS):
+    """The verb after the build: measure, print the tables, write the JSON."""
+    figures = linux = None
+    if "kernel" in parts:
+        step(f"benchmarking {shown(image)} on {platform.name} ({config.describe()}), "
+             f"QEMU {' '.join(ICOUNT)}: 1 instruction = 1 ns = 1 cycle")
+        figures = measure(platform, config, image)
+        for line in table(figures):
+            say(line)
+        say("(means per operation less an empty loop; instructions at EL0 and EL2, "
+            "kernel: EL2 alone)")
+        say(SEL4_NOTE)
+    if "linux" in parts:
+        linux = bench_linux.run(platform, config, linux_runs)
+    write_json(json_path, platform.name, config, figures, linux)
     say(f"wrote {shown(json_path)}")

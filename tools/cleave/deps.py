@@ -33,6 +33,7 @@ PACKAGES = (
     # libfdt-dev is not multi-arch, so the host side takes only the runtime library.
     ("libfdt1", "the host unit tests link the device-tree library"),
     ("musl-dev:arm64", "native components link against musl's libc.a"),
+    ("cpio", "the tests read back the initramfs archives cleave writes"),
 )
 
 LOCK_WORDS = ("Could not get lock", "Unable to lock", "Unable to acquire")

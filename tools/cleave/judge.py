@@ -12,9 +12,13 @@ Markers the kernel prints:
     CLEAVE BOOT OK cpus=<n>/<m>
     CLEAVE PANIC: <message>
     EXCEPTION: EC=0x<hex> (<name>) ELR=0x<hex> FAR=0x<hex>
+A Linux guest prints `cleave: <guest> reached userspace` from its /init (LinuxJudge),
+once through the kernel's log with a `[seconds.micros]` stamp and once as is.
+
 """
 
 import re
+import time
 from dataclasses import dataclass
 
 PANIC = "CLEAVE PANIC"
@@ -23,6 +27,8 @@ BOOT_OK_RE = re.compile(r"CLEAVE BOOT OK cpus=(\d+)/(\d+)")
 INIT_OK = "CLEAVE INIT OK"
 KTEST_CASE_RE = re.compile(r"KTEST (PASS|FAIL|SKIP) (\S+?)(?::\s*(.*))?$")
 KTEST_DONE_RE = re.compile(r"KTEST DONE: (\d+) passed, (\d+) failed")
+LINUX_PANIC = "Kernel panic - not syncing"
+PRINTK_TIME_RE = re.compile(r"^\[\s*(\d+\.\d+)\] ?(.*)$")
 EXCEPTION_RE = re.compile(
     r"EXCEPTION: EC=0x([0-9a-fA-F]+) \((.*)\) ELR=0x([0-9a-fA-F]+) FAR=0x([0-9a-fA-F]+)"
 )
@@ -308,3 +314,38 @@ class LineJudge:
 
     def finish(self, why):
         return failed(f"no line with {' and '.join(repr(w) for w in self.words)} ({why})")
+
+
+def split_printk_time(line):
+    """(seconds or None, text) of a console line: Linux stamps its log lines
+    `[    1.234567] text` when printk.time is on."""
+    match = PRINTK_TIME_RE.match(line)
+    if match:
+        return float(match.group(1)), match.group(2)
+    return None, line
+
+
+class LinuxJudge:
+    """A Linux guest that must reach its /init's `marker` line (the whole line, after
+    any printk stamp) and not panic. Passes at the first such line, keeping the
+    kernel's stamp on it (`stamp`, seconds, None when the line had none) and the host
+    time it was read at (`seen_at`, time.monotonic())."""
+
+    def __init__(self, marker):
+        self.marker = marker
+        self.stamp = None
+        self.seen_at = None
+        self.settling = False
+
+    def feed(self, line):
+        if LINUX_PANIC in line:
+            return failed(f"the guest kernel panicked: {line.strip()}")
+        stamp, text = split_printk_time(line.strip())
+        if text == self.marker:
+            self.seen_at = time.monotonic()
+            self.stamp = stamp
+            return passed()
+        return None
+
+    def finish(self, why):
+        return failed(f"no '{self.marker}' ({why})")

@@ -18,7 +18,8 @@ if __name__ == "__main__" and not __package__:
 
     __package__ = "cleave"
 
-from . import bench, build, deps, qemu, syscheck, sysbuild, testrun  # noqa: E402
+from . import bench, bench_linux, build, deps, guest_payload, qemu  # noqa: E402
+from . import syscheck, sysbuild, testrun  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -56,6 +57,7 @@ def make_parser():
     add_test(verbs)
     add_bench(verbs)
     add_check(verbs)
+    add_guest(verbs)
     return parser
 
 
@@ -107,12 +109,17 @@ def add_test(verbs):
 def add_bench(verbs):
     bench_verb = verbs.add_parser("bench", help="count the instructions of kernel operations",
                                   description="Build, boot the benchmark once in QEMU with "
-                                  "-icount (1 CPU), print its figures and write "
+                                  "-icount (1 CPU), print its figures, time Debian's Linux "
+                                  "booting to userspace on bare QEMU, and write "
                                   "build/bench.json.")
     bench_verb.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
                             help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
     bench_verb.add_argument("--cpu", metavar="CPU", help="CPU model (default: the platform's)")
     bench_verb.add_argument("--gic", type=number, metavar="2|3", help="GIC version")
+    bench_verb.add_argument("--only", choices=bench.PARTS,
+                            help="run one part: the kernel's figures or the Linux boot")
+    bench_verb.add_argument("--runs", type=positive, default=bench_linux.RUNS, metavar="N",
+                            help=f"Linux boots per half (default {bench_linux.RUNS})")
     bench_verb.set_defaults(handler=cmd_bench)
 
 
@@ -129,6 +136,20 @@ def add_check(verbs):
                        help="write each component instance's C glue into DIR "
                        "(a build folder, not the source tree)")
     check.set_defaults(handler=cmd_check)
+
+
+def add_guest(verbs):
+    guest = verbs.add_parser("guest", help="fetch Debian's kernel and build a guest's initramfs",
+                             description="Fetch Debian's arm64 kernel and busybox into the "
+                             "cache (when missing), build NAME's initramfs, and print "
+                             "their paths (docs/guests.md).")
+    guest.add_argument("name", nargs="?", default=bench_linux.GUEST, metavar="NAME",
+                       help=f"the guest's name, printed by its /init (default "
+                       f"{bench_linux.GUEST})")
+    guest.add_argument("--refresh", action="store_true",
+                       help="update apt's lists, fetch the current versions and remove "
+                       "older ones from the cache")
+    guest.set_defaults(handler=cmd_guest)
 
 
 def system_file(system):
@@ -195,13 +216,35 @@ def cmd_bench(args):
     deps.ensure()
     platform = platforms.load(args.platform)
     config = platform.configure(args.cpu, args.gic, bench.SMP)
-    build.build()
-    bench.run(platform, config, build.image(platform.name, bench.IMAGE))
+    parts = bench.PARTS if args.only is None else (args.only,)
+    image = None
+    if "kernel" in parts:
+        build.build()
+        image = build.image(platform.name, bench.IMAGE)
+    bench.run(platform, config, image, parts=parts, linux_runs=args.runs)
 
 
 def cmd_check(args):
     deps.ensure()
     syscheck.run(args.system, args.platform, args.spec, args.glue)
+
+
+def cmd_guest(args):
+    try:
+        guest_payload.check_guest_name(args.name)
+    except CleaveError as err:
+        raise UsageError(str(err)) from None
+    deps.ensure()
+    if args.refresh:
+        _, _, removed = guest_payload.refresh()
+        for path in removed:
+            say(f"removed {path}")
+    payload = guest_payload.payload(args.name)
+    kernel = payload.kernel
+    say(f"kernel:    {kernel.image} (Debian {kernel.package.describe()}, Linux "
+        f"{kernel.release})")
+    say(f"initramfs: {payload.initramfs}")
+    say(f"marker:    {payload.marker}")
 
 
 def main(argv=None):

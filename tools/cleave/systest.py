@@ -52,6 +52,11 @@ class SysTest:
     machine: str = None  # replaces the platform's -M value
     append: str = None
     setup: Callable = None  # (Context, Config, Path stem) -> extra QEMU args
+    # Context -> (kernel Path, extra QEMU args): boots that kernel instead of `image`
+    # (a guest payload, guest_tests.py).
+    payload: Callable = None
+    # (Context, Path stem) -> Verdict: a test that boots nothing (guest_tests.py).
+    check: Callable = None
 
 
 def timeout_for(config):
@@ -63,6 +68,8 @@ KTEST_MIN_CASES = 100
 
 def all_tests(platform):
     """Every system test of `platform`, in the order they are started."""
+    from . import guest_tests  # it builds SysTests: imported late, not in a cycle
+
     return boot_matrix(platform) + ktest_matrix(platform) + example_tests(platform) + \
         bad_image_tests() + [
         SysTest("boot/not-el2", machine=without_virtualization(platform.machine),
@@ -80,7 +87,7 @@ def all_tests(platform):
                 judge=lambda ctx: MarkersJudge(["musl: hello from printf: 42 cleave 3.142",
                                                 "MUSL HELLO OK sum=500500",
                                                 "CLEAVE COMPONENT EXIT 7"])),
-    ]
+    ] + guest_tests.bare_linux(platform)
 
 
 # Systems from examples/ booted as tests: (name, description, markers their components
@@ -274,13 +281,21 @@ def run_one(test, ctx):
     start = time.monotonic()
     log = ctx.logs / f"{test.name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    if test.check is not None:
+        verdict = test.check(ctx, log.with_suffix(""))
+        return Result(test.name, verdict.ok, verdict.reason, seconds=time.monotonic() - start)
     try:
         config = ctx.platform.configure(test.cpu, test.gic, test.smp)
-        image = ctx.images / test.image
+        extra = []
+        if test.payload is not None:
+            image, extra = test.payload(ctx)
+        else:
+            image = ctx.images / test.image
         if not image.is_file():
             raise CleaveError(f"the build made no {image.name}")
         judge = test.judge(ctx)
-        extra = test.setup(ctx, config, log.with_suffix("")) if test.setup else []
+        if test.setup:
+            extra = extra + test.setup(ctx, config, log.with_suffix(""))
     except CleaveError as err:
         return Result(test.name, False, str(err), seconds=time.monotonic() - start)
     argv = qemu.command(ctx.platform, config, image, headless=True, machine=test.machine,

@@ -24,7 +24,7 @@ SYSTEM_TEST_PLATFORM = "qemu-virt"
 # The pytest suites run as one test run named PYTEST_NAME; `-k` picks it by that name or
 # by any suite's folder name.
 PYTEST_NAME = "python"
-PYTEST_SUITES = ("tests/cli", "tests/idl")
+PYTEST_SUITES = ("tests/cli", "tests/idl", "tests/guest")
 PYTEST = ["/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", *PYTEST_SUITES]
 PYTEST_COUNT_RE = re.compile(r"(\d+) (passed|failed|errors?)\b")
 PYTEST_CLOSING_RE = re.compile(r"\bin [\d.]+s\b")

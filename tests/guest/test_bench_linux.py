@@ -1,0 +1,154 @@
+"""Tests of the Linux boot benchmark (tools/cleave/bench_linux.py), of the judge that
+waits for a guest's marker, and of the bare-QEMU system tests' list; one real run."""
+
+import json
+import subprocess
+
+import pytest
+
+from builders import ROOT
+from cleave import bench, bench_linux, guest_tests, judge, systest
+from cleave import platform as platforms
+from cleave.errors import CleaveError
+
+MARKER = "cleave: g reached userspace"
+
+
+def feed(lines, the_judge=None):
+    the_judge = the_judge or judge.LinuxJudge(MARKER)
+    for line in lines:
+        verdict = the_judge.feed(line)
+        if verdict is not None:
+            return verdict, the_judge
+    return the_judge.finish("QEMU exited with code 0"), the_judge
+
+
+def test_marker_with_printk_stamp_passes_keeping_the_stamp():
+    verdict, the_judge = feed(["Booting Linux", "[    0.809921] cleave: g reached userspace",
+                               MARKER])
+    assert verdict.ok and the_judge.stamp == pytest.approx(0.809921)
+    assert the_judge.seen_at is not None
+
+
+def test_plain_marker_passes_without_a_stamp():
+    verdict, the_judge = feed(["\r", MARKER + "\r"])
+    assert verdict.ok and the_judge.stamp is None
+
+
+@pytest.mark.parametrize("line", [
+    "cleave: g2 reached userspace", "echo cleave: g reached userspace",
+    "cleave: g reached userspace!", "[    1.0] cleave: other reached userspace",
+])
+def test_other_lines_are_not_the_marker(line):
+    verdict, _ = feed([line])
+    assert not verdict.ok and MARKER in verdict.reason
+
+
+def test_guest_kernel_panic_fails_at_once():
+    verdict, _ = feed(["[ 1.2] Kernel panic - not syncing: No working init found.", MARKER])
+    assert not verdict.ok and "No working init found" in verdict.reason
+
+
+def test_bare_linux_tests_cover_both_cpus_and_gics(virt):
+    tests = {t.name: t for t in systest.all_tests(virt)}
+    for cpu in ("cortex-a57", "max"):
+        for gic in (2, 3):
+            test = tests[f"linux/bare/{cpu}/gic{gic}"]
+            assert (test.cpu, test.gic, test.smp) == (cpu, gic, 1)
+            assert test.machine == "virt" and "console=ttyAMA0" in test.append
+            assert test.payload is not None
+    refusals = [name for name in tests if name.startswith("linux/refuse/")]
+    assert len(refusals) == 3 and all(tests[n].check for n in refusals)
+
+
+def fake_boot(samples):
+    """A boot function returning `samples` in turn and noting each command."""
+    seen = []
+
+    def boot(argv, marker, log_path):
+        seen.append((argv, log_path.name))
+        return samples.pop(0)
+    return boot, seen
+
+
+def test_measure_alternates_halves_and_takes_medians(tmp_path):
+    walls = [bench_linux.Sample(w) for w in (3.0, 6.0, 1.0, 5.0, 2.0, 4.0)]
+    stamps = [bench_linux.Sample(9.0, s) for s in (0.81, 0.95, 0.81, 0.95)]
+    boot, seen = fake_boot(walls + stamps)
+    result = bench_linux.measure({"bare": ["qemu", "b"], "cleave": ["qemu", "c"]}, MARKER,
+                                 runs=3, icount_runs=2, logs=tmp_path, boot=boot)
+    assert [argv[1] for argv, _ in seen[:6]] == ["b", "c"] * 3
+    assert result["bare"]["wall_s"] == [3.0, 1.0, 2.0] and result["bare"]["median_s"] == 2.0
+    assert result["cleave"]["median_s"] == 5.0
+    assert result["bare"]["icount_marker_s"] == [0.81, 0.81]
+    assert result["cleave"]["icount_marker_s"] == [0.95, 0.95]
+    for argv, log in seen[6:]:
+        assert argv[-2:] == ["-icount", "shift=0,sleep=off,align=off"]
+        assert "icount" in log
+
+
+def test_icount_boot_without_a_stamp_is_an_error(tmp_path):
+    boot, _ = fake_boot([bench_linux.Sample(1.0), bench_linux.Sample(1.0, None)])
+    with pytest.raises(CleaveError, match="no kernel time stamp"):
+        bench_linux.measure({"bare": ["q"]}, MARKER, runs=1, icount_runs=1, logs=tmp_path,
+                            boot=boot)
+
+
+def test_boot_to_marker_times_a_real_process(tmp_path):
+    script = tmp_path / "fake-qemu.sh"
+    script.write_text(f"sleep 0.3\necho '[    0.500000] {MARKER}'\nexec sleep 30\n")
+    sample = bench_linux.boot_to_marker(["sh", str(script)], MARKER, tmp_path / "b.log")
+    assert 0.3 <= sample.wall_s < 5 and sample.stamp_s == 0.5
+
+
+def test_boot_to_marker_failure_names_the_log(tmp_path):
+    with pytest.raises(CleaveError) as caught:
+        bench_linux.boot_to_marker(["sh", "-c", "echo nothing"], MARKER, tmp_path / "b.log")
+    assert "b.log" in str(caught.value) and MARKER in str(caught.value)
+
+
+def test_bare_command_boots_the_payload_at_el1(virt, tmp_path):
+    from cleave.guest_payload import Kernel, Package, Payload
+    payload = Payload("g", Kernel(Package("k", "1"), "r", tmp_path / "Image", "Image"),
+                      tmp_path / "i.cpio.gz")
+    argv = bench_linux.bare_command(virt, virt.configure("cortex-a57", 2, 1), payload)
+    assert argv[argv.index("-M") + 1] == "virt,gic-version=2"
+    assert argv[argv.index("-kernel") + 1] == str(tmp_path / "Image")
+    assert argv[argv.index("-initrd") + 1] == str(tmp_path / "i.cpio.gz")
+    assert argv[argv.index("-m") + 1] == "256" and argv[argv.index("-smp") + 1] == "1"
+    assert "printk.time=1" in argv[argv.index("-append") + 1]
+
+
+def test_json_holds_the_linux_part_alone(tmp_path, virt):
+    config = virt.configure("cortex-a57", 3, 1)
+    path = tmp_path / "bench.json"
+    bench.write_json(path, "qemu-virt", config, None, {"runs": 5})
+    data = json.loads(path.read_text())
+    assert data["linux_boot"] == {"runs": 5} and "figures" not in data
+
+
+# --- for real, on QEMU --------------------------------------------------------------
+
+def test_real_linux_bench_writes_the_bare_half():
+    """`./cleave bench --only linux --runs 1`: one boot, then the -icount boots."""
+    result = subprocess.run([str(ROOT / "cleave"), "bench", "--only", "linux", "--runs", "1"],
+                            capture_output=True, text=True, timeout=600, cwd=ROOT,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    data = json.loads((ROOT / "build" / "bench.json").read_text())
+    linux = data["linux_boot"]
+    assert linux["runs"] == 1 and linux["cpu"] == "cortex-a57" and linux["memory_mib"] == 256
+    assert linux["kernel"]["package"].startswith("linux-image-")
+    bare = linux["halves"]["bare"]
+    assert len(bare["wall_s"]) == 1 and bare["median_s"] == bare["wall_s"][0] > 0
+    stamps = bare["icount_marker_s"]
+    assert len(stamps) == bench_linux.ICOUNT_RUNS and 0 < stamps[0] < 10
+    assert max(stamps) - min(stamps) < 0.0001  # reproducible to 0.1 ms
+    assert "bare" in result.stdout and "kernel s (icount)" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--only", "nothing"], ["--runs", "0"]])
+def test_bad_linux_bench_options_are_one_line(args):
+    result = subprocess.run([str(ROOT / "cleave"), "bench", *args], capture_output=True,
+                            text=True, timeout=60, cwd=ROOT, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr

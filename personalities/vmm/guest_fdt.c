@@ -131,6 +131,9 @@ static void write_gic(struct writer *w, const struct vmm_guest *g,
 	}
 	prop_reg(w, reg, 2);
 	prop_u32(w, "#interrupt-cells", 3);
+	/* No children and no interrupt-map parents: dtc's interrupt_provider check wants it said.
+	 */
+	prop_u32(w, "#address-cells", 0);
 	prop(w, "interrupt-controller", NULL, 0);
 	prop_u32(w, "phandle", GUEST_FDT_PHANDLE_GIC);
 	end(w);

@@ -325,7 +325,7 @@ static bool irouter(struct vgic_dist *d, uint64_t off, unsigned size, bool write
 	unsigned intid = (unsigned)((off - GICD_IROUTER) / 8);
 	unsigned shift = (off & 4) ? 32 : 0;
 	/* Aff3, IRM, Aff2, Aff1, Aff0 are the writable fields. */
-	uint64_t writable = 0xff800000ffffffULL | BIT(31);
+	uint64_t writable = 0xff00ffffffULL | BIT(31);
 	uint64_t mask = size == 8 ? ~0ULL : 0xffffffffULL << shift;
 	struct vgic_irq *irq = vgic_irq(d, 0, intid);
 

@@ -150,3 +150,24 @@ struct vmm_exit vmm_exit_decode(uint64_t esr)
 		return cannot(x, "exception class the VMM does not emulate");
 	}
 }
+
+static uint64_t size_mask(unsigned size)
+{
+	return size >= 8 ? ~0ULL : BIT(8 * size) - 1;
+}
+
+uint64_t vmm_mmio_load_result(const struct vmm_exit_mmio *m, uint64_t data)
+{
+	uint64_t v = data & size_mask(m->size);
+
+	if (m->sign_extend && m->size < 8 && (v & BIT(8 * m->size - 1)))
+		v |= ~size_mask(m->size);
+	return m->reg64 ? v : v & 0xffffffffULL;
+}
+
+uint64_t vmm_mmio_store_data(const struct vmm_exit_mmio *m, uint64_t reg_value)
+{
+	if (m->reg == 31)
+		return 0;
+	return reg_value & size_mask(m->size);
+}

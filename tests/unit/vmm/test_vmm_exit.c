@@ -185,13 +185,49 @@ static void system_registers(void **state)
 	assert_string_equal(vmm_sysreg_name(VMM_SYSREG_UNKNOWN), "unknown");
 }
 
+static void mmio_values(void **state)
+{
+	struct vmm_exit_mmio m = {0};
+
+	(void)state;
+	/* ldrsb x5: 0x80 becomes -128 in 64 bits. */
+	m.size = 1;
+	m.sign_extend = true;
+	m.reg64 = true;
+	assert_int_equal(vmm_mmio_load_result(&m, 0xabcd80), 0xffffffffffffff80ULL);
+	assert_int_equal(vmm_mmio_load_result(&m, 0x7f), 0x7f);
+	/* ldrsh w5: sign-extended to 32 bits only. */
+	m.size = 2;
+	m.reg64 = false;
+	assert_int_equal(vmm_mmio_load_result(&m, 0x8001), 0xffff8001ULL);
+	/* ldr w5 and ldr x5: zero-extended, cut to the access. */
+	m.sign_extend = false;
+	m.size = 4;
+	assert_int_equal(vmm_mmio_load_result(&m, 0x1122334455667788ULL), 0x55667788);
+	m.size = 8;
+	m.reg64 = true;
+	assert_int_equal(vmm_mmio_load_result(&m, 0x1122334455667788ULL), 0x1122334455667788ULL);
+	/* ldrsw x5 of a negative word. */
+	m.size = 4;
+	m.sign_extend = true;
+	assert_int_equal(vmm_mmio_load_result(&m, 0x80000000), 0xffffffff80000000ULL);
+
+	/* Stores write the low bytes; from XZR they write zero. */
+	m.size = 1;
+	m.reg = 3;
+	assert_int_equal(vmm_mmio_store_data(&m, 0x1234), 0x34);
+	m.size = 8;
+	assert_int_equal(vmm_mmio_store_data(&m, ~0ULL), ~0ULL);
+	m.reg = 31;
+	assert_int_equal(vmm_mmio_store_data(&m, 0x1234), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(mmio_accesses),
-		cmocka_unit_test(mmio_refusals),
-		cmocka_unit_test(other_classes),
-		cmocka_unit_test(system_registers),
+		cmocka_unit_test(mmio_accesses), cmocka_unit_test(mmio_refusals),
+		cmocka_unit_test(other_classes), cmocka_unit_test(system_registers),
+		cmocka_unit_test(mmio_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,6 +56,16 @@ struct vmm_exit {
 /* Decode one syndrome. Never fails: what the VMM cannot handle is VMM_EXIT_CANNOT_EMULATE. */
 struct vmm_exit vmm_exit_decode(uint64_t esr);
 
+/*
+ * The value an emulated load leaves in its register: the access size's
+ * bytes of data, sign-extended when SSE, cut to 32 bits for a W register
+ * (ISS.SSE and ISS.SF). A load to register 31 (XZR) is discarded by the caller.
+ */
+uint64_t vmm_mmio_load_result(const struct vmm_exit_mmio *m, uint64_t data);
+
+/* The data an emulated store writes: the access size's low bytes of the register; XZR is 0. */
+uint64_t vmm_mmio_store_data(const struct vmm_exit_mmio *m, uint64_t reg_value);
+
 /* The register a system-register access names, from its encoding. */
 enum vmm_sysreg vmm_sysreg_lookup(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
 				  unsigned op2);

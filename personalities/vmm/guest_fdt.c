@@ -203,6 +203,35 @@ static void write_chosen(struct writer *w, const struct guest_fdt_config *cfg,
 	end(w);
 }
 
+/* An emulated device window must not hide guest RAM: its accesses would never trap. */
+static bool overlaps_ram(const struct vmm_guest *g, uint64_t base, uint64_t size)
+{
+	return base < g->ram_base + g->ram_size && g->ram_base < base + size;
+}
+
+static int check_windows(const struct vmm_guest *g, const struct guest_fdt_config *cfg,
+			 struct vmm_error *err)
+{
+	struct {
+		const char *what;
+		uint64_t base, size;
+	} w[] = {
+		{"GIC distributor", cfg->gicd_base, GUEST_FDT_GICD_SIZE},
+		{"GIC CPU interface", cfg->gicc_base, GUEST_FDT_GICC_SIZE},
+		{"GIC redistributor region", cfg->gicr_base, GUEST_FDT_GICR_STRIDE * g->nr_vcpus},
+		{"PL011", cfg->uart_base, GUEST_FDT_UART_SIZE},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(w); i++) {
+		if ((i == 1 && cfg->gic_version != 2) || (i == 2 && cfg->gic_version != 3))
+			continue;
+		if (overlaps_ram(g, w[i].base, w[i].size))
+			return vmm_fail(err, g->name, "%s at %#llx overlaps guest RAM", w[i].what,
+					(unsigned long long)w[i].base);
+	}
+	return 0;
+}
+
 static int check_config(const struct vmm_guest *g, const struct guest_fdt_config *cfg,
 			struct vmm_error *err)
 {
@@ -221,7 +250,7 @@ static int check_config(const struct vmm_guest *g, const struct guest_fdt_config
 		return vmm_fail(err, g->name, "initrd %#llx-%#llx is not inside guest RAM",
 				(unsigned long long)cfg->initrd_start,
 				(unsigned long long)cfg->initrd_end);
-	return 0;
+	return check_windows(g, cfg, err);
 }
 
 int guest_fdt_build(const struct vmm_guest *g, const struct guest_fdt_config *cfg, void *buf,

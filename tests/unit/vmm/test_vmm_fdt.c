@@ -211,6 +211,30 @@ static void refusals(void **state)
 	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
 
 	c = config(2);
+	c.uart_base = RAM_BASE + RAM_SIZE - 0x800;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg, "guest 'g1': PL011 at 0x43fff800 overlaps guest RAM");
+	c = config(2);
+	c.gicc_base = RAM_BASE - 0x1000;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg,
+			    "guest 'g1': GIC CPU interface at 0x3ffff000 overlaps guest RAM");
+	c.gicr_base = RAM_BASE; /* unused by a GICv2 guest */
+	c.gicc_base = 0x08010000;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), 0);
+	c = config(3);
+	c.gicr_base = RAM_BASE - 0x20000 * 4 + 0x1000; /* 4 vCPUs' worth would reach RAM */
+	g.nr_vcpus = 4;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(
+		err.msg, "guest 'g1': GIC redistributor region at 0x3ff81000 overlaps guest RAM");
+	c.gicd_base = RAM_BASE + 0x10000;
+	c.gicr_base = 0x080a0000;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg,
+			    "guest 'g1': GIC distributor at 0x40010000 overlaps guest RAM");
+
+	c = config(2);
 	g.nr_vcpus = 5;
 	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
 	assert_string_equal(err.msg, "guest 'g1': 5 vCPUs: a guest has 1 to 4");

@@ -201,6 +201,19 @@ static void caches_off_again(void **state)
 	expect_flush(6);
 }
 
+/* With reads trapped too, TRVM comes and goes with TVM. */
+static void trap_reads_follow_tvm(void **state)
+{
+	(void)state;
+	boot(1, VMM_POLICY_CLEAN, true);
+	set_way(0, VMM_DC_CSW);
+	rec_expect_traps(0, 0, TVM | TRVM | TSW);
+	write_reg(0, VMM_TCR_EL1, 0x25);
+	assert_int_equal(read_reg(0, VMM_TCR_EL1), 0x25);
+	sctlr(0, RESET | M | C);
+	assert_int_equal(g.vcpu[0].hcr, TSW);
+}
+
 /* Under `dc` a set/way loop with the MMU off needs nothing: every access is cached. */
 static void dc_set_way_before_mmu(void **state)
 {
@@ -457,6 +470,7 @@ int main(void)
 		cmocka_unit_test(dc_m_and_c_at_once),
 		cmocka_unit_test(dc_unrelated_sctlr_bits),
 		cmocka_unit_test(caches_off_again),
+		cmocka_unit_test(trap_reads_follow_tvm),
 		cmocka_unit_test(dc_set_way_before_mmu),
 		cmocka_unit_test(clean_set_way_before_and_after_mmu),
 		cmocka_unit_test(vcpus_are_independent),

@@ -7,7 +7,9 @@
  * calls cache_policy_vcpu_init), the loader's writes, then
  * cache_policy_before_first_run before any vCPU runs. On guest reset:
  * cache_policy_guest_reset, the vCPU resets, the loader again, and
- * cache_policy_before_first_run again.
+ * cache_policy_before_first_run again. A vCPU that PSCI CPU_ON starts is
+ * reset with sysreg_emul_vcpu_reset first: it too begins with MMU and caches
+ * off, and under `dc` with DC and TVM.
  */
 #ifndef VMM_CACHE_POLICY_H
 #define VMM_CACHE_POLICY_H

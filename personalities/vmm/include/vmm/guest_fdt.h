@@ -1,0 +1,44 @@
+/*
+ * The guest's device tree, written with libfdt's sequential-write functions.
+ * Short on purpose: every node the guest probes can cost exits, so it holds
+ * only what the VMM emulates (memory, CPUs, PSCI, the GIC, the timer, one
+ * PL011 and its clock, /chosen).
+ */
+#ifndef VMM_GUEST_FDT_H
+#define VMM_GUEST_FDT_H
+
+#include <vmm/guest.h>
+
+struct guest_fdt_config {
+	unsigned gic_version; /* 2 or 3 */
+	uint64_t gicd_base;   /* distributor, 64 KiB */
+	uint64_t gicc_base;   /* GICv2: CPU interface, 8 KiB */
+	uint64_t gicr_base;   /* GICv3: redistributors, 128 KiB per vCPU */
+	uint64_t uart_base;   /* PL011, 4 KiB */
+	unsigned uart_spi;    /* its interrupt: SPI number (INTID - 32) */
+	const char *bootargs;
+	uint64_t initrd_start; /* 0 and 0: no initrd */
+	uint64_t initrd_end;
+};
+
+/* The phandles the tree uses. */
+#define GUEST_FDT_PHANDLE_GIC 1
+#define GUEST_FDT_PHANDLE_CLK 2
+
+/* Sizes of the emulated register windows. */
+#define GUEST_FDT_GICD_SIZE 0x10000ULL
+#define GUEST_FDT_GICC_SIZE 0x2000ULL
+#define GUEST_FDT_GICR_STRIDE 0x20000ULL
+#define GUEST_FDT_UART_SIZE 0x1000ULL
+
+/* PPIs of the architected timer (INTIDs 29, 30, 27, 26 as PPI numbers, as Linux expects). */
+#define GUEST_FDT_TIMER_PPI_SEC 13
+#define GUEST_FDT_TIMER_PPI_NS 14
+#define GUEST_FDT_TIMER_PPI_VIRT 11
+#define GUEST_FDT_TIMER_PPI_HYP 10
+
+/* Write the tree for g into buf (size bytes). */
+int guest_fdt_build(const struct vmm_guest *g, const struct guest_fdt_config *cfg, void *buf,
+		    size_t size, struct vmm_error *err);
+
+#endif

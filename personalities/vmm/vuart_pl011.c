@@ -1,0 +1,209 @@
+/*
+ * The emulated PL011 (vuart_pl011.h). Register offsets and bits from the
+ * PrimeCell UART (PL011) TRM, Arm DDI 0183G, 3.2 and 3.3. Transmission is
+ * instant: the transmit FIFO is always empty and never full, so the guest
+ * never waits and each character costs one trapped write, no more.
+ */
+#include <vmm/backend.h>
+#include <vmm/vuart_pl011.h>
+
+#define UARTDR 0x000
+#define UARTRSR 0x004
+#define UARTFR 0x018
+#define UARTILPR 0x020
+#define UARTIBRD 0x024
+#define UARTFBRD 0x028
+#define UARTLCR_H 0x02c
+#define UARTCR 0x030
+#define UARTIFLS 0x034
+#define UARTIMSC 0x038
+#define UARTRIS 0x03c
+#define UARTMIS 0x040
+#define UARTICR 0x044
+#define UARTDMACR 0x048
+#define UARTPERIPHID0 0xfe0
+
+/* UARTFR: TXFE [7], RXFF [6], TXFF [5], RXFE [4]. */
+#define FR_TXFE BIT(7)
+#define FR_RXFF BIT(6)
+#define FR_RXFE BIT(4)
+
+#define INT_ALL 0x7ff
+
+/* UARTPeriphID0-3 and UARTPCellID0-3 (DDI 0183G 3.3.14-15): PL011 r1p5. */
+static const uint8_t ids[8] = {0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+
+void vuart_init(struct vuart *u, struct vmm_guest *g)
+{
+	*u = (struct vuart){0};
+	u->guest = g;
+	/* Reset values: UARTCR TXE and RXE set, UARTIFLS half-way (DDI 0183G 3.3.8, 3.3.9). */
+	u->cr = 0x300;
+	u->ifls = 0x12;
+}
+
+bool vuart_irq(const struct vuart *u)
+{
+	return (u->ris & u->imsc) != 0;
+}
+
+void vuart_flush(struct vuart *u)
+{
+	if (u->line_len == 0)
+		return;
+	vmm_be_console_line(u->guest, u->line, u->line_len);
+	u->line_len = 0;
+}
+
+static void tx(struct vuart *u, char c)
+{
+	if (c == '\n') {
+		/* An empty line still goes out: the guest printed it. */
+		vmm_be_console_line(u->guest, u->line, u->line_len);
+		u->line_len = 0;
+	} else if (c != '\r') {
+		u->line[u->line_len++] = c;
+		if (u->line_len == VUART_LINE_MAX)
+			vuart_flush(u);
+	}
+	/* The character left at once: the transmit interrupt says there is room. */
+	u->ris |= VUART_INT_TX;
+}
+
+static uint32_t rx_pop(struct vuart *u)
+{
+	uint32_t c;
+
+	if (u->rx_count == 0)
+		return 0;
+	c = u->rx[u->rx_head];
+	u->rx_head = (u->rx_head + 1) % VUART_RX_FIFO;
+	if (--u->rx_count == 0)
+		u->ris &= ~(uint32_t)(VUART_INT_RX | VUART_INT_RT);
+	return c;
+}
+
+size_t vuart_input(struct vuart *u, const char *buf, size_t len, bool *irq)
+{
+	size_t n = 0;
+
+	while (n < len && u->rx_count < VUART_RX_FIFO) {
+		u->rx[(u->rx_head + u->rx_count) % VUART_RX_FIFO] = (uint8_t)buf[n++];
+		u->rx_count++;
+	}
+	/*
+	 * Data waiting: raise both the receive and the receive-timeout
+	 * interrupt, so a guest that enables either (Linux enables both) hears it.
+	 */
+	if (u->rx_count != 0)
+		u->ris |= VUART_INT_RX | VUART_INT_RT;
+	*irq = vuart_irq(u);
+	return n;
+}
+
+static uint32_t flags(const struct vuart *u)
+{
+	uint32_t fr = FR_TXFE;
+
+	if (u->rx_count == 0)
+		fr |= FR_RXFE;
+	if (u->rx_count == VUART_RX_FIFO)
+		fr |= FR_RXFF;
+	return fr;
+}
+
+static uint32_t *plain_reg(struct vuart *u, uint64_t off)
+{
+	switch (off) {
+	case UARTIBRD:
+		return &u->ibrd;
+	case UARTFBRD:
+		return &u->fbrd;
+	case UARTLCR_H:
+		return &u->lcr_h;
+	case UARTCR:
+		return &u->cr;
+	case UARTIFLS:
+		return &u->ifls;
+	case UARTIMSC:
+		return &u->imsc;
+	case UARTDMACR:
+		return &u->dmacr;
+	default:
+		return NULL;
+	}
+}
+
+static bool read_reg(struct vuart *u, uint64_t off, uint64_t *val)
+{
+	uint32_t *r = plain_reg(u, off);
+
+	if (r != NULL) {
+		*val = *r;
+		return true;
+	}
+	if (off >= UARTPERIPHID0 && off < UARTPERIPHID0 + 32) {
+		*val = ids[(off - UARTPERIPHID0) / 4];
+		return true;
+	}
+	switch (off) {
+	case UARTDR:
+		*val = rx_pop(u);
+		return true;
+	case UARTRSR:
+	case UARTILPR:
+		*val = 0;
+		return true;
+	case UARTFR:
+		*val = flags(u);
+		return true;
+	case UARTRIS:
+		*val = u->ris;
+		return true;
+	case UARTMIS:
+		*val = u->ris & u->imsc;
+		return true;
+	default:
+		return false; /* UARTICR is write-only */
+	}
+}
+
+static bool write_reg(struct vuart *u, uint64_t off, uint32_t v)
+{
+	uint32_t *r = plain_reg(u, off);
+
+	if (r != NULL) {
+		*r = off == UARTIMSC ? v & INT_ALL : v;
+		return true;
+	}
+	switch (off) {
+	case UARTDR:
+		tx(u, (char)(v & 0xff));
+		return true;
+	case UARTRSR: /* writing clears the (never set) error flags */
+	case UARTILPR:
+		return true;
+	case UARTICR:
+		u->ris &= ~(v & INT_ALL);
+		return true;
+	default:
+		return false; /* read-only: FR, RIS, MIS, the IDs */
+	}
+}
+
+bool vuart_access(struct vuart *u, uint64_t offset, unsigned size, bool write, uint64_t *val,
+		  bool *irq)
+{
+	bool ok = false;
+
+	/* Registers are 32 bits wide; byte and halfword writes of DR are common. */
+	if ((size == 4 || (offset == UARTDR && (size == 1 || size == 2))) && offset % size == 0)
+		ok = write ? write_reg(u, offset, (uint32_t)*val) : read_reg(u, offset, val);
+	if (!ok) {
+		u->bad_accesses++;
+		if (!write)
+			*val = 0;
+	}
+	*irq = vuart_irq(u);
+	return ok;
+}

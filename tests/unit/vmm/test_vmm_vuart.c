@@ -1,0 +1,172 @@
+/* The emulated PL011 (vuart_pl011.c): registers, line buffering, input, interrupts. */
+#include <vmm/vuart_pl011.h>
+
+#include "vmm_test.h"
+
+static struct vmm_guest g;
+static struct vuart u;
+static bool irq;
+
+static void make(void)
+{
+	std_guest(&g, 1, VMM_POLICY_DC);
+	vuart_init(&u, &g);
+}
+
+static void wr(uint64_t off, unsigned size, uint64_t v)
+{
+	assert_true(vuart_access(&u, off, size, true, &v, &irq));
+}
+
+static uint64_t rd(uint64_t off)
+{
+	uint64_t v = 0xbad;
+
+	assert_true(vuart_access(&u, off, 4, false, &v, &irq));
+	return v;
+}
+
+static void put(const char *s)
+{
+	while (*s)
+		wr(0x000, 1, (uint8_t)*s++);
+}
+
+static void output_lines(void **state)
+{
+	(void)state;
+	make();
+	put("cleave: g1 reached userspace\r\n");
+	assert_int_equal(rec_count, 1);
+	rec_expect_console(0, "cleave: g1 reached userspace");
+	put("\n");
+	rec_expect_console(1, ""); /* an empty line is a line */
+	put("# ");
+	assert_int_equal(rec_count, 2); /* a prompt waits... */
+	vuart_flush(&u);
+	assert_int_equal(rec_count, 3); /* ...until the VMM flushes it */
+	rec_expect_console(2, "# ");
+	vuart_flush(&u);
+	assert_int_equal(rec_count, 3);
+	/* 32-bit writes of DR carry the character in bits [7:0]. */
+	wr(0x000, 4, 0xf00 | 'x');
+	wr(0x000, 2, '\n');
+	rec_expect_console(3, "x");
+}
+
+static void long_lines_split(void **state)
+{
+	char line[VUART_LINE_MAX + 11];
+
+	(void)state;
+	make();
+	memset(line, 'a', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	put(line);
+	assert_int_equal(rec_count, 1);
+	assert_int_equal(rec_calls[0].size, VUART_LINE_MAX);
+	put("\n");
+	assert_int_equal(rec_count, 2);
+	rec_expect_console(1, "aaaaaaaaaa");
+}
+
+static void registers(void **state)
+{
+	(void)state;
+	make();
+	assert_int_equal(rd(0x030), 0x300);		    /* CR reset: TXE, RXE */
+	assert_int_equal(rd(0x034), 0x12);		    /* IFLS reset */
+	assert_int_equal(rd(0x018), (1U << 7) | (1U << 4)); /* TXFE, RXFE */
+	wr(0x024, 4, 13);
+	wr(0x028, 4, 1);
+	wr(0x02c, 4, 0x70);
+	wr(0x030, 4, 0x301);
+	wr(0x048, 4, 0);
+	assert_int_equal(rd(0x024), 13);
+	assert_int_equal(rd(0x028), 1);
+	assert_int_equal(rd(0x02c), 0x70);
+	assert_int_equal(rd(0x030), 0x301);
+	assert_int_equal(rd(0x004), 0);
+	wr(0x004, 4, 0xff); /* ECR: clears errors */
+	static const uint8_t ids[8] = {0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+	for (unsigned i = 0; i < 8; i++)
+		assert_int_equal(rd(0xfe0 + 4 * i), ids[i]);
+	assert_int_equal(u.bad_accesses, 0);
+}
+
+static void interrupts(void **state)
+{
+	(void)state;
+	make();
+	put("a");
+	assert_false(irq); /* TX raw status set, but masked */
+	assert_int_equal(rd(0x03c), VUART_INT_TX);
+	assert_int_equal(rd(0x040), 0);
+	wr(0x038, 4, VUART_INT_TX | VUART_INT_RX | VUART_INT_RT);
+	assert_true(irq);
+	assert_int_equal(rd(0x040), VUART_INT_TX);
+	wr(0x044, 4, VUART_INT_TX); /* ICR */
+	assert_false(irq);
+	assert_false(vuart_irq(&u));
+
+	assert_int_equal(vuart_input(&u, "ls\r", 3, &irq), 3);
+	assert_true(irq);
+	assert_int_equal(rd(0x03c), VUART_INT_RX | VUART_INT_RT);
+	assert_int_equal(rd(0x018) & (1U << 4), 0); /* RXFE clear */
+	assert_int_equal(rd(0x000), 'l');
+	assert_int_equal(rd(0x000), 's');
+	assert_true(irq);
+	assert_int_equal(rd(0x000), '\r');
+	assert_false(irq); /* FIFO empty: RX and RT drop */
+	assert_int_equal(rd(0x000), 0);
+	assert_int_equal(rd(0x018), (1U << 7) | (1U << 4));
+}
+
+static void input_fifo_full(void **state)
+{
+	char buf[VUART_RX_FIFO + 8];
+
+	(void)state;
+	make();
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)('0' + i % 10);
+	assert_int_equal(vuart_input(&u, buf, sizeof(buf), &irq), VUART_RX_FIFO);
+	assert_false(irq);				  /* not enabled */
+	assert_int_equal(rd(0x018) & (1U << 6), 1U << 6); /* RXFF */
+	assert_int_equal(vuart_input(&u, buf, 1, &irq), 0);
+	assert_int_equal(rd(0x000), '0');
+	assert_int_equal(vuart_input(&u, "z", 1, &irq), 1);
+	for (unsigned i = 1; i < VUART_RX_FIFO; i++)
+		assert_int_equal(rd(0x000), '0' + i % 10);
+	assert_int_equal(rd(0x000), 'z'); /* the FIFO wrapped around in order */
+}
+
+static void bad_accesses(void **state)
+{
+	uint64_t v = 7;
+
+	(void)state;
+	make();
+	assert_false(vuart_access(&u, 0x024, 1, false, &v, &irq)); /* byte IBRD */
+	assert_int_equal(v, 0);
+	assert_false(vuart_access(&u, 0x002, 2, true, &v, &irq));  /* misaligned */
+	assert_false(vuart_access(&u, 0x000, 8, true, &v, &irq));  /* 64-bit DR */
+	assert_false(vuart_access(&u, 0x800, 4, false, &v, &irq)); /* nothing there */
+	assert_false(vuart_access(&u, 0x044, 4, false, &v, &irq)); /* ICR is write-only */
+	v = 0;
+	assert_false(vuart_access(&u, 0x018, 4, true, &v, &irq)); /* FR is read-only */
+	assert_false(vuart_access(&u, 0xfe0, 4, true, &v, &irq)); /* IDs are read-only */
+	assert_int_equal(u.bad_accesses, 7);
+	assert_int_equal(rec_count, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(output_lines),	   cmocka_unit_test(long_lines_split),
+		cmocka_unit_test(registers),	   cmocka_unit_test(interrupts),
+		cmocka_unit_test(input_fifo_full), cmocka_unit_test(bad_accesses),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

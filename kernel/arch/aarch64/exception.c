@@ -1,10 +1,12 @@
 /*
- * What happens after the vectors: interrupts go to the GIC, everything else
- * is unexpected in this kernel (no guests run yet), so it prints a register
+ * What happens after the vectors for exceptions taken at EL2: interrupts go
+ * to the GIC (and the virtual timer and maintenance interrupts to
+ * vcpu_exit.c), everything else is unexpected, so it prints a register
  * dump naming the exception class and stops this CPU.
  */
 #include <arch/esr.h>
 #include <arch/frame.h>
+#include <arch/vcpu_exit.h>
 #include <cleave/arch.h>
 #include <cleave/gic.h>
 #include <cleave/irq.h>
@@ -56,7 +58,7 @@ void irq_handle(void)
 		bool ours;
 
 		kernel_lock();
-		ours = irq_deliver(intid);
+		ours = vcpu_irq(intid) || irq_deliver(intid);
 		kernel_unlock();
 		if (!ours)
 			kprintf("cpu%u: unexpected interrupt %u\n", arch_cpu_index(), intid);

@@ -14,6 +14,8 @@
 #include <arch/fpsimd.h>
 #include <arch/frame.h>
 #include <arch/sysreg.h>
+#include <arch/vcpu_exit.h>
+#include <arch/vcpu_switch.h>
 #include <cleave/arch.h>
 #include <cleave/aspace.h>
 #include <cleave/klock.h>
@@ -114,10 +116,18 @@ static struct user_regs *load(struct cpu_user *c, struct tcb *t)
 	bool clobbered;
 	/* FP/SIMD: the registers are t's only if it owns them; else its first use traps. */
 	uint64_t cptr = fpsimd_switch_to(t, &clobbered);
+	uint64_t hcr = HCR_NATIVE;
 
 	if (clobbered)
 		c->cptr = CPTR_EL2_RES1; /* fpsimd opened FP/SIMD to save another's registers */
-	set_el2_controls(c, aspace_vttbr(t->aspace.cap.obj), HCR_NATIVE, cptr);
+	/* A guest to enter or to leave: the world switch (vcpu_switch.c). */
+	if (UNLIKELY(t->vcpu != NULL || c->in_guest)) {
+		uint64_t guest_hcr = vcpu_switch(c, t->vcpu);
+
+		if (guest_hcr != 0)
+			hcr = guest_hcr;
+	}
+	set_el2_controls(c, aspace_vttbr(t->aspace.cap.obj), hcr, cptr);
 	__atomic_store_n(&c->in_user, true, __ATOMIC_RELEASE);
 	kernel_unlock(); /* taken on entry; the return to EL0 follows */
 	return &t->regs;
@@ -143,7 +153,9 @@ static struct tcb *next_thread(struct cpu_user *c)
 			tcb_abort_blocking(t);
 			continue;
 		}
-		/* Idle: no address space is loaded, nothing can walk a table. */
+		/* Idle: no guest state stays in the registers, no address space is loaded. */
+		if (c->in_guest)
+			vcpu_switch(c, NULL);
 		__atomic_store_n(&c->loaded, 0, __ATOMIC_RELEASE);
 		write_sysreg(0, vttbr_el2);
 		c->vttbr = 0;
@@ -197,9 +209,30 @@ static void sync_from_user(struct tcb *t)
 		/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. */
 		fpsimd_trap(t);
 		this_cpu()->cptr = CPTR_EL2_RES1;
+	} else if (this_cpu()->in_guest) {
+		vcpu_exit_sync(this_cpu(), t,
+			       esr); /* a guest cannot make system calls: no SVC here */
 	} else {
 		fault_from_user(t, esr, ec);
 	}
+}
+
+/*
+ * A guest's exceptions through the other lower-EL vectors: its EL0 may run
+ * AArch32 (vectors 12-15) and its SErrors are routed here (HCR_EL2.AMO).
+ */
+static COLD void other_from_guest(struct cpu_user *c, unsigned vector)
+{
+	struct tcb *t = sched_current();
+	unsigned kind = vector & 3;
+
+	if (kind == 0 && t != NULL)
+		sync_from_user(t);
+	else if (kind == 3 && t != NULL)
+		vcpu_exit_serror(c, t);
+	else if (kind == 1)
+		irq_handle();
+	/* FIQ: nothing in the system raises one; the guest continues. */
 }
 
 /* FIQ, SError or AArch32 from EL0: none can happen here; dump the thread's registers and stop. */
@@ -226,8 +259,14 @@ struct user_regs *user_trap(unsigned vector)
 	struct cpu_user *c = this_cpu();
 	struct tcb *t;
 
-	if (vector != VEC_LOWER64_SYNC && vector != VEC_LOWER64_IRQ)
-		unexpected_from_user(c, vector);
+	if (UNLIKELY(vector != VEC_LOWER64_SYNC && vector != VEC_LOWER64_IRQ)) {
+		if (!c->in_guest)
+			unexpected_from_user(c, vector);
+		__atomic_store_n(&c->in_user, false, __ATOMIC_RELEASE);
+		kernel_lock();
+		other_from_guest(c, vector);
+		return load(c, next_thread(c));
+	}
 	__atomic_store_n(&c->in_user, false, __ATOMIC_RELEASE);
 	kernel_lock();
 	/* The registers went to c->running; it is the current thread unless that was destroyed. */

@@ -19,6 +19,7 @@
 #include <arch/vcpu_switch.h>
 #include <arch/vgic.h>
 #include <cleave/arch.h>
+#include <cleave/gic.h>
 #include <cleave/print.h>
 #include <cleave/sched.h>
 
@@ -145,9 +146,11 @@ static void vtimer_fired(struct cpu_user *c, struct vcpu *v)
 	if (v == NULL)
 		return; /* no guest here (its timer was stopped as it left): nothing to deliver */
 	v->vtimer_masked = 1;
+	/* Group 1 on GICv3, as Linux configures PPIs; GICv2 guests without security use group 0. */
 	vgic_write_lr(vgic_lrs() - 1,
 		      vcpu_lr_value(vcpu_vtimer_intid(), v->sys[CL_VCPU_VTIMER_PRIO],
-				    CL_VIRQ_PENDING | CL_VIRQ_GROUP1 | CL_VIRQ_EOI));
+				    CL_VIRQ_PENDING | CL_VIRQ_EOI |
+					    (gic_version() == 3 ? CL_VIRQ_GROUP1 : 0)));
 }
 
 static void maintenance(struct cpu_user *c, struct vcpu *v, struct tcb *t)

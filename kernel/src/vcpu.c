@@ -39,14 +39,19 @@ uint64_t vcpu_lr_value(uint64_t virq, uint64_t priority, uint64_t flags)
 	       (flags & CL_VIRQ_STATE_MASK) << 62;
 }
 
-/* Whether t is some CPU's current thread: its registers are in that CPU, not in memory. */
-static bool on_cpu(const struct tcb *t)
+/* The CPU whose current thread t is (its registers are there, not in memory), or -1. */
+static int cpu_of(const struct tcb *t)
 {
 	for (unsigned cpu = 0; cpu < PLAT_CPUS_MAX; cpu++) {
 		if (sched_running[cpu] == t)
-			return true;
+			return (int)cpu;
 	}
-	return false;
+	return -1;
+}
+
+static bool on_cpu(const struct tcb *t)
+{
+	return cpu_of(t) >= 0;
 }
 
 /* Stops the bound thread and makes it a native thread again. */
@@ -191,7 +196,7 @@ static unsigned inject(struct invocation *inv, struct vcpu *v)
 		/* In the guest's CPU now: applied at its next entry, which the kick brings on. */
 		v->lr_pending[lr] = value;
 		v->lr_pending_mask |= (uint16_t)(1U << lr);
-		arch_kick_cpu(v->tcb->cpu);
+		arch_kick_cpu((unsigned)cpu_of(v->tcb));
 		return CL_OK;
 	}
 	v->sys[CL_VCPU_LR0 + lr] = value;

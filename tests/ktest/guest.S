@@ -91,12 +91,16 @@ guest_identity:
 	b	1b
 
 /*
- * EL1 registers across a context switch: sets eight of them from x0, stops
- * (hvc #3) while another guest runs, then reports a bit mask of those that
- * changed, and TPIDR_EL1.
+ * EL1 registers across a context switch: sets eight of them and FP/SIMD
+ * register d9 from x0, stops (hvc #3) while another guest runs, then
+ * reports a bit mask of those that changed, and TPIDR_EL1.
  */
 	.globl	guest_keep_regs
 guest_keep_regs:
+	mov	x3, #(3 << 20)		/* CPACR_EL1.FPEN: FP/SIMD at EL1 and EL0 */
+	msr	cpacr_el1, x3
+	isb
+	fmov	d9, x0
 	msr	tpidr_el1, x0
 	add	x1, x0, #1
 	msr	contextidr_el1, x1
@@ -141,6 +145,10 @@ guest_keep_regs:
 	cmp	x3, x0
 	cset	x4, ne
 	orr	x9, x9, x4, lsl #7
+	fmov	x3, d9
+	cmp	x3, x0
+	cset	x4, ne
+	orr	x9, x9, x4, lsl #8
 	mrs	x1, tpidr_el1
 	mov	x0, x9
 	hvc	#HVC_REPORT

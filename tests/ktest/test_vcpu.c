@@ -496,3 +496,27 @@ KTEST(vcpu_invocations_refuse_bad_arguments)
 	CHECK_EQ(ERR(cl_vcpu_unbind(v)), CL_OK);
 	CHECK_EQ(ERR(cl_vcpu_bind(v2, tcb)), CL_OK);
 }
+
+KTEST(vcpu_inject_into_a_running_guest)
+{
+	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	uint64_t cpu = t->bi->num_cpus - 1;
+	uint64_t group = t->bi->gic_version == 3 ? CL_VIRQ_GROUP1 : 0;
+	struct guest g;
+	struct cl_result r;
+
+	CHECK(irq_guest(t, &g, 0, 1, ep));
+	CHECK_EQ(ERR(cl_tcb_set_affinity(g.tcb, cpu)), CL_OK);
+	CHECK_EQ(ERR(cl_tcb_resume(g.tcb)), CL_OK);
+	/* On SMP it waits for interrupts in its WFI loop on another CPU while this injects. */
+	if (cpu != 0) {
+		for (int i = 0; i < 5000 && ERR(cl_vcpu_read_gpr(g.vcpu, 0)) == CL_OK; i++)
+			cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
+		CHECK_EQ(ERR(cl_vcpu_read_gpr(g.vcpu, 0)), CL_ILLEGAL);
+	}
+	CHECK_EQ(ERR(cl_vcpu_inject(g.vcpu, 1, 41, 0x80, CL_VIRQ_PENDING | group)), CL_OK);
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 41);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 1);
+}

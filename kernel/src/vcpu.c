@@ -137,7 +137,7 @@ static unsigned write_sysreg(struct invocation *inv, struct vcpu *v)
 	if (v->tcb != NULL && on_cpu(v->tcb))
 		return CL_ILLEGAL;
 	if (reg == CL_VCPU_VMPIDR_EL2)
-		value |= 1ULL << 31; /* RES1 (Arm ARM D13.2.155) */
+		value |= 1ULL << 31; /* RES1 (Arm ARM, VMPIDR_EL2) */
 	v->sys[reg] = value;
 	arch_vcpu_dirty(v);
 	return CL_OK;

@@ -213,7 +213,7 @@ KTEST(vcpu_twi_and_twe_trap_wfi_and_wfe)
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_WFX_PC], (uint64_t)guest_wfx);
 	reply(CL_VCPU_REPLY_EMULATED, 0, 0, 0, 0, 0);
 	/*
-	 * WFE traps only when it would wait (Arm ARM D13.2.46, TWE): with the
+	 * WFE traps only when it would wait (Arm ARM D17.2.48, TWE): with the
 	 * event register set (an exception return sets it) it completes. QEMU
 	 * 7.2 never traps it (its WFE is a yield), so the exit is optional.
 	 */

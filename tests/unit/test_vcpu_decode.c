@@ -1,7 +1,7 @@
 /*
  * Decoding guest exit syndromes (arch/aarch64/vcpu_decode.c): trapped
  * system registers and instructions, MMIO data aborts, the faulting IPA.
- * Syndromes are built from the field layout in the Arm ARM (D13.2.37) and
+ * Syndromes are built from the field layout in the Arm ARM (D17.2.37) and
  * checked against values QEMU reports for known instructions.
  */
 #include <stdarg.h>

@@ -98,7 +98,7 @@ void vcpu_exit_serror(struct cpu_user *c, struct tcb *t)
 		send(t, c->guest, CL_FAULT_VCPU_OTHER, esr, mr);
 }
 
-/* The instruction's length: ESR_EL2.IL (D13.2.37) says 32 bits, else a 16-bit T32 one. */
+/* The instruction's length: ESR_EL2.IL (D17.2.37) says 32 bits, else a 16-bit T32 one. */
 static uint64_t insn_len(uint32_t esr)
 {
 	return (esr & BIT(25)) != 0 ? 4 : 2;

@@ -13,7 +13,7 @@
  *
  * Identity: VPIDR_EL2 and VMPIDR_EL2 come from the vCPU, so a guest reads
  * the same MIDR_EL1 and MPIDR_EL1 on whatever physical CPU it runs (Arm ARM
- * D13.2.148, D13.2.155; seed 001).
+ * register descriptions of VPIDR_EL2 and VMPIDR_EL2; seed 001).
  */
 #include <arch/sysreg.h>
 #include <arch/vcpu_switch.h>
@@ -22,10 +22,10 @@
 #include <cleave/gic.h>
 #include <plat_config.h>
 
-/* SCTLR_EL1's RES1 bits in Armv8.0 with the MMU and caches off (D13.2.118). */
+/* SCTLR_EL1's RES1 bits in Armv8.0 with the MMU and caches off (Arm ARM, SCTLR_EL1). */
 #define SCTLR_EL1_RESET 0x30d00800ULL
 /*
- * MDCR_EL2 (D13.3.7) while a guest runs: its accesses to the PMU (TPM,
+ * MDCR_EL2 (Arm ARM D17.3) while a guest runs: its accesses to the PMU (TPM,
  * TPMCR) and to the debug registers (TDA, TDOSA, TDRA) trap to EL2 and reach
  * its VMM as system-register exits: the counters are shared with native
  * components and the debug state is not switched.
@@ -63,7 +63,7 @@ void vcpu_cpu_start(void)
 	vc->native_cntkctl = read_sysreg(cntkctl_el1);
 	vc->native_mdcr = read_sysreg(mdcr_el2);
 	/*
-	 * CNTHCTL_EL2 (D13.11.1): EL1 may read the physical counter
+	 * CNTHCTL_EL2 (Arm ARM D17.11): EL1 may read the physical counter
 	 * (EL1PCTEN) but not use the EL1 physical timer (EL1PCEN clear), which
 	 * is not switched; guests use the virtual timer.
 	 */

@@ -3,7 +3,7 @@
  * the guest registers the vcpu read_sysreg/write_sysreg invocations name, the
  * encoding of trapped system registers in exit messages, the reply labels,
  * the flags of an injected virtual interrupt and the trap mask the kernel
- * enforces on HCR_EL2. Bit positions cite the Arm ARM (DDI 0487), D13.2.
+ * enforces on HCR_EL2. Bit positions cite the Arm ARM (DDI 0487), D17.2.
  */
 #ifndef CLEAVE_UAPI_VCPU_ABI_H
 #define CLEAVE_UAPI_VCPU_ABI_H
@@ -74,7 +74,7 @@ enum {
 	CL_VIRQ_EOI = 8, /* a vcpu_maintenance exit when the guest deactivates it */
 };
 
-/* HCR_EL2 bits (Arm ARM D13.2.46). */
+/* HCR_EL2 bits (Arm ARM D17.2.48). */
 #define CL_HCR_VM (1ULL << 0)
 #define CL_HCR_SWIO (1ULL << 1)
 #define CL_HCR_PTW (1ULL << 2)

@@ -54,11 +54,15 @@ void irq_handle(void)
 		sched_yield_current();
 	} else if (intid == GIC_SGI_KICK) {
 		/* Nothing to do: the CPU chooses again on its way out of the kernel. */
+	} else if (UNLIKELY(vcpu_irq_is_ours(intid))) {
+		kernel_lock();
+		vcpu_irq(intid);
+		kernel_unlock();
 	} else {
 		bool ours;
 
 		kernel_lock();
-		ours = vcpu_irq(intid) || irq_deliver(intid);
+		ours = irq_deliver(intid);
 		kernel_unlock();
 		if (!ours)
 			kprintf("cpu%u: unexpected interrupt %u\n", arch_cpu_index(), intid);

@@ -175,19 +175,15 @@ static void maintenance(struct cpu_user *c, struct vcpu *v, struct tcb *t)
 		send(t, v, CL_FAULT_VCPU_MAINTENANCE, 0, mr);
 }
 
-bool vcpu_irq(unsigned intid)
+unsigned vcpu_vtimer_irq = GIC_SPURIOUS;
+unsigned vcpu_maint_irq = GIC_SPURIOUS;
+
+void vcpu_irq(unsigned intid)
 {
 	struct cpu_user *c = &cpu_users[arch_cpu_index()];
 
-	if (vgic_lrs() == 0)
-		return false;
-	if (intid == vcpu_vtimer_intid()) {
+	if (intid == vcpu_vtimer_irq)
 		vtimer_fired(c, c->in_guest ? c->guest : NULL);
-		return true;
-	}
-	if (intid == vgic_maint_intid()) {
+	else
 		maintenance(c, c->in_guest ? c->guest : NULL, sched_current());
-		return true;
-	}
-	return false;
 }

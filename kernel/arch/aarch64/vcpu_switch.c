@@ -16,6 +16,7 @@
  * register descriptions of VPIDR_EL2 and VMPIDR_EL2; seed 001).
  */
 #include <arch/sysreg.h>
+#include <arch/vcpu_exit.h>
 #include <arch/vcpu_switch.h>
 #include <arch/vgic.h>
 #include <cleave/arch.h>
@@ -53,6 +54,10 @@ void vcpu_boot_init(const struct boot_info *bi)
 {
 	vtimer_intid = bi->timer_virt_intid;
 	vgic_init(bi);
+	if (vgic_lrs() != 0) {
+		vcpu_vtimer_irq = vtimer_intid;
+		vcpu_maint_irq = vgic_maint_intid();
+	}
 }
 
 void vcpu_cpu_start(void)

@@ -271,3 +271,21 @@ guest_smc_insn:
 	smc	#0
 	hvc	#HVC_REPORT
 	park
+
+/*
+ * SVE, when the CPU has it (ID_AA64PFR0_EL1.SVE, bits [35:32]): enabled at
+ * EL1 (CPACR_EL1.ZEN and FPEN), RDVL must still trap to EL2 (CPTR_EL2.TZ). Without
+ * SVE it reports 0 at once.
+ */
+	.globl	guest_sve
+guest_sve:
+	mrs	x1, id_aa64pfr0_el1
+	ubfx	x0, x1, #32, #4
+	cbz	x0, 1f
+	mov	x1, #(3 << 16)		/* ZEN */
+	orr	x1, x1, #(3 << 20)	/* FPEN: SVE needs FP/SIMD enabled too */
+	msr	cpacr_el1, x1
+	isb
+	.inst	0x04bf5020		/* rdvl x0, #1 */
+1:	hvc	#HVC_REPORT
+	park

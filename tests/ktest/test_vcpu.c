@@ -21,6 +21,7 @@ void guest_escape(void);
 void guest_spin(void);
 void guest_irqs(void);
 void guest_smc_insn(void);
+void guest_sve(void);
 
 #define HCR_BASE (CL_HCR_GUEST_FORCED | CL_HCR_DC)
 #define GUEST_PRIO 100
@@ -519,4 +520,24 @@ KTEST(vcpu_inject_into_a_running_guest)
 	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 41);
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 1);
+}
+
+KTEST(vcpu_sve_traps_to_the_vmm)
+{
+	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	struct guest g;
+	struct cl_result r;
+
+	CHECK(guest_start(t, &g, guest_sve, 0, 0, HCR_BASE, ep));
+	r = wait_exit(ep);
+	if (cl_msginfo_label(r.info) == CL_FAULT_VCPU_HVC) {
+		CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0); /* no SVE on this CPU: nothing to check */
+		return;
+	}
+	/* Its SVE state would not be switched: RDVL traps (EC 0x19), the VMM decides. */
+	CHECK_EXIT(r, CL_FAULT_VCPU_OTHER);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_OTHER_ESR] >> 26, 0x19);
+	reply(CL_VCPU_REPLY_EMULATED, 0, 0, 0, 0, 0); /* skip it */
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
 }

@@ -39,7 +39,8 @@ enum cl_vcpu_reg {
 	CL_VCPU_CNTVOFF_EL2,
 	CL_VCPU_VPIDR_EL2,    /* what the guest reads as MIDR_EL1 */
 	CL_VCPU_VMPIDR_EL2,   /* what the guest reads as MPIDR_EL1 (bit 31 is RES1) */
-	CL_VCPU_ICH_VMCR_EL2, /* the guest's virtual CPU interface control (GICv3 layout) */
+	CL_VCPU_ICH_VMCR_EL2, /* virtual CPU interface control: ICH_VMCR_EL2, or GICH_VMCR on GICv2
+			       */
 	CL_VCPU_VTIMER_PRIO,  /* priority of the virtual timer interrupt the kernel injects */
 	CL_VCPU_VGIC_LRS,     /* read-only: list registers the VMM may use (0: no vGIC) */
 	CL_VCPU_HCR_EL2,      /* read-only: the trap configuration (set with set_traps) */

@@ -9,6 +9,11 @@
  * vectors.S saves a thread's registers straight into its TCB (SP_EL2 points
  * at them while it runs at EL0) and restores the next thread's from the
  * block user_trap() returns; this file decides what happens in between.
+ *
+ * A thread with a bound vCPU is a guest: it runs at EL1 with its vCPU's
+ * HCR_EL2 (no TGE), enters through the same vectors and block, and its
+ * exits go to vcpu_exit.c; load() calls the world switch (vcpu_switch.c)
+ * when a guest comes or goes.
  */
 #include <arch/esr.h>
 #include <arch/fpsimd.h>

@@ -25,6 +25,15 @@ def _get(d, path, kind, where):
     return cur
 
 
+def _has(data, path):
+    cur = data
+    for key in path.split("."):
+        if not isinstance(cur, dict) or key not in cur:
+            return False
+        cur = cur[key]
+    return True
+
+
 def load(path):
     try:
         with open(path, encoding="utf-8") as f:
@@ -42,6 +51,9 @@ def load(path):
         "uart_base": _get(data, "uart.base", int, path),
         "gicv2_dist": _get(data, "gic.v2.dist", int, path),
         "gicv2_cpu": _get(data, "gic.v2.cpu", int, path),
+        # Optional: a board without virtualization support in its GICv2 has neither.
+        "gicv2_hyp": _get(data, "gic.v2.hyp", int, path) if _has(data, "gic.v2.hyp") else 0,
+        "gicv2_vcpu": _get(data, "gic.v2.vcpu", int, path) if _has(data, "gic.v2.vcpu") else 0,
         "gicv3_dist": _get(data, "gic.v3.dist", int, path),
         "gicv3_redist": _get(data, "gic.v3.redist", int, path),
     }
@@ -107,6 +119,8 @@ const struct platform_desc plat_desc = {{
 \t.uart_base = {p['uart_base']:#x},
 \t.gicv2_dist = {p['gicv2_dist']:#x},
 \t.gicv2_cpu = {p['gicv2_cpu']:#x},
+\t.gicv2_hyp = {p['gicv2_hyp']:#x},
+\t.gicv2_vcpu = {p['gicv2_vcpu']:#x},
 \t.gicv3_dist = {p['gicv3_dist']:#x},
 \t.gicv3_redist = {p['gicv3_redist']:#x},
 \t.devices = devices,

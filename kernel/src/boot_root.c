@@ -95,9 +95,11 @@ static void put_root_cap(uint64_t slot, unsigned type, uint64_t obj, uint8_t rig
 }
 
 /* All remaining free memory, as the largest naturally aligned blocks. */
-static void make_untyped(const struct boot_ranges *free, struct cl_bootinfo *bi)
+static void make_untyped(const struct boot_root_args *a, struct cl_bootinfo *bi)
 {
 	uint64_t best = 0;
+
+	const struct boot_ranges *free = a->free;
 
 	bi->untyped_first = UT_FIRST_SLOT;
 	for (unsigned i = 0; i < free->n; i++) {
@@ -125,8 +127,13 @@ static void make_untyped(const struct boot_ranges *free, struct cl_bootinfo *bi)
 	if (best < 20)
 		panic("root component: no untyped block of 1 MiB for its objects");
 	/* Devices for user level, as device untyped: they can only become frames. */
-	for (size_t i = 0; i < plat_desc.num_user_devices; i++) {
-		const struct plat_user_device *d = &plat_desc.user_devices[i];
+	for (size_t i = 0; i <= plat_desc.num_user_devices; i++) {
+		/* After the platform's devices, GICv2's virtual CPU interface, which VMMs map
+		 * for their guests (two pages, IHI 0048B 5.4). */
+		struct plat_user_device gicv = {"gicv", a->gic_vcpu, a->gic_vcpu != 0 ? 0x2000 : 0,
+						0};
+		const struct plat_user_device *d =
+			i < plat_desc.num_user_devices ? &plat_desc.user_devices[i] : &gicv;
 
 		for (uint64_t b = d->base;
 		     b < d->base + d->size && bi->untyped_count < CL_BOOTINFO_MAX_UNTYPED;
@@ -252,7 +259,7 @@ void boot_root_create(const struct boot_root_args *a)
 	/* Bootinfo is written before the untyped list is known; build it in place afterwards. */
 	static struct cl_bootinfo info;
 	info = (struct cl_bootinfo){.magic = CL_BOOTINFO_MAGIC};
-	make_untyped(a->free, &info);
+	make_untyped(a, &info);
 	must(call(ut_slot, CL_LABEL_UNTYPED_RETYPE, 4, CL_OBJ_TCB, 0, CL_SLOT_TCB, 1),
 	     "thread retype");
 	must(call(ut_slot, CL_LABEL_UNTYPED_RETYPE, 4, CL_OBJ_ASPACE, ROOT_ASPACE_BITS,
@@ -275,6 +282,8 @@ void boot_root_create(const struct boot_root_args *a)
 	info.aspaces_in_use = 1; /* the root's own */
 	info.timer_freq = a->timer_freq;
 	info.timer_hz = TIMER_HZ;
+	info.gic_version = a->gic_version;
+	info.gic_vcpu = a->gic_vcpu;
 	bi = (struct cl_bootinfo *)frame_pa(CL_SLOT_BOOTINFO);
 	*bi = info;
 	must(call(CL_SLOT_TCB, CL_LABEL_TCB_CONFIGURE, 3, CL_SLOT_CNODE, CL_SLOT_ASPACE, 0, 0),

@@ -130,6 +130,28 @@ static int parse_psci(struct parser *p, struct boot_info *bi)
 	return 0;
 }
 
+/*
+ * With the virtualization extensions the GIC node names its maintenance
+ * interrupt (a PPI, "interrupts") and, for GICv2, the GICH and GICV frames
+ * as reg entries 2 and 3 (the kernel's binding documents,
+ * arm,gic.yaml and arm,gic-v3.yaml). Their absence is not an error: the
+ * kernel then offers no virtual GIC.
+ */
+static void parse_gic_virt(struct parser *p, int node, struct boot_info *bi)
+{
+	int len;
+	const fdt32_t *irq = fdt_getprop(p->fdt, node, "interrupts", &len);
+	uint64_t size;
+
+	if (irq != NULL && len >= 12 && fdt32_to_cpu(irq[0]) == 1 && fdt32_to_cpu(irq[1]) < 16)
+		bi->gic_maint_intid = 16 + fdt32_to_cpu(irq[1]);
+	if (bi->gic_version == 2 && (reg_entry(p, node, 2, &bi->gic_hyp, &size) != 0 ||
+				     reg_entry(p, node, 3, &bi->gic_vcpu, &size) != 0)) {
+		bi->gic_hyp = 0;
+		bi->gic_vcpu = 0;
+	}
+}
+
 static int parse_gic(struct parser *p, struct boot_info *bi)
 {
 	static const char *const v2[] = {"arm,cortex-a15-gic", "arm,gic-400"};
@@ -141,6 +163,7 @@ static int parse_gic(struct parser *p, struct boot_info *bi)
 		if (reg_entry(p, node, 0, &bi->gic_dist, &size) != 0 ||
 		    reg_entry(p, node, 1, &bi->gic_redist, &size) != 0)
 			return fail(p, "GICv3 node needs distributor and redistributor reg", NULL);
+		parse_gic_virt(p, node, bi);
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(v2) && node < 0; i++)
@@ -151,6 +174,7 @@ static int parse_gic(struct parser *p, struct boot_info *bi)
 	if (reg_entry(p, node, 0, &bi->gic_dist, &size) != 0 ||
 	    reg_entry(p, node, 1, &bi->gic_cpu, &size) != 0)
 		return fail(p, "GICv2 node needs distributor and CPU interface reg", NULL);
+	parse_gic_virt(p, node, bi);
 	return 0;
 }
 
@@ -185,6 +209,9 @@ static int parse_timer(struct parser *p, struct boot_info *bi)
 	bi->timer_hyp_intid = 16 + fdt32_to_cpu(irq[10]);
 	if (bi->timer_hyp_intid >= 32)
 		return fail(p, "hypervisor timer PPI number out of range", NULL);
+	if (fdt32_to_cpu(irq[6]) != 1 || fdt32_to_cpu(irq[7]) >= 16)
+		return fail(p, "virtual timer interrupt is not a PPI", NULL);
+	bi->timer_virt_intid = 16 + fdt32_to_cpu(irq[7]);
 	return 0;
 }
 

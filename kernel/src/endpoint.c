@@ -9,6 +9,7 @@
 #include <cleave/invocation.h>
 #include <cleave/kobjects.h>
 #include <cleave/sched.h>
+#include <cleave/vcpu.h>
 
 static void snapshot(struct tcb *t, struct msg *m)
 {
@@ -170,7 +171,10 @@ void ipc_recv(struct tcb *t, struct cte *cap_cte, bool block)
 /* A fault handler's reply: resume the faulting thread as the reply says. */
 static void resume_from_fault(struct tcb *c, const struct msg *m)
 {
-	if (c->fault_kind == CL_FAULT_UNKNOWN_SYSCALL - CL_FAULT_STAGE2)
+	if (c->vcpu != NULL && c->fault_kind >= CL_FAULT_VCPU_STAGE2 - CL_FAULT_STAGE2)
+		vcpu_exit_reply(c, (unsigned)cl_msginfo_label(m->info), m->mr,
+				(unsigned)cl_msginfo_length(m->info));
+	else if (c->fault_kind == CL_FAULT_UNKNOWN_SYSCALL - CL_FAULT_STAGE2)
 		c->regs.x[0] = m->mr[0]; /* the emulated system call's result; pc is past the svc */
 	else if (cl_msginfo_label(m->info) == 1)
 		c->regs.pc = m->mr[0]; /* continue elsewhere (skip the instruction) */

@@ -38,6 +38,8 @@ unsigned invoke(struct invocation *inv)
 		return console_invoke(inv);
 	case CAP_SCHED_CONTROL:
 		return sched_control_invoke(inv);
+	case CAP_VCPU:
+		return vcpu_invoke(inv);
 	default:
 		return CL_UNKNOWN_LABEL;
 	}

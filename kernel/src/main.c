@@ -155,6 +155,8 @@ static NORETURN void start_root(const struct boot_info *bi, unsigned online)
 		.dtb_size = boot_dtb_size,
 		.num_cpus = online,
 		.timer_freq = arch_counter_freq(),
+		.gic_version = bi->gic_version,
+		.gic_vcpu = bi->gic_vcpu,
 	};
 
 	for (unsigned i = 0; i < bi->num_mem && i < BOOT_RANGES_MAX; i++) {

@@ -2,6 +2,7 @@
 #include <cleave/cnode.h>
 #include <cleave/object.h>
 #include <cleave/kobjects.h>
+#include <cleave/vcpu.h>
 
 #include <string.h>
 
@@ -48,6 +49,9 @@ struct cap obj_create(unsigned obj_type, uintptr_t mem, unsigned size_bits, bool
 	case CL_OBJ_ASPACE:
 		aspace_init(mem, size_bits);
 		break;
+	case CL_OBJ_VCPU:
+		vcpu_init((struct vcpu *)mem);
+		break;
 	default:
 		break; /* zeroed memory is a valid endpoint, notification, frame or untyped */
 	}
@@ -80,6 +84,9 @@ void obj_destroy(const struct cap *cap)
 		break;
 	case CAP_IRQ_HANDLER:
 		irq_release((unsigned)cap->data);
+		break;
+	case CAP_VCPU:
+		vcpu_destroy((struct vcpu *)cap->obj);
 		break;
 	default:
 		break; /* untyped, frames, irq control, console: nothing to undo */

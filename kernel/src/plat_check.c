@@ -50,6 +50,14 @@ static int check_gic(const struct platform_desc *plat, const struct boot_info *b
 		if (bi->gic_cpu != plat->gicv2_cpu)
 			return mismatch(err, errlen, plat, "gic cpu interface", bi->gic_cpu,
 					plat->gicv2_cpu);
+		/* The virtual interfaces, when the tree describes them (QEMU: virtualization=on).
+		 */
+		if (bi->gic_hyp != 0 && bi->gic_hyp != plat->gicv2_hyp)
+			return mismatch(err, errlen, plat, "gic virtual interface control",
+					bi->gic_hyp, plat->gicv2_hyp);
+		if (bi->gic_vcpu != 0 && bi->gic_vcpu != plat->gicv2_vcpu)
+			return mismatch(err, errlen, plat, "gic virtual cpu interface",
+					bi->gic_vcpu, plat->gicv2_vcpu);
 		return 0;
 	}
 	if (bi->gic_dist != plat->gicv3_dist)

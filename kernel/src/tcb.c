@@ -10,6 +10,7 @@
 #include <cleave/invocation.h>
 #include <cleave/kobjects.h>
 #include <cleave/sched.h>
+#include <cleave/vcpu.h>
 
 static_assert(sizeof(struct tcb) <= (1U << CL_OBJ_TCB_BITS), "a thread fits its object");
 
@@ -112,6 +113,8 @@ void tcb_destroy(struct tcb *t)
 		t->bound->bound = NULL;
 		t->bound = NULL;
 	}
+	if (t->vcpu != NULL)
+		vcpu_thread_gone(t);
 	obj_queue_slots(&t->pending, &t->cspace, 3);
 }
 
@@ -167,6 +170,13 @@ static unsigned write_regs(struct invocation *inv, struct tcb *t)
 	t->regs.x[0] = inv->args[CL_ARG_TCB_WRITE_REGS_ARG0];
 	t->regs.x[1] = inv->args[CL_ARG_TCB_WRITE_REGS_ARG1];
 	t->regs.spsr = SPSR_EL0T;
+	if (t->vcpu != NULL) {
+		/* A guest starts in EL1h (as bind set it); its stack pointer is SP_EL1. */
+		t->regs.spsr = VCPU_SPSR_START;
+		t->vcpu->sys[CL_VCPU_SP_EL1] = t->regs.sp;
+		t->regs.sp = 0;
+		arch_vcpu_dirty(t->vcpu);
+	}
 	return CL_OK;
 }
 

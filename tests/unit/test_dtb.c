@@ -67,6 +67,10 @@ static void qemu_virt_gicv3(void **state)
 	assert_int_equal(bi.gic_redist, 0x080a0000);
 	assert_int_equal(bi.uart_base, 0x09000000);
 	assert_int_equal(bi.timer_hyp_intid, 26);
+	assert_int_equal(bi.timer_virt_intid, 27);
+	/* Dumped with virtualization=on: the maintenance interrupt is PPI 9. */
+	assert_int_equal(bi.gic_maint_intid, 25);
+	assert_int_equal(bi.gic_hyp, 0); /* GICv2 only */
 	assert_string_equal(bi.bootargs, "");
 	free(dtb);
 }
@@ -80,6 +84,10 @@ static void qemu_virt_gicv2(void **state)
 	assert_int_equal(bi.gic_version, 2);
 	assert_int_equal(bi.gic_dist, 0x08000000);
 	assert_int_equal(bi.gic_cpu, 0x08010000);
+	/* Virtualization: GICH and GICV are reg entries 2 and 3, the maintenance PPI 9. */
+	assert_int_equal(bi.gic_hyp, 0x08030000);
+	assert_int_equal(bi.gic_vcpu, 0x08040000);
+	assert_int_equal(bi.gic_maint_intid, 25);
 }
 
 static void one_cell_board(void **state)
@@ -98,6 +106,10 @@ static void one_cell_board(void **state)
 	assert_int_equal(bi.gic_version, 2);
 	assert_int_equal(bi.gic_cpu, 0x08010000);
 	assert_string_equal(bi.bootargs, "fault=undef console=ttyAMA0");
+	/* No virtualization support described: no vGIC, which is not an error. */
+	assert_int_equal(bi.gic_maint_intid, 0);
+	assert_int_equal(bi.gic_hyp, 0);
+	assert_int_equal(bi.gic_vcpu, 0);
 	free(dtb);
 }
 
@@ -119,6 +131,7 @@ static void broken_trees(void **state)
 	expect_error("bad-no-memory.dtb", "no memory node");
 	expect_error("bad-timer-short.dtb", "lacks the hypervisor timer");
 	expect_error("bad-timer-spi.dtb", "not a PPI");
+	expect_error("bad-vtimer-spi.dtb", "virtual timer interrupt is not a PPI");
 	expect_error("bad-no-gic.dtb", "no GICv2 or GICv3");
 	expect_error("bad-gic-reg.dtb", "GICv2 node needs");
 	expect_error("bad-no-uart.dtb", "pl011");

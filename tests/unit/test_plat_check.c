@@ -16,6 +16,8 @@ static const struct platform_desc plat = {
 	.uart_base = 0x09000000,
 	.gicv2_dist = 0x08000000,
 	.gicv2_cpu = 0x08010000,
+	.gicv2_hyp = 0x08030000,
+	.gicv2_vcpu = 0x08040000,
 	.gicv3_dist = 0x08000000,
 	.gicv3_redist = 0x080a0000,
 	.devices = devices,
@@ -60,6 +62,9 @@ static void agreeing_trees_pass(void **state)
 
 	(void)state;
 	assert_int_equal(plat_check(&plat, &v2, err, sizeof(err)), 0);
+	v2.gic_hyp = 0x08030000; /* with virtualization described */
+	v2.gic_vcpu = 0x08040000;
+	assert_int_equal(plat_check(&plat, &v2, err, sizeof(err)), 0);
 	assert_int_equal(plat_check(&plat, &v3, err, sizeof(err)), 0);
 	v3.mem[0].size = 0x40000000; /* all of the window */
 	assert_int_equal(plat_check(&plat, &v3, err, sizeof(err)), 0);
@@ -82,6 +87,13 @@ static void moved_devices(void **state)
 	bi = good(2);
 	bi.gic_cpu = 0x2c002000;
 	expect(&bi, "gic cpu interface");
+	bi = good(2);
+	bi.gic_hyp = 0x08050000;
+	expect(&bi, "gic virtual interface control");
+	bi = good(2);
+	bi.gic_hyp = 0x08030000;
+	bi.gic_vcpu = 0x08060000;
+	expect(&bi, "gic virtual cpu interface");
 }
 
 static void memory_outside_window(void **state)

@@ -1,10 +1,12 @@
 /*
- * What happens after the vectors: interrupts go to the GIC, everything else
- * is unexpected in this kernel (no guests run yet), so it prints a register
+ * What happens after the vectors for exceptions taken at EL2: interrupts go
+ * to the GIC (and the virtual timer and maintenance interrupts to
+ * vcpu_exit.c), everything else is unexpected, so it prints a register
  * dump naming the exception class and stops this CPU.
  */
 #include <arch/esr.h>
 #include <arch/frame.h>
+#include <arch/vcpu_exit.h>
 #include <cleave/arch.h>
 #include <cleave/gic.h>
 #include <cleave/irq.h>
@@ -52,6 +54,10 @@ void irq_handle(void)
 		sched_yield_current();
 	} else if (intid == GIC_SGI_KICK) {
 		/* Nothing to do: the CPU chooses again on its way out of the kernel. */
+	} else if (UNLIKELY(vcpu_irq_is_ours(intid))) {
+		kernel_lock();
+		vcpu_irq(intid);
+		kernel_unlock();
 	} else {
 		bool ours;
 

@@ -6,6 +6,7 @@
 #include <arch/gicv2.h>
 #include <arch/mmio.h>
 #include <arch/gicv3.h>
+#include <arch/vcpu_switch.h>
 #include <cleave/arch.h>
 #include <cleave/cpu.h>
 #include <cleave/gic.h>
@@ -26,6 +27,7 @@ void gic_init(const struct boot_info *bi)
 		gicv2_cpu_base = bi->gic_cpu;
 		gicv2_init(bi->gic_dist, bi->gic_cpu);
 	}
+	vcpu_boot_init(bi);
 }
 
 unsigned gic_version(void)
@@ -40,7 +42,18 @@ bool gic_cpuif_present(unsigned v)
 
 bool gic_cpu_init(void)
 {
-	return version == 3 ? gicv3_cpu_init() : gicv2_cpu_init();
+	if (!(version == 3 ? gicv3_cpu_init() : gicv2_cpu_init()))
+		return false;
+	vcpu_cpu_start();
+	return true;
+}
+
+void gic_set_ppi(unsigned intid, bool enable)
+{
+	if (version == 3)
+		gicv3_set_ppi(intid, enable);
+	else
+		gicv2_set_ppi(intid, enable);
 }
 
 void gic_enable_ppi(unsigned intid)

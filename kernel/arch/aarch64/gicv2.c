@@ -50,6 +50,11 @@ void gicv2_enable_ppi(unsigned intid)
 	mmio_write32(dist + GICD_ISENABLER0, 1U << intid);
 }
 
+void gicv2_set_ppi(unsigned intid, bool enable)
+{
+	mmio_write32(dist + (enable ? GICD_ISENABLER0 : GICD_ICENABLER(0)), 1U << intid);
+}
+
 unsigned gicv2_ack(void)
 {
 	return mmio_read32(cpuif + GICC_IAR);

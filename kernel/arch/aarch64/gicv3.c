@@ -106,6 +106,13 @@ void gicv3_enable_ppi(unsigned intid)
 	mmio_write32(sgi + GICR_ISENABLER0, 1U << intid);
 }
 
+void gicv3_set_ppi(unsigned intid, bool enable)
+{
+	uintptr_t sgi = cpu_rd[arch_cpu_index()] + GICR_SGI_BASE;
+
+	mmio_write32(sgi + (enable ? GICR_ISENABLER0 : GICR_ICENABLER0), 1U << intid);
+}
+
 /* SPIs are Group 1 and routed by affinity (GICD_IROUTER) to one CPU. */
 void gicv3_set_spi(unsigned intid, bool enable, uint64_t target_mpidr)
 {

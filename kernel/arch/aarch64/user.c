@@ -9,11 +9,18 @@
  * vectors.S saves a thread's registers straight into its TCB (SP_EL2 points
  * at them while it runs at EL0) and restores the next thread's from the
  * block user_trap() returns; this file decides what happens in between.
+ *
+ * A thread with a bound vCPU is a guest: it runs at EL1 with its vCPU's
+ * HCR_EL2 (no TGE), enters through the same vectors and block, and its
+ * exits go to vcpu_exit.c; load() calls the world switch (vcpu_switch.c)
+ * when a guest comes or goes.
  */
 #include <arch/esr.h>
 #include <arch/fpsimd.h>
 #include <arch/frame.h>
 #include <arch/sysreg.h>
+#include <arch/vcpu_exit.h>
+#include <arch/vcpu_switch.h>
 #include <cleave/arch.h>
 #include <cleave/aspace.h>
 #include <cleave/klock.h>
@@ -96,6 +103,12 @@ static void set_el2_controls(struct cpu_user *c, uint64_t vttbr, uint64_t hcr, u
 		changed = true;
 	}
 	if (c->hcr != hcr || c->cptr != cptr) {
+		/*
+		 * Leaving a guest for a native thread: a guest's HCR_EL2 never equals
+		 * HCR_NATIVE (it lacks TGE), so this costs the native path nothing.
+		 */
+		if (UNLIKELY(c->in_guest) && hcr == HCR_NATIVE)
+			vcpu_switch(c, NULL);
 		write_sysreg(hcr, hcr_el2);
 		write_sysreg(cptr, cptr_el2);
 		c->hcr = hcr;
@@ -114,10 +127,14 @@ static struct user_regs *load(struct cpu_user *c, struct tcb *t)
 	bool clobbered;
 	/* FP/SIMD: the registers are t's only if it owns them; else its first use traps. */
 	uint64_t cptr = fpsimd_switch_to(t, &clobbered);
+	uint64_t hcr = HCR_NATIVE;
 
 	if (clobbered)
 		c->cptr = CPTR_EL2_RES1; /* fpsimd opened FP/SIMD to save another's registers */
-	set_el2_controls(c, aspace_vttbr(t->aspace.cap.obj), HCR_NATIVE, cptr);
+	/* A guest to enter: the world switch (vcpu_switch.c); leaving one: set_el2_controls. */
+	if (UNLIKELY(t->vcpu != NULL))
+		hcr = vcpu_switch(c, t->vcpu);
+	set_el2_controls(c, aspace_vttbr(t->aspace.cap.obj), hcr, cptr);
 	__atomic_store_n(&c->in_user, true, __ATOMIC_RELEASE);
 	kernel_unlock(); /* taken on entry; the return to EL0 follows */
 	return &t->regs;
@@ -143,7 +160,9 @@ static struct tcb *next_thread(struct cpu_user *c)
 			tcb_abort_blocking(t);
 			continue;
 		}
-		/* Idle: no address space is loaded, nothing can walk a table. */
+		/* Idle: no guest state stays in the registers, no address space is loaded. */
+		if (c->in_guest)
+			vcpu_switch(c, NULL);
 		__atomic_store_n(&c->loaded, 0, __ATOMIC_RELEASE);
 		write_sysreg(0, vttbr_el2);
 		c->vttbr = 0;
@@ -186,7 +205,7 @@ static COLD void fault_from_user(struct tcb *t, uint64_t esr, unsigned ec)
 }
 
 /* ESR_EL2 still describes this exception: nothing at EL2 has taken another since. */
-static void sync_from_user(struct tcb *t)
+static void sync_from_user(struct cpu_user *c, struct tcb *t)
 {
 	uint64_t esr = read_sysreg(esr_el2);
 	unsigned ec = ESR_EC(esr);
@@ -196,7 +215,10 @@ static void sync_from_user(struct tcb *t)
 	} else if (ec == 0x07) {
 		/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. */
 		fpsimd_trap(t);
-		this_cpu()->cptr = CPTR_EL2_RES1;
+		c->cptr = CPTR_EL2_RES1;
+	} else if (c->in_guest) {
+		/* A guest's exit. (A guest cannot raise an SVC exception at EL2: none above.) */
+		vcpu_exit_sync(c, t, esr);
 	} else {
 		fault_from_user(t, esr, ec);
 	}
@@ -221,19 +243,45 @@ static COLD NORETURN void unexpected_from_user(struct cpu_user *c, unsigned vect
 	panic("unexpected exception from EL0");
 }
 
+/*
+ * The other lower-EL vectors: only a guest takes them (its EL0 may run
+ * AArch32, vectors 12-15, and its SErrors are routed here by HCR_EL2.AMO);
+ * from a native thread they are unexpected. Out of line, so the hot path
+ * of user_trap() stays as it was.
+ */
+static COLD struct user_regs *other_vector(struct cpu_user *c, unsigned vector)
+{
+	struct tcb *t;
+	unsigned kind = vector & 3;
+
+	if (!c->in_guest)
+		unexpected_from_user(c, vector);
+	__atomic_store_n(&c->in_user, false, __ATOMIC_RELEASE);
+	kernel_lock();
+	t = sched_current();
+	if (kind == 0 && t != NULL)
+		sync_from_user(c, t);
+	else if (kind == 3 && t != NULL)
+		vcpu_exit_serror(c, t);
+	else if (kind == 1)
+		irq_handle();
+	/* FIQ: nothing in the system raises one; the guest continues. */
+	return load(c, next_thread(c));
+}
+
 struct user_regs *user_trap(unsigned vector)
 {
 	struct cpu_user *c = this_cpu();
 	struct tcb *t;
 
-	if (vector != VEC_LOWER64_SYNC && vector != VEC_LOWER64_IRQ)
-		unexpected_from_user(c, vector);
+	if (UNLIKELY(vector != VEC_LOWER64_SYNC && vector != VEC_LOWER64_IRQ))
+		return other_vector(c, vector);
 	__atomic_store_n(&c->in_user, false, __ATOMIC_RELEASE);
 	kernel_lock();
 	/* The registers went to c->running; it is the current thread unless that was destroyed. */
 	t = sched_current();
 	if (vector == VEC_LOWER64_SYNC && t != NULL)
-		sync_from_user(t);
+		sync_from_user(c, t);
 	else
 		irq_handle();
 	return load(c, next_thread(c));

@@ -132,16 +132,21 @@ user_entry:
 	/* Fall through with x0 = the registers of the thread to run. */
 
 /*
- * Returns to EL0 with the registers at x0 and leaves SP_EL2 pointing there
- * for the next entry. SPSR is forced to EL0t with DAIF clear: whatever a
- * thread's saved state says, it cannot return anywhere but EL0.
+ * Returns to EL0 (a native thread) or EL1 (a guest) with the registers at
+ * x0 and leaves SP_EL2 pointing there for the next entry. SPSR.M[3] and
+ * M[4] are cleared: whatever a thread's saved state says, it cannot return
+ * to EL2 or to AArch32. The kernel only ever stores EL0t for a native thread
+ * (and with HCR_EL2.TGE set, a return to EL1 would be an illegal exception
+ * return: Arm ARM D1, "Illegal return events from AArch64 state"), EL1h/EL1t/EL0t for a guest. DAIF is left as
+ * saved: interrupts routed to EL2 are taken at EL0 and EL1 whatever PSTATE
+ * masks say (Arm ARM D1, "Asynchronous exception masking"), so a thread cannot keep the kernel out.
  */
 user_return:
 	mov	sp, x0
 	ldr	x1, [sp, #REGS_SP]
 	msr	sp_el0, x1
 	ldp	x1, x2, [sp, #REGS_PC]
-	and	x2, x2, #~0x3ff
+	and	x2, x2, #~0x18
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
 	ldp	x2, x3, [sp, #REGS_X(2)]

@@ -1,6 +1,7 @@
 /* The fake architecture (see arch/fake.h): deterministic stand-ins for the arch_* services. */
 #include <arch/fake.h>
 #include <cleave/arch.h>
+#include <cleave/vcpu.h>
 
 #include <stdlib.h>
 
@@ -110,4 +111,32 @@ void arch_thread_gone(struct tcb *t)
 void arch_evict_thread(struct tcb *t)
 {
 	(void)t;
+}
+
+/* vCPUs: the state lives in memory only; three list registers as on QEMU's GICs (four, one kept).
+ */
+unsigned fake_vcpu_dirty;
+
+unsigned arch_vcpu_lrs(void)
+{
+	return 3;
+}
+
+void arch_vcpu_dirty(struct vcpu *v)
+{
+	(void)v;
+	fake_vcpu_dirty++;
+}
+
+void arch_vcpu_defaults(struct vcpu *v)
+{
+	v->sys[CL_VCPU_VMPIDR_EL2] = 1ULL << 31;
+}
+
+void arch_vcpu_complete(struct vcpu *v, struct user_regs *r, const uint64_t mr[4], unsigned len)
+{
+	(void)v;
+	(void)mr;
+	(void)len;
+	r->pc += 4;
 }

@@ -27,7 +27,12 @@ struct boot_info {
 	uint64_t gic_cpu;    /* GICv2 CPU interface */
 	uint64_t gic_redist; /* GICv3 redistributors */
 	uint64_t uart_base;
-	unsigned timer_hyp_intid; /* the EL2 physical timer's interrupt ID (a PPI) */
+	unsigned timer_hyp_intid;  /* the EL2 physical timer's interrupt ID (a PPI) */
+	unsigned timer_virt_intid; /* the virtual timer's (a PPI), which guests use */
+	/* Virtualization support of the GIC (absent without it: 0). */
+	unsigned gic_maint_intid; /* the maintenance interrupt (a PPI) */
+	uint64_t gic_hyp;	  /* GICv2 virtual interface control (GICH) */
+	uint64_t gic_vcpu;	  /* GICv2 virtual CPU interface (GICV), for guests */
 	const char *bootargs;	  /* points into the tree; "" when absent */
 };
 

@@ -28,6 +28,8 @@ struct boot_root_args {
 	uint64_t module_size;
 	unsigned num_cpus;
 	uint64_t timer_freq;
+	unsigned gic_version;
+	uint64_t gic_vcpu; /* GICV, 8 KiB, or 0 */
 };
 
 /* Builds the root component and makes its thread runnable; panics on a bad image. */

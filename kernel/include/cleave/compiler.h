@@ -19,5 +19,6 @@
 #define UNUSED __attribute__((unused))
 /* Rarely run: kept out of line so its stack buffers cost the hot caller nothing. */
 #define COLD __attribute__((noinline, cold))
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 #endif

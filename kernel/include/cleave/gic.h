@@ -17,6 +17,8 @@ bool gic_cpu_init(void);
 /* Probes the CPU interface for the CPU check; safe before gic_cpu_init(). */
 bool gic_cpuif_present(unsigned version);
 void gic_enable_ppi(unsigned intid);
+/* Enables or masks a PPI on this CPU (its priority set already by gic_enable_ppi). */
+void gic_set_ppi(unsigned intid, bool enable);
 unsigned gic_ack(void);
 void gic_eoi(unsigned intid);
 unsigned gic_version(void);

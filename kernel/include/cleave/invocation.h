@@ -39,5 +39,6 @@ unsigned aspace_invoke(struct invocation *inv);
 unsigned irq_invoke(struct invocation *inv);
 unsigned console_invoke(struct invocation *inv);
 unsigned sched_control_invoke(struct invocation *inv);
+unsigned vcpu_invoke(struct invocation *inv);
 
 #endif

@@ -28,6 +28,7 @@ enum tcb_state {
 
 struct endpoint;
 struct notification;
+struct vcpu;
 
 /* A thread's FP/SIMD registers while it does not own the CPU's (V0-V31, FPSR, FPCR). */
 struct fpsimd_state {
@@ -64,6 +65,7 @@ struct tcb {
 	struct tcb *reply_to;	    /* the caller this thread owes a reply */
 	struct tcb *replier;	    /* the thread that owes this one a reply */
 	struct notification *bound; /* bound notification */
+	struct vcpu *vcpu;	    /* bound vCPU: the thread is a guest at EL1 */
 	uint64_t send_badge;	    /* badge of the endpoint cap a blocked sender used */
 	uint64_t send_grant;	    /* that cap had the grant right: caps may go along */
 	uint64_t recv_slot;	    /* where a blocked receiver takes a transferred cap */

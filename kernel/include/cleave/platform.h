@@ -30,6 +30,8 @@ struct platform_desc {
 	uint64_t uart_base;
 	uint64_t gicv2_dist;
 	uint64_t gicv2_cpu;
+	uint64_t gicv2_hyp;  /* GICH, or 0 when the platform has no virtualization support */
+	uint64_t gicv2_vcpu; /* GICV, likewise */
 	uint64_t gicv3_dist;
 	uint64_t gicv3_redist;
 	const struct plat_region *devices; /* mapped device-nGnRnE by the kernel */

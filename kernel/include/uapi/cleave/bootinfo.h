@@ -55,6 +55,9 @@ struct cl_bootinfo {
 	uint64_t num_cpus;
 	uint64_t timer_freq;
 	uint64_t timer_hz;	/* kernel ticks per second: the unit of partition windows */
+	uint64_t gic_version;	/* 2 or 3: the interrupt controller guests see virtualised */
+	uint64_t gic_vcpu;	/* GICv2 virtual CPU interface (GICV) for guests, or 0; its
+				   pages are device untyped below */
 	uint64_t untyped_first; /* slot of untyped[0] */
 	uint64_t untyped_count;
 	struct cl_untyped_desc untyped[CL_BOOTINFO_MAX_UNTYPED];

@@ -73,10 +73,14 @@ struct cpu_user {
 	uint64_t vttbr;	     /* VTTBR_EL2, HCR_EL2 and CPTR_EL2 as last written */
 	uint64_t hcr;
 	uint64_t cptr;
-	bool in_user; /* at EL0 (or on its way there) */
+	struct vcpu *guest; /* the vCPU whose state this CPU's registers hold (vcpu_switch.c) */
+	bool in_user;	    /* at EL0 (or on its way there) */
+	bool in_guest;	    /* the EL1 registers, timer and vGIC hold a guest's state */
 } __attribute__((aligned(1 << CPU_USER_SHIFT)));
 
 static_assert(offsetof(struct cpu_user, kstack) == CPU_USER_KSTACK, "cpu_user layout");
+/* One per CPU, indexed by the logical CPU index (user.c). */
+extern struct cpu_user cpu_users[];
 static_assert(sizeof(struct cpu_user) == 1 << CPU_USER_SHIFT, "cpu_user layout");
 
 void exception_entry(struct exc_frame *f, unsigned vector);

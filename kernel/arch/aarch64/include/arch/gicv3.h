@@ -8,6 +8,7 @@ void gicv3_init(uint64_t dist_base, uint64_t redist_base);
 bool gicv3_cpuif_present(void);
 bool gicv3_cpu_init(void);
 void gicv3_enable_ppi(unsigned intid);
+void gicv3_set_ppi(unsigned intid, bool enable);
 unsigned gicv3_ack(void);
 void gicv3_eoi(unsigned intid);
 void gicv3_set_spi(unsigned intid, bool enable, uint64_t target_mpidr);

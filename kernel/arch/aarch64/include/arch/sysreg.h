@@ -39,8 +39,13 @@
 #define SCTLR_I BIT(12)	  /* instruction cacheability */
 #define SCTLR_WXN BIT(19) /* writable implies execute-never */
 
-/* CPTR_EL2 with E2H == 0 (D17.2.30): RES1 bits, TFP traps FP/SIMD. */
-#define CPTR_EL2_RES1 (0xffULL | BIT(9) | BIT(12) | BIT(13))
+/*
+ * CPTR_EL2 with E2H == 0 (D17.2.30): RES1 bits, TFP traps FP/SIMD. Bit 8 is
+ * RES1 without SVE and TZ with it: set, SVE instructions trap, because no
+ * thread's or guest's SVE state (Z, P, FFR, ZCR) is switched; a guest
+ * that uses SVE exits to its VMM (vcpu_other).
+ */
+#define CPTR_EL2_RES1 (0xffULL | BIT(8) | BIT(9) | BIT(12) | BIT(13))
 #define CPTR_TFP BIT(10)
 
 /* CNTHP_CTL_EL2 (D17.11). */

@@ -20,5 +20,7 @@ void fake_uart_reset(void);
 extern unsigned fake_cache_ops[4];
 extern unsigned fake_tlb_flushes;
 extern bool fake_spi_enabled[1024];
+/* vCPU memory copies changed (arch_vcpu_dirty calls). */
+extern unsigned fake_vcpu_dirty;
 
 #endif

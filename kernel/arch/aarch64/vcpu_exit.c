@@ -1,0 +1,189 @@
+/*
+ * Guest exits. A guest's exception to EL2 that the kernel does not handle
+ * itself becomes a fault message on its thread's fault endpoint (labels
+ * CL_FAULT_VCPU_* in idl/abi.yaml) carrying what a VMM needs to emulate the
+ * common cases without asking again; the reply resumes the guest, and a
+ * reply saying "emulated" completes the instruction (arch_vcpu_complete).
+ *
+ * The virtual timer is the kernel's business: when it fires for the guest
+ * a CPU runs, the kernel masks its PPI, puts the virtual interrupt in the
+ * list register it keeps for it (with EOI maintenance), and unmasks the PPI
+ * when the guest deactivates it. A guest's timer tick costs no message.
+ * Maintenance for list registers the VMM filled with CL_VIRQ_EOI is
+ * reported to the VMM (vcpu_maintenance).
+ */
+#include <arch/esr.h>
+#include <arch/sysreg.h>
+#include <arch/vcpu_decode.h>
+#include <arch/vcpu_exit.h>
+#include <arch/vcpu_switch.h>
+#include <arch/vgic.h>
+#include <cleave/arch.h>
+#include <cleave/gic.h>
+#include <cleave/print.h>
+#include <cleave/sched.h>
+
+static uint64_t reg(const struct tcb *t, unsigned n)
+{
+	return n == 31 ? 0 : t->regs.x[n]; /* register 31 is XZR here */
+}
+
+static void send(struct tcb *t, struct vcpu *v, unsigned label, uint64_t esr, const uint64_t mr[4])
+{
+	v->exit_esr = (uint32_t)esr;
+	v->exit_label = (uint16_t)label;
+	if (ipc_send_fault(t, label, mr))
+		return;
+	kprintf("cleave: guest %p: exit %#x (esr %#llx) at pc %#llx, no fault handler: stopped\n",
+		(void *)t, label, (unsigned long long)esr, (unsigned long long)t->regs.pc);
+	tcb_abort_blocking(t);
+}
+
+void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
+{
+	struct vcpu *v = c->guest;
+	uint32_t iss = ESR_ISS(esr);
+	uint64_t mr[4] = {0};
+	unsigned label;
+
+	if (v == NULL || v->tcb != t)
+		return; /* the vCPU was unbound or destroyed under it: the thread is stopped */
+	switch (ESR_EC(esr)) {
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		mr[0] = vcpu_fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2));
+		mr[1] = esr;
+		if (ESR_EC(esr) == EC_DABT_LOW && esr_dabt_valid(iss) && esr_dabt_write(iss))
+			mr[2] = esr_dabt_store_value(iss, reg(t, esr_dabt_srt(iss)));
+		mr[3] = t->regs.pc;
+		label = CL_FAULT_VCPU_STAGE2;
+		break;
+	case EC_SYS64:
+		mr[0] = esr_sysreg_key(iss);
+		mr[1] = esr_sysreg_read(iss);
+		mr[2] = esr_sysreg_read(iss) ? 0 : reg(t, esr_sysreg_rt(iss));
+		mr[3] = esr;
+		label = CL_FAULT_VCPU_SYSREG;
+		break;
+	case EC_HVC64:
+	case EC_SMC64:
+		mr[0] = iss & 0xffff;
+		mr[1] = t->regs.x[0];
+		mr[2] = t->regs.x[1];
+		mr[3] = t->regs.x[2];
+		label = ESR_EC(esr) == EC_HVC64 ? CL_FAULT_VCPU_HVC : CL_FAULT_VCPU_SMC;
+		break;
+	case EC_WFX:
+		mr[0] = iss & 1; /* TI: WFE */
+		mr[1] = t->regs.pc;
+		mr[2] = esr;
+		label = CL_FAULT_VCPU_WFX;
+		break;
+	default:
+		mr[0] = esr;
+		mr[1] = t->regs.pc;
+		mr[2] = esr_far_valid(esr) ? read_sysreg(far_el2) : 0;
+		label = CL_FAULT_VCPU_OTHER;
+		break;
+	}
+	send(t, v, label, esr, mr);
+}
+
+void vcpu_exit_serror(struct cpu_user *c, struct tcb *t)
+{
+	uint64_t esr = read_sysreg(esr_el2);
+	uint64_t mr[4] = {esr, t->regs.pc, 0, 0};
+
+	if (c->guest != NULL && c->guest->tcb == t)
+		send(t, c->guest, CL_FAULT_VCPU_OTHER, esr, mr);
+}
+
+/* The instruction's length: ESR_EL2.IL (D17.2.37) says 32 bits, else a 16-bit T32 one. */
+static uint64_t insn_len(uint32_t esr)
+{
+	return (esr & BIT(25)) != 0 ? 4 : 2;
+}
+
+void arch_vcpu_complete(struct vcpu *v, struct user_regs *r, const uint64_t mr[4], unsigned len)
+{
+	uint32_t esr = v->exit_esr;
+	uint32_t iss = ESR_ISS(esr);
+
+	switch (v->exit_label) {
+	case CL_FAULT_VCPU_STAGE2:
+		if (ESR_EC(esr) == EC_DABT_LOW && esr_dabt_valid(iss) && !esr_dabt_write(iss) &&
+		    esr_dabt_srt(iss) != 31)
+			r->x[esr_dabt_srt(iss)] = esr_dabt_load_value(iss, mr[0]);
+		r->pc += insn_len(esr);
+		break;
+	case CL_FAULT_VCPU_SYSREG:
+		if (esr_sysreg_read(iss) && esr_sysreg_rt(iss) != 31)
+			r->x[esr_sysreg_rt(iss)] = mr[0];
+		r->pc += insn_len(esr);
+		break;
+	case CL_FAULT_VCPU_HVC:
+	case CL_FAULT_VCPU_SMC:
+		/* SMCCC results in x0..x3; a trapped SMC's pc is the SMC itself, an HVC's is past
+		 * it. */
+		for (unsigned i = 0; i < len && i < 4; i++)
+			r->x[i] = mr[i];
+		if (v->exit_label == CL_FAULT_VCPU_SMC)
+			r->pc += insn_len(esr);
+		break;
+	case CL_FAULT_VCPU_WFX:
+	case CL_FAULT_VCPU_OTHER:
+		r->pc += insn_len(esr);
+		break;
+	default:
+		break; /* an interrupt-like exit: the guest continues where it was */
+	}
+}
+
+/* The virtual timer fired for the guest this CPU runs: into the kernel's list register. */
+static void vtimer_fired(struct cpu_user *c, struct vcpu *v)
+{
+	vcpu_vtimer_ppi(c, false);
+	if (v == NULL)
+		return; /* no guest here (its timer was stopped as it left): nothing to deliver */
+	v->vtimer_masked = 1;
+	/* Group 1 on GICv3, as Linux configures PPIs; GICv2 guests without security use group 0. */
+	vgic_write_lr(vgic_lrs() - 1,
+		      vcpu_lr_value(vcpu_vtimer_intid(), v->sys[CL_VCPU_VTIMER_PRIO],
+				    CL_VIRQ_PENDING | CL_VIRQ_EOI |
+					    (gic_version() == 3 ? CL_VIRQ_GROUP1 : 0)));
+}
+
+static void maintenance(struct cpu_user *c, struct vcpu *v, struct tcb *t)
+{
+	uint32_t eisr = vgic_eisr();
+	uint32_t kernel_lr = 1U << (vgic_lrs() - 1);
+	uint32_t vmm_lrs = eisr & ~kernel_lr;
+	uint64_t mr[4] = {vmm_lrs, t != NULL ? t->regs.pc : 0, 0, 0};
+
+	/* Clearing a list register whose EOI condition holds ends the maintenance request. */
+	for (unsigned n = 0; n < vgic_lrs(); n++) {
+		if ((eisr & (1U << n)) != 0)
+			vgic_write_lr(n, 0);
+	}
+	if (v == NULL)
+		return;
+	if ((eisr & kernel_lr) != 0) {
+		v->vtimer_masked = 0;
+		vcpu_vtimer_ppi(c, true);
+	}
+	if (vmm_lrs != 0 && t != NULL && v->tcb == t)
+		send(t, v, CL_FAULT_VCPU_MAINTENANCE, 0, mr);
+}
+
+unsigned vcpu_vtimer_irq = GIC_SPURIOUS;
+unsigned vcpu_maint_irq = GIC_SPURIOUS;
+
+void vcpu_irq(unsigned intid)
+{
+	struct cpu_user *c = &cpu_users[arch_cpu_index()];
+
+	if (intid == vcpu_vtimer_irq)
+		vtimer_fired(c, c->in_guest ? c->guest : NULL);
+	else
+		maintenance(c, c->in_guest ? c->guest : NULL, sched_current());
+}

@@ -81,7 +81,8 @@ static void fill_bootinfo(struct loader *l, const struct cl_spec_holder *hd, str
 				   .num_cpus = l->bi->num_cpus,
 				   .timer_freq = l->bi->timer_freq,
 				   .timer_hz = l->bi->timer_hz,
-				   .aspaces_in_use = l->bi->aspaces_in_use};
+				   .aspaces_in_use = l->bi->aspaces_in_use,
+				   .gic_version = l->bi->gic_version};
 	for (uint32_t i = 0; i < s->h->n_objects; i++)
 		bi->aspaces_in_use += s->objects[i].type == CL_OBJ_ASPACE;
 	for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++) {

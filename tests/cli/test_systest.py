@@ -16,10 +16,12 @@ from cleave.errors import CleaveError
 
 def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
-    # boot matrix, ktest matrix, 5 others, and Linux on bare QEMU (4 boots, 3 refusals)
-    assert len(names) == len(set(names)) == 16 + 8 + 5 + 7
+    # boot matrix, ktest matrix, 5 others, Linux on bare QEMU (4 boots, 3 refusals), the
+    # example systems (hello, ktest) on two GICs, and 3 damaged system images
+    assert len(names) == len(set(names)) == 16 + 8 + 5 + 7 + 4 + 3
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
-                 "fault/undef", "fault/data-abort", "dtb/mismatch"):
+                 "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
+                 "system/ktest/gic3", "system/bad-image/checksum"):
         assert name in names
     not_el2 = next(t for t in systest.all_tests(virt) if t.name == "boot/not-el2")
     assert not_el2.machine == "virt"
@@ -300,3 +302,45 @@ def test_markers_judge_needs_every_marker_in_order():
     assert not verdict.ok and "'one'" in verdict.reason
     verdict = judge_lines(judge.MarkersJudge(["one"]), ["CLEAVE PANIC: x", "one"])
     assert not verdict.ok and "panicked" in verdict.reason
+
+
+def test_a_system_judge_needs_the_dump_to_match_the_specification():
+    import sys
+    from cleave.paths import ROOT
+    sys.path.insert(0, str(ROOT / "idl"))
+    import cleave_idl
+    from cleave_idl import authority, spec as capspec
+    model, _ = cleave_idl.check_file(ROOT / "examples/hello/hello.cleave", shown="h")
+    spec = capspec.build(model)
+    report = authority.analyse(spec)
+    lines = ["CAPS BEGIN built"]
+    for holder in spec.holders:
+        if holder.kind == "loader":
+            continue
+        for c in holder.caps:
+            obj = spec.object(c.object)
+            types = {"cnode": 1, "tcb": 2, "endpoint": 3, "notification": 4, "aspace": 5,
+                     "frame": 6, "console": 9}
+            rights = sum(1 << ("read", "write", "grant", "exec").index(r) for r in c.rights)
+            lines.append(f"CAP {holder.name} {c.slot} {types[obj.type]} {rights} "
+                         f"{c.badge or 0} {c.object}")
+    lines.append("CAPS END built")
+
+    def run(dump):
+        j = judge.SystemJudge(["DONE"], spec, report)
+        for line in dump + ["DONE"]:
+            verdict = j.feed(line)
+            if verdict is not None:
+                return verdict
+        return j.finish("end")
+
+    assert run(lines).ok
+    # One right more on the client's endpoint: a difference at that slot.
+    bad = [line.replace(" 6 1 ep:", " 7 1 ep:") for line in lines]
+    verdict = run(bad)
+    assert not verdict.ok and "client slot 8" in verdict.reason
+    # A frame the server does not map shared with the client: more authority.
+    extra = lines[:-1] + ["CAP server 999 6 3 0 client.heap.0", lines[-1]]
+    assert not run(extra).ok
+    # No dump at all.
+    assert "no complete capability dump" in run(["DONE"]).reason

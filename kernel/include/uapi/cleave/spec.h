@@ -89,7 +89,7 @@ struct cl_spec_cap {
 struct cl_spec_mapping {
 	uint32_t object;
 	uint8_t rights;
-	uint8_t attr;  /* enum cl_spec_attr */
+	uint8_t attr; /* enum cl_spec_attr */
 	uint8_t fill; /* enum cl_spec_fill: what the loader writes into the frame first */
 	uint8_t pad;
 	uint64_t vaddr; /* ~0: placed by the guest's VMM */

@@ -41,6 +41,7 @@ static const struct {
 	{CL_LABEL_IRQ_HANDLER_ACK, CL_OBJ_IRQ_HANDLER, 0},
 	{CL_LABEL_IRQ_HANDLER_TRIGGER, CL_OBJ_IRQ_HANDLER, 0},
 	{CL_LABEL_CONSOLE_WRITE, CL_OBJ_CONSOLE, 4},
+	{CL_LABEL_CONSOLE_READ, CL_OBJ_CONSOLE, 0},
 #if CL_NUM_OBJ_TYPES > 10
 	{CL_LABEL_SCHED_CONTROL_SET_SCHEDULE, CL_OBJ_SCHED_CONTROL, 4},
 	{CL_LABEL_SCHED_CONTROL_SET_PARTITION, CL_OBJ_SCHED_CONTROL, 2},
@@ -457,4 +458,17 @@ KTEST(ipc_syscall_errors)
 	/* None of the refused signals reached the notification. */
 	CHECK_EQ(cl_sys_nb_send(n_wo, 0, 0, 0, 0, 0, 0).err, CL_OK);
 	CHECK_EQ(cl_sys_nb_recv(n_ro, 0, 0, 0, 0, 0, 0).badge, 1);
+}
+
+/* console read: input for the console server only (the read right). */
+KTEST(console_read_needs_the_read_right)
+{
+	cl_cptr_t wo = kt_slot(t);
+	struct cl_result r = cl_console_read(CL_SLOT_CONSOLE);
+
+	CHECK_EQ(r.err, CL_OK);
+	CHECK(r.mr[0] <= 24); /* nobody types during the tests: 0, but whatever came is fine */
+	CHECK_EQ(ERR(cl_cnode_copy(CL_SLOT_CNODE, wo, CL_SLOT_CONSOLE, CL_RIGHT_WRITE)), CL_OK);
+	CHECK_EQ(ERR(cl_console_read(wo)), CL_NO_RIGHT);
+	CHECK_EQ(ERR(cl_console_write(wo, 0, 0, 0, 0)), CL_OK);
 }

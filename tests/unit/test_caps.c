@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kenv.h"
+#include <arch/fake.h>
 
 #define RETYPE(t, b, d, c) kcall(S_UT, CL_LABEL_UNTYPED_RETYPE, 4, t, b, d, c)
 #define COPY(cn, d, s, r) kcall(cn, CL_LABEL_CNODE_COPY, 3, d, s, r, 0)
@@ -271,6 +272,26 @@ static void console_writes(void **state)
 	assert_int_equal(kcall(S_CONSOLE, CL_LABEL_CONSOLE_WRITE, 4, 25, 0, 0, 0), CL_INVALID_ARG);
 }
 
+static void console_reads_input_with_the_read_right_only(void **state)
+{
+	(void)state;
+	fake_uart_set_input("hello, this is more than twenty-four bytes");
+	assert_int_equal(kcall(S_CONSOLE, CL_LABEL_CONSOLE_READ, 0, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(kres[0], 24);
+	assert_memory_equal(&kres[1], "hello, this is more than", 24);
+	assert_int_equal(kcall(S_CONSOLE, CL_LABEL_CONSOLE_READ, 0, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(kres[0], 18);
+	assert_memory_equal(&kres[1], " twenty-four bytes", 18);
+	assert_int_equal(kcall(S_CONSOLE, CL_LABEL_CONSOLE_READ, 0, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(kres[0], 0);
+	/* A write-only copy, as every component has, cannot take input. */
+	fake_uart_set_input("x");
+	assert_int_equal(COPY(S_ROOT, S_FREE, S_CONSOLE, CL_RIGHT_WRITE), CL_OK);
+	assert_int_equal(kcall(S_FREE, CL_LABEL_CONSOLE_READ, 0, 0, 0, 0, 0), CL_NO_RIGHT);
+	assert_int_equal(kcall(S_FREE, CL_LABEL_CONSOLE_WRITE, 4, 1, 0x41, 0, 0), CL_OK);
+	fake_uart_set_input(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +307,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(revoke_removes_descendants_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(nested_cnodes_are_destroyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(console_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(console_reads_input_with_the_read_right_only, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,22 @@ void uart_putc(char c)
 	buf[len] = '\0';
 }
 
+static const char *input;
+
+void fake_uart_set_input(const char *s)
+{
+	input = s;
+}
+
+size_t uart_read(char *out, size_t max)
+{
+	size_t n = 0;
+
+	while (input != NULL && *input != '\0' && n < max)
+		out[n++] = *input++;
+	return n;
+}
+
 const char *fake_uart_output(void)
 {
 	return buf;

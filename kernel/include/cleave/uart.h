@@ -6,5 +6,8 @@
 
 void uart_init(uintptr_t base);
 void uart_putc(char c);
+/* Takes up to max received bytes without waiting, then (re)arms the receive interrupt,
+ * so a handler of the UART's line hears of the next ones. */
+size_t uart_read(char *buf, size_t max);
 
 #endif

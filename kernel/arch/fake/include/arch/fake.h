@@ -15,6 +15,8 @@ extern struct cpu_id_regs fake_id_regs[8];
 /* Everything written to the fake UART since the last fake_uart_reset(), NUL-terminated. */
 const char *fake_uart_output(void);
 void fake_uart_reset(void);
+/* What the next uart_read() calls return (NULL: nothing received). */
+void fake_uart_set_input(const char *s);
 
 /* Maintenance the code under test asked for (arch_cache_op by op, stage-2 TLB flushes). */
 extern unsigned fake_cache_ops[4];

@@ -239,7 +239,14 @@ def instance_glue(inst, holder, procedures, diags):
     return dict(instance=inst.name, component=inst.type, guard=f"{inst.name.upper()}_GLUE_H",
                 uses=rpc_uses, provides=rpc_provides, emits=emits, consumes=consumes,
                 dataports=dataports, console_slot=capspec.SLOT_CONSOLE,
+                console_input_irq=slot_named(holder, "kernel.console_input.irq"),
+                console_input=slot_named(holder, "kernel.console_input"),
                 reply_bad_method=REPLY_BAD_METHOD, reply_bad_length=REPLY_BAD_LENGTH)
+
+
+def slot_named(holder, name):
+    """The slot of the holder's capability called `name`, or None."""
+    return next((c.slot for c in holder.caps if c.name == name), None)
 
 
 def environment():

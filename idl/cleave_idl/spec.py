@@ -56,7 +56,7 @@ FIRST_CONNECTION_SLOT = 8
 BOOTINFO_VADDR = 0x10000000  # CL_BOOTINFO_VADDR: a component with untyped memory
 UNTYPED_CNODE_SLOTS = 4096  # such a component makes objects: a root-sized CNode
 UNTYPED_FIRST_SLOT = 16  # and, as the root, has slots 8..15 empty for its own use
-GRANTS = ("irq_control", "sched_control")  # what `authority { ... }` can name
+GRANTS = ("irq_control", "sched_control", "console_input")  # what `authority` can name
 MIN_CNODE_SLOTS = 16
 CNODE_SLOT_BITS = 6  # 64-byte slots
 ASPACE_MIN_BITS, ASPACE_MAX_BITS = 13, 20
@@ -195,6 +195,7 @@ class Builder:
         self.spec = Specification(self.system.name)
         self.holders = {}
         self.decls = {i.name: i.decl for i in self.system.instances}
+        self.shared_ends = {}  # (instance, interface) of a provides/consumes end -> object
         self.devices = {d.name: d for d in model.devices}
 
     def add(self, obj):
@@ -239,6 +240,8 @@ class Builder:
         for inst in self.system.instances:
             if inst.kind == "guest":
                 self.guest_extras(inst)
+            elif "console_input" in [g for g, _ in getattr(inst.decl, "authority", [])]:
+                self.console_input(inst)
         for inst in self.system.instances:
             self.private_dataports(inst)
             self.untyped(inst)
@@ -262,15 +265,20 @@ class Builder:
         first = f"{inst.name}.{thread}" + ("" if inst.kind == "component" else ".0")
         self.add(Object(first, thread, 11, inst.name))
         self.add(Object(f"{inst.name}.aspace", "aspace", None, inst.name))
-        self.give(holder, holder.cnode, RW, "cnode", slot=SLOT_CNODE)
-        self.give(holder, first, RW, thread, slot=SLOT_TCB)
-        self.give(holder, f"{inst.name}.aspace", RW, "aspace", slot=SLOT_ASPACE)
-        self.give(holder, "console", ("write",), "console", slot=SLOT_CONSOLE)
+        # The names of the fixed and generated slots have a dot, so that no interface
+        # (an identifier) can be confused with them by the glue.
+        self.give(holder, holder.cnode, RW, "self.cnode", slot=SLOT_CNODE)
+        self.give(holder, first, RW, f"self.{thread}", slot=SLOT_TCB)
+        self.give(holder, f"{inst.name}.aspace", RW, "self.aspace", slot=SLOT_ASPACE)
         grants = [g for g, _ in getattr(decl, "authority", [])]
+        # The console server reads input too (console read needs the read right).
+        self.give(holder, "console", RW if "console_input" in grants else ("write",),
+                  "kernel.console", slot=SLOT_CONSOLE)
         if "irq_control" in grants:
-            self.give(holder, "irq_control", RW, "irq_control", slot=SLOT_IRQ_CONTROL)
+            self.give(holder, "irq_control", RW, "kernel.irq_control", slot=SLOT_IRQ_CONTROL)
         if "sched_control" in grants:
-            self.give(holder, "sched_control", RW, "sched_control", slot=SLOT_SCHED_CONTROL)
+            self.give(holder, "sched_control", RW, "kernel.sched_control",
+                      slot=SLOT_SCHED_CONTROL)
         if inst.kind == "component":
             self.image(inst.name, holder)
             self.frames(inst.name, "stack", decl.stack, RW, [holder],
@@ -293,6 +301,21 @@ class Builder:
             holder.mappings.append(Mapping(obj, rights(*touched[page]), "image",
                                            vaddr=page * PAGE))
 
+    def console_input(self, inst):
+        """`authority { console_input; }`: a handler of the console UART's interrupt
+        line, signalling a notification the component waits on, so that it hears of
+        input (which it takes with console read)."""
+        holder = self.holders[inst.name]
+        irqs = self.target.kernel_device_irqs("uart") if self.target else ()
+        if not irqs:
+            return  # no device tree (./cleave check without a platform): nothing to bind
+        ntfn = self.add(Object("ntfn:console_input", "notification", 6))
+        for irq in irqs:
+            name = self.add(Object(f"irq:console_input.{irq}", "irq_handler", irq=irq,
+                                   notification=ntfn))
+            self.give(holder, name, RW, "kernel.console_input.irq")
+        self.give(holder, ntfn, ("read",), "kernel.console_input")
+
     def untyped(self, inst):
         """`untyped SIZE;`: untyped memory in power-of-two blocks (largest first), and
         a bootinfo page at BOOTINFO_VADDR that lists them as the kernel's does for
@@ -303,14 +326,14 @@ class Builder:
             return
         name = self.add(Object(f"{inst.name}.bootinfo", "frame", 12, owner=inst.name))
         holder.mappings.append(Mapping(name, ["read"], "bootinfo", vaddr=BOOTINFO_VADDR))
-        self.give(holder, name, ["read"], "bootinfo", slot=SLOT_BOOTINFO)
+        self.give(holder, name, ["read"], "self.bootinfo", slot=SLOT_BOOTINFO)
         n = 0
         for bit in range(size.bit_length() - 1, 11, -1):
             if size & (1 << bit):
                 obj = self.add(Object(f"{inst.name}.untyped.{n}", "untyped", bit,
                                       owner=inst.name))
                 # Moved, not copied (untyped has one owner): with all its rights.
-                self.give(holder, obj, RIGHTS, f"untyped{n}")
+                self.give(holder, obj, RIGHTS, f"self.untyped{n}")
                 n += 1
 
     def frame_caps(self, holder):
@@ -342,7 +365,7 @@ class Builder:
                 self.device(holder, device, None)
         for n in range(1, inst.decl.vcpus):
             name = self.add(Object(f"{inst.name}.vcpu.{n}", "vcpu", 11, inst.name))
-            self.give(holder, name, RW, f"vcpu{n}")
+            self.give(holder, name, RW, f"self.vcpu{n}")
 
     def private_dataports(self, inst):
         """A dataport in no shared connection is memory of its own instance."""
@@ -362,16 +385,22 @@ class Builder:
             return
         right = self.holders.get(conn.right.instance)
         insts = {i.name: i for i in self.system.instances}
-        if conn.kind == "rpc":
-            ep = self.add(Object(f"ep:{conn.left}->{conn.right}", "endpoint", 6,
-                                 connection=text))
-            self.give(left, ep, ("write", "grant"), conn.left.interface, badge=number)
-            self.give(right, ep, ("read",), conn.right.interface)
-        elif conn.kind == "notification":
-            ntfn = self.add(Object(f"ntfn:{conn.left}->{conn.right}", "notification", 6,
-                                   connection=text))
-            self.give(left, ntfn, ("write",), conn.left.interface, badge=number)
-            self.give(right, ntfn, ("read",), conn.right.interface)
+        if conn.kind in ("rpc", "notification"):
+            # Every connection to one provides (consumes) end shares its endpoint
+            # (notification): the server's one thread waits on one object, and each
+            # client's badge says who called (signalled). The object is named after
+            # the first connection to that end.
+            kind, prefix = (("endpoint", "ep") if conn.kind == "rpc"
+                            else ("notification", "ntfn"))
+            end = (conn.right.instance, conn.right.interface)
+            obj = self.shared_ends.get(end)
+            if obj is None:
+                obj = self.add(Object(f"{prefix}:{conn.left}->{conn.right}", kind, 6,
+                                      connection=text))
+                self.shared_ends[end] = obj
+                self.give(right, obj, ("read",), conn.right.interface)
+            rights_ = ("write", "grant") if conn.kind == "rpc" else ("write",)
+            self.give(left, obj, rights_, conn.left.interface, badge=number)
         elif conn.kind == "shared":
             _, iface = resolve(self.system, conn.left)
             frame, bits = PAGE, 12

@@ -40,6 +40,14 @@ class Target:
     def compatible_with(self, compatible):
         return [n for n in self.nodes if compatible in n.compatible]
 
+    def kernel_device_irqs(self, name):
+        """The interrupt IDs of the kernel's own device `name` in the device tree (the
+        console UART's, for `authority { console_input; }`); () when not known."""
+        for node in self.nodes or ():
+            if self.kernel_device_at(node) == name and node.irqs:
+                return tuple(node.irqs)
+        return ()
+
     def kernel_device_at(self, node):
         """The name of the kernel's device whose window holds one of `node`'s regs."""
         for name, base, size in self.kernel_devices:

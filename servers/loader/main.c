@@ -61,6 +61,22 @@ void drop_caps(struct loader *l)
 			    (unsigned long long)left, (unsigned long long)kept);
 }
 
+/* Each IRQ handler signals its notification; the holder acks it to enable the line. */
+static void bind_interrupts(struct loader *l)
+{
+	for (uint32_t i = 0; i < l->spec.h->n_objects; i++) {
+		const struct cl_spec_object *o = &l->spec.objects[i];
+		struct cl_result r;
+
+		if (o->type != CL_OBJ_IRQ_HANDLER)
+			continue;
+		r = cl_irq_handler_set_notification(l->slot[i], l->slot[o->notification]);
+		if (r.err != CL_OK)
+			loader_fail("interrupt %u (%s): binding its notification failed (error %llu)",
+				    o->irq, spec_object_name(&l->spec, i), (unsigned long long)r.err);
+	}
+}
+
 int main(uint64_t arg)
 {
 	struct loader *l = &the_loader;
@@ -92,6 +108,7 @@ int main(uint64_t arg)
 		for (uint32_t i = 0; i < l->spec.h->n_objects; i++)
 			if (alloc_order_bits(&l->spec.objects[i]) == bits)
 				alloc_object(l, i);
+	bind_interrupts(l);
 	for (uint32_t h = 0; h < l->spec.h->n_holders; h++) {
 		if (l->spec.holders[h].kind == CL_SPEC_LOADER)
 			continue;

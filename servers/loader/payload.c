@@ -182,7 +182,9 @@ int spec_open(struct spec *s, const struct payload *pl, const void *data, uint64
 		    (o->type == CL_OBJ_UNTYPED && (o->size_bits < 12 || o->size_bits > 40)))
 			FAIL("spec object '%s': type %u is not one the loader makes",
 			     spec_object_name(s, i), o->type);
-		if (o->type == CL_OBJ_IRQ_HANDLER && o->notification >= h->n_objects)
+		if (o->type == CL_OBJ_IRQ_HANDLER &&
+		    (o->notification >= h->n_objects ||
+		     s->objects[o->notification].type != CL_OBJ_NOTIFICATION))
 			FAIL("spec object '%s': its notification is not an object",
 			     spec_object_name(s, i));
 	}

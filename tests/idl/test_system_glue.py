@@ -445,7 +445,7 @@ def test_a_reply_too_big_is_an_error_too(tmp_path):
         "inout arguments need 40 bytes, more than the 32 bytes (4 words) of a message"]
 
 
-def test_a_provides_in_two_connections_is_an_error(tmp_path):
+def test_a_provides_in_two_connections_serves_both_on_one_endpoint(tmp_path):
     text = (HELLO / "hello.cleave").read_text().replace(
         "    component Server server;",
         "    component Server server;\n    component Client other;").replace(
@@ -456,10 +456,11 @@ def test_a_provides_in_two_connections_is_an_error(tmp_path):
     hello_copy(tmp_path)
     (tmp_path / "hello.cleave").write_text(text)
     files, diags = generate(tmp_path / "hello.cleave")
-    assert files == {}
-    assert [d.headline() for d in diags.errors] == [
-        "hello.cleave:16:22: error: 'server.greeter' (provides Greeter) is in 2 "
-        "connections; its glue waits on one endpoint or notification"]
+    assert not diags.errors, diags.render_all()
+    # The server's loop waits on the one endpoint both clients call (slot 8).
+    assert "cl_sys_recv(8, 0, 0, 0, 0, 0, 0)" in files["server_glue.c"]
+    assert "#define greeter__slot 8" in files["server_glue.h"]
+    assert "cl_sys_call(8," in files["other_glue.c"]
 
 
 def test_dataport_layout_in_the_specification(tmp_path):

@@ -13,6 +13,9 @@
 #include <stdbool.h>
 
 #define KT_SLOTS 320 /* slots a case may use, from kt->slot0 */
+/* Yields a case waits at most for another CPU to do something (QEMU runs each CPU in
+ * a host thread, which a loaded host may not schedule for a while). */
+#define KT_WAIT_YIELDS 200000
 
 struct kt {
 	bool failed;

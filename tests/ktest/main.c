@@ -87,7 +87,9 @@ static void thread_start(uint64_t fn, uint64_t arg)
 
 bool kt_wait_state(cl_cptr_t tcb, uint64_t state)
 {
-	for (int i = 0; i < 5000; i++) {
+	/* Generous: under TCG on a loaded host another CPU's thread may not run for a
+	 * while; the loop ends as soon as the state is reached. */
+	for (int i = 0; i < KT_WAIT_YIELDS; i++) {
 		if (cl_tcb_read_regs(tcb).mr[3] == state)
 			return true;
 		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);

@@ -188,7 +188,7 @@ KTEST(deleted_endpoint_releases_its_waiters)
 	CHECK(kt_wait_state(tcb, KT_BLOCKED_SEND));
 	CHECK_EQ(seen[3], 99);
 	CHECK_EQ(ERR(cl_cnode_delete(CL_SLOT_CNODE, ep)), CL_OK);
-	for (int i = 0; i < 5000 && seen[3] == 99; i++)
+	for (int i = 0; i < KT_WAIT_YIELDS && seen[3] == 99; i++)
 		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK_EQ(seen[3], CL_INVALID_CAP);
 }

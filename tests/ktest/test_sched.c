@@ -194,7 +194,7 @@ KTEST(reconfigure_after_suspend)
 	CHECK_EQ(kt_start(tcb, CL_SLOT_CNODE, CL_SLOT_ASPACE, 0, (uint64_t)count_forever, stack, 0,
 			  0, 255),
 		 CL_OK);
-	for (int i = 0; i < 5000 && spin[0] == 0; i++)
+	for (int i = 0; i < KT_WAIT_YIELDS && spin[0] == 0; i++)
 		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK(spin[0] != 0);
 	CHECK_EQ(ERR(cl_tcb_configure(tcb, CL_SLOT_CNODE, CL_SLOT_ASPACE, ep)), CL_ILLEGAL);

@@ -61,7 +61,7 @@ KTEST(suspend_stops_a_thread)
 
 	counter = 0;
 	tcb = kt_thread(t, count, 1ULL << 40, 255, 0); /* runs (almost) forever */
-	for (int i = 0; i < 5000 && counter == 0; i++)
+	for (int i = 0; i < KT_WAIT_YIELDS && counter == 0; i++)
 		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK(counter != 0);
 	CHECK_EQ(ERR(cl_tcb_suspend(tcb)), CL_OK);
@@ -69,7 +69,7 @@ KTEST(suspend_stops_a_thread)
 	cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK_EQ(counter, before);
 	CHECK_EQ(ERR(cl_tcb_resume(tcb)), CL_OK);
-	for (int i = 0; i < 5000 && counter == before; i++)
+	for (int i = 0; i < KT_WAIT_YIELDS && counter == before; i++)
 		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 	CHECK(counter != before);
 }

@@ -450,7 +450,8 @@ KTEST(vcpu_deleted_under_a_running_guest)
 	CHECK_EQ(ERR(cl_tcb_resume(g.tcb)), CL_OK);
 	/* Once it runs there, its registers are not in memory: they are refused. */
 	if (cpu != 0) {
-		for (int i = 0; i < 5000 && ERR(cl_vcpu_read_gpr(g.vcpu, 0)) == CL_OK; i++)
+		for (int i = 0; i < KT_WAIT_YIELDS && ERR(cl_vcpu_read_gpr(g.vcpu, 0)) == CL_OK;
+		     i++)
 			cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 		CHECK_EQ(ERR(cl_vcpu_read_gpr(g.vcpu, 0)), CL_ILLEGAL);
 	}
@@ -516,7 +517,8 @@ KTEST(vcpu_inject_into_a_running_guest)
 	CHECK_EQ(ERR(cl_tcb_resume(g.tcb)), CL_OK);
 	/* On SMP it waits for interrupts in its WFI loop on another CPU while this injects. */
 	if (cpu != 0) {
-		for (int i = 0; i < 5000 && ERR(cl_vcpu_read_gpr(g.vcpu, 0)) == CL_OK; i++)
+		for (int i = 0; i < KT_WAIT_YIELDS && ERR(cl_vcpu_read_gpr(g.vcpu, 0)) == CL_OK;
+		     i++)
 			cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
 		CHECK_EQ(ERR(cl_vcpu_read_gpr(g.vcpu, 0)), CL_ILLEGAL);
 	}

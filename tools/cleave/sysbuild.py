@@ -12,6 +12,7 @@ Everything generated goes to build/systems/<system>/<platform>/.
 """
 
 import json
+import sys
 import struct
 import subprocess
 from pathlib import Path
@@ -86,7 +87,10 @@ class Compiler:
         objs = []
         for src in sources:
             obj = out.parent / f"{name}-{Path(src).stem}.o"
+            # CL_GLUE_H and CL_INSTANCE let one C file serve several instances of its
+            # component: `#include CL_GLUE_H`.
             self.run([c["cc"], *c["cflags"], *[f"-I{i}" for i in [include, *c["includes"]]],
+                      f'-DCL_GLUE_H="{name}_glue.h"', f'-DCL_INSTANCE="{name}"',
                       "-c", str(src), "-o", str(obj)], name)
             objs.append(str(obj))
         self.run([c["cc"], *c["ldflags"], f"-Wl,-T,{c['linker_script']}", *objs,
@@ -97,7 +101,14 @@ class Compiler:
     def run(argv, name):
         proc = subprocess.run(argv, capture_output=True, text=True, errors="replace")
         if proc.returncode != 0:
-            raise CleaveError(f"compiling component {name} failed:\n{proc.stderr.strip()}")
+            # The compiler's own lines first (file:line:col, as it prints them), then
+            # the one closing line.
+            sys.stdout.flush()
+            sys.stderr.write(proc.stderr)
+            sys.stderr.flush()
+            first = next((line for line in proc.stderr.splitlines() if "error" in line),
+                         "see above")
+            raise CleaveError(f"compiling component {name} failed: {first.strip()}")
 
 
 def guest_payloads(model):

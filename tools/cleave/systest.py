@@ -52,6 +52,9 @@ class SysTest:
     machine: str = None  # replaces the platform's -M value
     append: str = None
     setup: Callable = None  # (Context, Config, Path stem) -> extra QEMU args
+    # What to type on the serial console: (marker, bytes) pairs, each sent once a line
+    # containing its marker has been printed, in order.
+    typing: tuple = ()
     # Context -> (kernel Path, extra QEMU args): boots that kernel instead of `image`
     # (a guest payload, guest_tests.py).
     payload: Callable = None
@@ -106,7 +109,16 @@ EXAMPLES = [
     # need device memory or the device tree, which this system does not give it.
     ("ktest", "examples/ktest/ktest.cleave", [
         "loader: started 1 components", "CLEAVE INIT OK"]),
+    # The console server and two clients: output prefixed with each client's name,
+    # input to the client with the focus, Ctrl-A 2 moving it (CONSOLE_TYPING).
+    ("console", "examples/console/console.cleave", [
+        "console: input goes to alpha", "alpha: alpha is ready for input",
+        "beta: beta is ready for input", "alpha: alpha got: hi alpha",
+        "console: input goes to beta", "beta: beta got: yo beta"]),
 ]
+CONSOLE_TYPING = (("console: input goes to alpha", b"hi alpha\r"),
+                  ("alpha: alpha got: hi alpha", b"\x012"),
+                  ("console: input goes to beta", b"yo beta\r"))
 # The RTC cases (7), the device-tree case (1) and, on GICv2, the 3 cases that map the
 # virtual CPU interface (device memory).
 KTEST_SYSTEM_SKIPS = 11
@@ -184,7 +196,8 @@ def example_tests(platform):
         for gic in platform.ktest_matrix.get("gic", [2, 3]):
             tests.append(SysTest(
                 f"system/{name}/gic{gic}", image=f"system-{name}.img", gic=gic, smp=2,
-                judge=lambda ctx, name=name, markers=markers: system_judge(name, markers)))
+                judge=lambda ctx, name=name, markers=markers: system_judge(name, markers),
+                typing=CONSOLE_TYPING if name == "console" else ()))
     return tests
 
 
@@ -302,22 +315,24 @@ def run_one(test, ctx):
         return Result(test.name, False, str(err), seconds=time.monotonic() - start)
     argv = qemu.command(ctx.platform, config, image, headless=True, machine=test.machine,
                         append=test.append, extra=extra)
-    verdict = boot(argv, judge, log, timeout_for(config), ctx.stop)
+    verdict = boot(argv, judge, log, timeout_for(config), ctx.stop, test.typing)
     return Result(test.name, verdict.ok, verdict.reason, None if verdict.ok else log,
                   time.monotonic() - start)
 
 
-def boot(argv, judge, log_path, timeout, stop=None):
-    """Run argv, feeding its output to `judge`; kill it once there is a verdict."""
+def boot(argv, judge, log_path, timeout, stop=None, typing=()):
+    """Run argv, feeding its output to `judge`; kill it once there is a verdict.
+    `typing`: (marker, bytes) to write to QEMU's serial input once marker is printed."""
     with open(log_path, "wb") as log:
         log.write(f"# {shlex.join(argv)}\n".encode())
         try:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            proc = subprocess.Popen(argv, stdin=subprocess.PIPE if typing else
+                                    subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT)
         except OSError as err:
             return failed(f"cannot start {argv[0]}: {err.strerror}")
         try:
-            return Watch(proc, judge, log, timeout, stop).run()
+            return Watch(proc, judge, log, timeout, stop, typing).run()
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -328,8 +343,9 @@ def boot(argv, judge, log_path, timeout, stop=None):
 class Watch:
     """Reads a running QEMU's output until its judge decides or time runs out."""
 
-    def __init__(self, proc, judge, log, timeout, stop):
+    def __init__(self, proc, judge, log, timeout, stop, typing=()):
         self.proc, self.judge, self.log, self.stop = proc, judge, log, stop
+        self.typing = list(typing)
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
         self.pending = b""
@@ -366,10 +382,22 @@ class Watch:
 
     def _feed(self, lines):
         for raw in lines:
-            verdict = self.judge.feed(raw.decode("utf-8", "replace").rstrip("\r"))
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            verdict = self.judge.feed(line)
             if verdict is not None:
                 return verdict
+            self._type(line)
         return None
+
+    def _type(self, line):
+        """Send the next input once its marker shows (the console's input tests)."""
+        if self.typing and self.typing[0][0] in line:
+            _, data = self.typing.pop(0)
+            try:
+                self.proc.stdin.write(data)
+                self.proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                pass
 
     def _end(self, why):
         """The output is over: judge a last unterminated line, then decide."""

@@ -19,7 +19,7 @@ def instance_memory(inst):
     return decl.heap + decl.stack + ports + (decl.untyped or 0)
 
 
-GRANTS = ("irq_control", "sched_control")
+GRANTS = ("irq_control", "sched_control", "console_input")
 
 
 def check_grants(spec, diags, target=None):
@@ -29,7 +29,15 @@ def check_grants(spec, diags, target=None):
         for name, loc in decl.authority:
             if name not in GRANTS:
                 diags.error(loc, f"'{name}' is not an authority a component can be given",
-                            f"a component can be given {' and '.join(GRANTS)}")
+                            f"a component can be given {', '.join(GRANTS)}")
+    for system in spec.systems:
+        # The console's input has one reader: the UART's interrupt line has one owner.
+        readers = [i for i in system.instances if i.kind == "component" and i.decl is not None
+                   and "console_input" in [g for g, _ in i.decl.authority]]
+        for inst in readers[1:]:
+            diags.error(inst.loc, f"'{inst.name}' is given console_input, which "
+                        f"'{readers[0].name}' has already", "one component reads the console")
+    for decl in spec.components:
         if decl.program and decl.source:
             diags.error(decl.setting_loc("program"), f"component {decl.name} has both "
                         "'program' and 'source'", "a prebuilt program or a C file, not both")

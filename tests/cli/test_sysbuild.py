@@ -207,3 +207,22 @@ def test_a_folder_without_a_system_is_a_usage_error(tmp_path):
     result = cleave("build", str(tmp_path), "-o", str(tmp_path / "x.img"))
     assert result.returncode == 2
     assert "name the .cleave file" in result.stderr
+
+
+# --- ./cleave run --until-userspace ------------------------------------------------------
+
+def test_until_userspace_waits_for_every_guest():
+    from cleave import untiluser
+    w = untiluser.Waiting(["linux1", "linux2"])
+    assert w.feed("linux1: [    1.2] booting") is None
+    assert w.feed("linux2: cleave: linux2 reached userspace") is None
+    assert w.left == {"linux1": "cleave: linux1 reached userspace"}
+    assert w.feed("linux1: cleave: linux1 reached userspace") == ""
+    assert "panicked" in untiluser.Waiting(["g"]).feed("CLEAVE PANIC: cpu0: oops")
+
+
+def test_until_userspace_needs_guests(tmp_path):
+    result = cleave("run", "--until-userspace")
+    assert result.returncode == 2 and "needs a SYSTEM with guests" in result.stderr
+    result = cleave("run", str(ROOT / "examples" / "hello"), "--until-userspace")
+    assert result.returncode == 1 and "this system has no guests" in result.stderr

@@ -19,7 +19,7 @@ if __name__ == "__main__" and not __package__:
     __package__ = "cleave"
 
 from . import bench, bench_linux, build, deps, guest_payload, qemu  # noqa: E402
-from . import syscheck, sysbuild, testrun  # noqa: E402
+from . import syscheck, sysbuild, testrun, untiluser  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -79,6 +79,12 @@ def add_run(verbs):
     run.add_argument("--memory", type=number, metavar="MIB", help="RAM in MiB")
     run.add_argument("--dump-caps", action="store_true",
                      help="the loader prints every component's capability table")
+    run.add_argument("--until-userspace", action="store_true",
+                     help="boot headless; exit 0 once every guest printed its userspace "
+                     "line, non-zero on a timeout")
+    run.add_argument("--timeout", type=positive, default=untiluser.DEFAULT_TIMEOUT_S,
+                     metavar="S", help="seconds --until-userspace waits (default "
+                     f"{untiluser.DEFAULT_TIMEOUT_S})")
     run.set_defaults(handler=cmd_run)
 
 
@@ -172,6 +178,9 @@ def system_file(system):
 
 def cmd_run(args):
     system = system_file(args.system) if args.system else None
+    if args.until_userspace and system is None:
+        raise UsageError("--until-userspace needs a SYSTEM with guests (the demo system "
+                         "comes with the VMM)")
     deps.ensure()
     platform = platforms.load(args.platform)
     if system is None:
@@ -183,6 +192,9 @@ def cmd_run(args):
     smp = args.smp if args.smp is not None else max(sysbuild.smp_needed(model),
                                                     platform.default["smp"])
     config = platform.configure(args.cpu, args.gic, smp, args.memory)
+    if args.until_userspace:
+        guests = [i.name for i in model.system.instances if i.kind == "guest"]
+        return untiluser.run(platform, config, path, guests, args.timeout)
     qemu.run_interactive(platform, config, path)
 
 

@@ -72,8 +72,9 @@ static void bind_interrupts(struct loader *l)
 			continue;
 		r = cl_irq_handler_set_notification(l->slot[i], l->slot[o->notification]);
 		if (r.err != CL_OK)
-			loader_fail("interrupt %u (%s): binding its notification failed (error %llu)",
-				    o->irq, spec_object_name(&l->spec, i), (unsigned long long)r.err);
+			loader_fail(
+				"interrupt %u (%s): binding its notification failed (error %llu)",
+				o->irq, spec_object_name(&l->spec, i), (unsigned long long)r.err);
 	}
 }
 

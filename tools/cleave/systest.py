@@ -119,9 +119,9 @@ EXAMPLES = [
 CONSOLE_TYPING = (("console: input goes to alpha", b"hi alpha\r"),
                   ("alpha: alpha got: hi alpha", b"\x012"),
                   ("console: input goes to beta", b"yo beta\r"))
-# The RTC cases (7), the device-tree case (1) and, on GICv2, the 3 cases that map the
-# virtual CPU interface (device memory).
-KTEST_SYSTEM_SKIPS = 11
+# The RTC cases (7), the device-tree case (1), console input (1) and, on GICv2, the 3
+# cases that map the virtual CPU interface (device memory).
+KTEST_SYSTEM_SKIPS = 12
 BUILT = {}  # example name -> (image path, specification, report), by build_examples()
 
 

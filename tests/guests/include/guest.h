@@ -119,6 +119,29 @@ int64_t guest_cpu_on(unsigned index, uint64_t mpidr, void (*fn)(unsigned), unsig
 /* This CPU's index in guest_dt.cpu_mpidr (by MPIDR_EL1), or -1. */
 int guest_cpu_index(void);
 
+/* Milliseconds from the virtual counter (CNTVCT_EL0 / CNTFRQ_EL0). */
+uint64_t guest_ms(void);
+/* Wait until *flag == value, at most `ms` milliseconds; true when it got there. */
+bool guest_wait_for(const volatile unsigned *flag, unsigned value, unsigned ms);
+
+/* PSCI (Arm DEN 0022) and SMCCC (Arm DEN 0028) function IDs and results. */
+#define PSCI_VERSION 0x84000000U
+#define PSCI_CPU_OFF 0x84000002U
+#define PSCI_CPU_ON_64 0xc4000003U
+#define PSCI_AFFINITY_INFO_64 0xc4000004U
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
+#define PSCI_SYSTEM_OFF 0x84000008U
+#define PSCI_FEATURES 0x8400000aU
+#define SMCCC_VERSION 0x80000000U
+#define SMCCC_ARCH_FEATURES 0x80000001U
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000U
+#define PSCI_SUCCESS 0
+#define PSCI_NOT_SUPPORTED (-1)
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_ALREADY_ON (-4)
+#define PSCI_AFF_ON 0
+#define PSCI_AFF_OFF 1
+
 /* Unmask or mask IRQs at this CPU (PSTATE.I). */
 static inline void irq_enable(void)
 {

@@ -7,8 +7,6 @@
 
 #include "guest.h"
 
-#define PSCI_SYSTEM_OFF 0x84000008U
-
 static unsigned passed, failed;
 
 void guest_pass(const char *name)

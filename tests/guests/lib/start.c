@@ -131,8 +131,6 @@ uint64_t smccc_probe(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, bool *u
 	return r;
 }
 
-#define PSCI_CPU_ON_64 0xc4000003U
-
 int64_t guest_cpu_on(unsigned index, uint64_t mpidr, void (*fn)(unsigned), unsigned arg)
 {
 	struct guest_cpu_boot *b = &cpu_boot[index];
@@ -154,4 +152,23 @@ int guest_cpu_index(void)
 			return (int)i;
 	}
 	return -1;
+}
+
+uint64_t guest_ms(void)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+
+	isb();
+	return read_sysreg(cntvct_el0) / (freq / 1000 ? freq / 1000 : 1);
+}
+
+bool guest_wait_for(const volatile unsigned *flag, unsigned value, unsigned ms)
+{
+	uint64_t end = guest_ms() + ms;
+
+	while (*flag != value) {
+		if (guest_ms() > end)
+			return false;
+	}
+	return true;
 }

@@ -233,6 +233,7 @@ void gic_send_sgi(unsigned intid, unsigned cpu)
 		write_sysreg(S3_0_C12_C11_5, v);
 		isb();
 	} else {
-		mmio_write32(guest_dt.gicd + GICD_SGIR, (uint32_t)gic_v2_cpu_mask[cpu] << 16 | intid);
+		mmio_write32(guest_dt.gicd + GICD_SGIR,
+			     (uint32_t)gic_v2_cpu_mask[cpu] << 16 | intid);
 	}
 }

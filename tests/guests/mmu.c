@@ -73,8 +73,7 @@ static const char *verify(uint64_t seed)
 	for (unsigned i = 0; i < WORDS; i++) {
 		if (buffer[i] != word(seed, i)) {
 			ksnprintf(why, sizeof(why), "word %u is %#llx, expected %#llx", i,
-				  (unsigned long long)buffer[i],
-				  (unsigned long long)word(seed, i));
+				  (unsigned long long)buffer[i], (unsigned long long)word(seed, i));
 			return why;
 		}
 	}
@@ -170,8 +169,9 @@ void guest_main(void)
 		return;
 	}
 	if (read_sysreg(sctlr_el1) & (SCTLR_M | SCTLR_C)) {
-		guest_fail("mmu/entry", "entered with SCTLR_EL1 %#llx: the boot protocol wants M "
-				       "and C off",
+		guest_fail("mmu/entry",
+			   "entered with SCTLR_EL1 %#llx: the boot protocol wants M "
+			   "and C off",
 			   (unsigned long long)read_sysreg(sctlr_el1));
 		return;
 	}

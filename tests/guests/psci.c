@@ -35,9 +35,9 @@ static void check_version(void)
 /* PSCI_FEATURES is PSCI 1.0's; a 0.2 firmware may leave the call out altogether. */
 static void check_features(void)
 {
-	static const uint32_t offered[] = {PSCI_VERSION,      PSCI_CPU_ON_64, PSCI_CPU_OFF,
-					   PSCI_AFFINITY_INFO_64, PSCI_MIGRATE_INFO_TYPE,
-					   PSCI_SYSTEM_OFF,   PSCI_FEATURES};
+	static const uint32_t offered[] = {
+		PSCI_VERSION,		PSCI_CPU_ON_64,	 PSCI_CPU_OFF, PSCI_AFFINITY_INFO_64,
+		PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_FEATURES};
 	bool undefined;
 	int64_t r;
 
@@ -125,8 +125,8 @@ static void secondary(unsigned index)
 	int me = guest_cpu_index();
 
 	boots[index]++;
-	guest_printf("GUEST psci: cpu%u online (boot %u) at EL%llu, MPIDR %#llx, MMU %s\n",
-		     index, boots[index], (unsigned long long)el,
+	guest_printf("GUEST psci: cpu%u online (boot %u) at EL%llu, MPIDR %#llx, MMU %s\n", index,
+		     boots[index], (unsigned long long)el,
 		     (unsigned long long)read_sysreg(mpidr_el1), sctlr & 1 ? "on" : "off");
 	if (el != 1 || me != (int)index || (sctlr & 1))
 		guest_fail("psci/cpu-on", "cpu%u entered at EL%llu as index %d, SCTLR_EL1 %#llx",
@@ -215,7 +215,7 @@ static void check_cpus(void)
 	guest_pass("psci/cpu-off");
 	r = call(PSCI_CPU_ON_64, guest_dt.cpu_mpidr[me], 0, 0);
 	guest_check(r == PSCI_ALREADY_ON, "psci/cpu-on-self",
-			 "CPU_ON of the calling CPU = %lld, expected ALREADY_ON", (long long)r);
+		    "CPU_ON of the calling CPU = %lld, expected ALREADY_ON", (long long)r);
 	r = call(PSCI_CPU_ON_64, NO_SUCH_MPIDR, 0, 0);
 	guest_check(r == PSCI_INVALID_PARAMETERS, "psci/cpu-on-bad-mpidr",
 		    "CPU_ON(MPIDR %#x) = %lld, expected INVALID_PARAMETERS", NO_SUCH_MPIDR,

@@ -58,15 +58,15 @@ struct reg {
 	uint64_t patterns[MAX_PATTERNS];
 };
 
-#define ACCESSORS(r)                                                                               \
-	static uint64_t read_##r(void)                                                             \
-	{                                                                                          \
-		return read_sysreg(r);                                                             \
-	}                                                                                          \
-	static void write_##r(uint64_t v)                                                          \
-	{                                                                                          \
-		write_sysreg(r, v);                                                                \
-		isb();                                                                             \
+#define ACCESSORS(r)                      \
+	static uint64_t read_##r(void)    \
+	{                                 \
+		return read_sysreg(r);    \
+	}                                 \
+	static void write_##r(uint64_t v) \
+	{                                 \
+		write_sysreg(r, v);       \
+		isb();                    \
 	}
 
 ACCESSORS(sctlr_el1)

@@ -15,11 +15,11 @@
 
 #include "guest_layout.h"
 
-#define read_sysreg(r)                                                                             \
-	({                                                                                         \
-		uint64_t v_;                                                                       \
-		__asm__ volatile("mrs %0, " #r : "=r"(v_));                                        \
-		v_;                                                                                \
+#define read_sysreg(r)                                      \
+	({                                                  \
+		uint64_t v_;                                \
+		__asm__ volatile("mrs %0, " #r : "=r"(v_)); \
+		v_;                                         \
 	})
 #define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
 #define isb() __asm__ volatile("isb" ::: "memory")
@@ -48,17 +48,17 @@ static inline void mmio_write64(uint64_t addr, uint64_t v)
 /* What the guest learnt from its device tree (dt.c). */
 struct guest_dt {
 	uint64_t ram_base, ram_size; /* the first /memory range */
-	uint64_t uart;               /* the console PL011 */
-	unsigned uart_spi;           /* its interrupt as an SPI number, or ~0U */
-	bool psci_smc;               /* /psci method "smc" (else "hvc") */
-	bool psci_1_0;               /* /psci compatible lists arm,psci-1.0 */
-	unsigned gic_version;        /* 2 or 3; 0 when the tree has no GIC */
+	uint64_t uart;		     /* the console PL011 */
+	unsigned uart_spi;	     /* its interrupt as an SPI number, or ~0U */
+	bool psci_smc;		     /* /psci method "smc" (else "hvc") */
+	bool psci_1_0;		     /* /psci compatible lists arm,psci-1.0 */
+	unsigned gic_version;	     /* 2 or 3; 0 when the tree has no GIC */
 	uint64_t gicd, gicc, gicr;   /* distributor; GICv2 CPU interface; GICv3 redistributors */
 	uint64_t gicr_size;
 	unsigned vtimer_ppi; /* the virtual timer's PPI number (INTID - 16), or ~0U */
 	unsigned nr_cpus;
 	uint64_t cpu_mpidr[GUEST_MAX_CPUS]; /* the reg of each /cpus/cpu node */
-	const char *bootargs;               /* /chosen bootargs, "" without */
+	const char *bootargs;		    /* /chosen bootargs, "" without */
 };
 
 extern struct guest_dt guest_dt;

@@ -52,7 +52,7 @@ static bool list_has(const char *list, uint32_t len, const char *want)
 struct node {
 	char path[PATH_MAX_LEN];
 	unsigned addr_cells, size_cells; /* for this node's children */
-	const uint8_t *props;            /* the node's first token after its name */
+	const uint8_t *props;		 /* the node's first token after its name */
 };
 
 struct walk {
@@ -137,8 +137,7 @@ static void read_gic(const struct walk *w, const struct node *n, struct guest_dt
 }
 
 /* The interrupts property (three cells each, arm,gic.yaml): entry i as (type, number). */
-static bool irq_entry(const uint8_t *irqs, uint32_t len, unsigned i, unsigned *type,
-		      unsigned *num)
+static bool irq_entry(const uint8_t *irqs, uint32_t len, unsigned i, unsigned *type, unsigned *num)
 {
 	if (irqs == NULL || len < 12 * (i + 1))
 		return false;

@@ -48,7 +48,8 @@ static void map_ram_gib(uint64_t gib, uint64_t *table)
 
 		table[i] = 0;
 		if (pa >= ALIGN_DOWN(guest_dt.ram_base, MIB2) && pa < ram_end)
-			table[i] = pa | DESC_BLOCK | DESC_ATTR(ATTR_NORMAL) | DESC_SH_INNER | DESC_AF;
+			table[i] =
+				pa | DESC_BLOCK | DESC_ATTR(ATTR_NORMAL) | DESC_SH_INNER | DESC_AF;
 	}
 	l1[gib] = (uint64_t)table | DESC_TABLE;
 }
@@ -179,7 +180,7 @@ void dcache_describe(char *buf, size_t size)
 		if (!has_data_cache(clidr, level))
 			continue;
 		g = geometry(level);
-		at += ksnprintf(buf + at, size - at, ", L%u %u sets x %u ways x %u bytes", level + 1,
-				g.sets, g.ways, 1U << g.line_log2);
+		at += ksnprintf(buf + at, size - at, ", L%u %u sets x %u ways x %u bytes",
+				level + 1, g.sets, g.ways, 1U << g.line_log2);
 	}
 }

@@ -47,8 +47,8 @@ void guest_start(const void *fdt)
 	}
 	guest_printf("GUEST %s: RAM %#llx+%#llx, %u CPUs, GICv%u, PSCI via %s, bootargs \"%s\"\n",
 		     guest_name, (unsigned long long)guest_dt.ram_base,
-		     (unsigned long long)guest_dt.ram_size, guest_dt.nr_cpus,
-		     guest_dt.gic_version, guest_dt.psci_smc ? "smc" : "hvc", guest_dt.bootargs);
+		     (unsigned long long)guest_dt.ram_size, guest_dt.nr_cpus, guest_dt.gic_version,
+		     guest_dt.psci_smc ? "smc" : "hvc", guest_dt.bootargs);
 	guest_main();
 	guest_done();
 }
@@ -96,8 +96,8 @@ void guest_unexpected(struct guest_frame *f)
 }
 
 /* SMC Calling Convention (Arm DEN 0028) v1.0: x0-x17 may change; x0 is the result. */
-#define SMCCC_CLOBBERS                                                                             \
-	"x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",       \
+#define SMCCC_CLOBBERS                                                                       \
+	"x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", \
 		"x17", "memory"
 
 uint64_t smccc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -108,9 +108,15 @@ uint64_t smccc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	register uint64_t x3 __asm__("x3") = a3;
 
 	if (guest_dt.psci_smc)
-		__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : SMCCC_CLOBBERS);
+		__asm__ volatile("smc #0"
+				 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 :
+				 : SMCCC_CLOBBERS);
 	else
-		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : SMCCC_CLOBBERS);
+		__asm__ volatile("hvc #0"
+				 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 :
+				 : SMCCC_CLOBBERS);
 	return x0;
 }
 

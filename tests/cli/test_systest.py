@@ -17,11 +17,13 @@ from cleave.errors import CleaveError
 def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
     # boot matrix, ktest matrix, 5 others, Linux on bare QEMU (4 boots, 3 refusals), the
-    # example systems (hello, ktest, console) on two GICs, and 3 damaged system images
-    assert len(names) == len(set(names)) == 16 + 8 + 5 + 7 + 6 + 3
+    # example systems (hello, ktest, console) on two GICs, 3 damaged system images, and
+    # the test guests on bare QEMU (6 guests on two GICs, and the tvm mutant)
+    assert len(names) == len(set(names)) == 16 + 8 + 5 + 7 + 6 + 3 + 13
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
-                 "system/ktest/gic3", "system/bad-image/checksum"):
+                 "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",
+                 "guests/bare/mmu/gic3", "guests/bare/tvm-mutant"):
         assert name in names
     not_el2 = next(t for t in systest.all_tests(virt) if t.name == "boot/not-el2")
     assert not_el2.machine == "virt"
@@ -344,3 +346,78 @@ def test_a_system_judge_needs_the_dump_to_match_the_specification():
     assert not run(extra).ok
     # No dump at all.
     assert "no complete capability dump" in run(["DONE"]).reason
+
+
+# --- test guests (tests/guests) -------------------------------------------------------
+
+def guest_log(passes, fails=()):
+    lines = ["GUEST psci: start, device tree at 0x48000000"]
+    lines += [f"GUEST PASS {name}" for name in passes]
+    lines += [f"GUEST FAIL {name}: {why}" for name, why in fails]
+    lines.append(f"GUEST DONE: {len(passes)} passed, {len(fails)} failed")
+    return lines
+
+
+def test_guest_judge_passes_once_the_guest_powers_off():
+    the_judge = judge.GuestJudge(["a/one", "a/two"])
+    for line in guest_log(["a/one", "a/two", "a/extra"]):
+        assert the_judge.feed(line) is None
+    assert the_judge.settling
+    assert the_judge.finish("QEMU exited with code 0").ok
+
+
+def test_guest_judge_needs_the_power_off():
+    verdict = judge_lines(judge.GuestJudge(["a/one"]), guest_log(["a/one"]),
+                          why="nothing more within 10 s")
+    assert not verdict.ok and "did not power off" in verdict.reason
+
+
+def test_guest_judge_fails_at_the_first_failed_case_naming_it():
+    verdict = judge_lines(judge.GuestJudge(["a/one"]),
+                          guest_log(["a/one"], [("a/two", "wrote 0x1, read back 0x2")]))
+    assert not verdict.ok
+    assert verdict.reason == "a/two: wrote 0x1, read back 0x2"
+
+
+def test_guest_judge_needs_every_expected_case():
+    verdict = judge_lines(judge.GuestJudge(["a/one", "a/two"]), guest_log(["a/one"]))
+    assert not verdict.ok and "a/two" in verdict.reason
+
+
+@pytest.mark.parametrize("done", ["GUEST DONE: 3 passed, 0 failed",
+                                  "GUEST DONE: 1 passed, 1 failed"])
+def test_guest_judge_counts_must_match_the_lines(done):
+    verdict = judge_lines(judge.GuestJudge([]), ["GUEST PASS a/one", done])
+    assert not verdict.ok and "DONE says" in verdict.reason
+
+
+def test_guest_judge_without_done_fails():
+    verdict = judge_lines(judge.GuestJudge([]), ["GUEST PASS a/one"], why="timeout after 70 s")
+    assert not verdict.ok and "no 'GUEST DONE'" in verdict.reason
+
+
+def test_guest_judge_refuses_output_after_done():
+    verdict = judge_lines(judge.GuestJudge([]), guest_log([]) + ["GUEST PASS late"])
+    assert not verdict.ok and "after DONE" in verdict.reason
+
+
+def test_mutant_judge_needs_the_mutated_checks_to_fail():
+    mutant = judge.GuestJudge([], must_fail=["tvm/a", "tvm/b"])
+    good = guest_log(["tvm/impdef"], [("tvm/a", "x"), ("tvm/b", "y")])
+    assert judge_lines(mutant, good).ok
+    unnoticed = guest_log(["tvm/b"], [("tvm/a", "x")])
+    verdict = judge_lines(judge.GuestJudge([], must_fail=["tvm/a", "tvm/b"]), unnoticed)
+    assert not verdict.ok and "unnoticed: tvm/b" in verdict.reason
+    other = guest_log([], [("tvm/a", "x"), ("tvm/c", "z")])
+    verdict = judge_lines(judge.GuestJudge([], must_fail=["tvm/a"]), other)
+    assert not verdict.ok and verdict.reason == "tvm/c: z"
+
+
+def test_guest_tests_boot_the_built_images_at_el1(virt):
+    tests = {t.name: t for t in systest.all_tests(virt)}
+    psci = tests["guests/bare/psci/gic2"]
+    assert (psci.machine, psci.gic, psci.smp, psci.cpu) == ("virt", 2, 2, "cortex-a57")
+    assert tests["guests/bare/tvm-mutant"].append == "mutate=tvm"
+    with pytest.raises(CleaveError, match="the build made no .*guests/nosuch.bin"):
+        from cleave import guest_bare
+        guest_bare.guest_image(virt, "nosuch")(None)

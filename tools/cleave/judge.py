@@ -14,6 +14,11 @@ Markers the kernel prints:
     EXCEPTION: EC=0x<hex> (<name>) ELR=0x<hex> FAR=0x<hex>
 A Linux guest prints `cleave: <guest> reached userspace` from its /init (LinuxJudge),
 once through the kernel's log with a `[seconds.micros]` stamp and once as is.
+A test guest (tests/guests, GuestJudge) prints
+    GUEST PASS <name>
+    GUEST FAIL <name>: <why>
+    GUEST DONE: <n> passed, <m> failed
+and then powers itself off with PSCI SYSTEM_OFF.
 
 """
 
@@ -27,6 +32,8 @@ BOOT_OK_RE = re.compile(r"CLEAVE BOOT OK cpus=(\d+)/(\d+)")
 INIT_OK = "CLEAVE INIT OK"
 KTEST_CASE_RE = re.compile(r"KTEST (PASS|FAIL|SKIP) (\S+?)(?::\s*(.*))?$")
 KTEST_DONE_RE = re.compile(r"KTEST DONE: (\d+) passed, (\d+) failed")
+GUEST_CASE_RE = re.compile(r"GUEST (PASS|FAIL) (\S+?)(?::\s*(.*))?$")
+GUEST_DONE_RE = re.compile(r"GUEST DONE: (\d+) passed, (\d+) failed")
 LINUX_PANIC = "Kernel panic - not syncing"
 PRINTK_TIME_RE = re.compile(r"^\[\s*(\d+\.\d+)\] ?(.*)$")
 EXCEPTION_RE = re.compile(
@@ -135,6 +142,63 @@ class KtestJudge:
     def finish(self, why):
         return failed(f"no 'KTEST DONE' after {self.passes} passed, "
                       f"{len(self.failures)} failed ({why})")
+
+
+class GuestJudge:
+    """A test guest: its case lines, `GUEST DONE: N passed, M failed` agreeing with them,
+    then its power-off (QEMU exits by itself). Every name in `expected` must pass; every
+    name in `must_fail` must fail (a mutated run that proves the check can fail), and
+    then nothing else may fail. Without `must_fail`, any failure fails the test."""
+
+    def __init__(self, expected, must_fail=()):
+        self.expected = list(expected)
+        self.must_fail = list(must_fail)
+        self.passes, self.failures = [], []
+        self.done = None
+        self.settling = False
+
+    def feed(self, line):
+        if self.done is not None:
+            if "GUEST" in line:
+                return failed(f"output after DONE: {line.strip()}")
+            return None
+        case = GUEST_CASE_RE.search(line.strip())
+        if case:
+            if case.group(1) == "PASS":
+                self.passes.append(case.group(2))
+            else:
+                self.failures.append((case.group(2), case.group(3) or "?"))
+                if case.group(2) not in self.must_fail:
+                    return failed(f"{case.group(2)}: {case.group(3) or '?'}")
+            return None
+        done = GUEST_DONE_RE.search(line)
+        if done:
+            self.done = (int(done.group(1)), int(done.group(2)))
+            self.settling = True
+            return self._check_done()
+        return None
+
+    def _check_done(self):
+        n_pass, n_fail = self.done
+        if (n_pass, n_fail) != (len(self.passes), len(self.failures)):
+            return failed(f"DONE says {n_pass} passed, {n_fail} failed, but the lines say "
+                          f"{len(self.passes)} and {len(self.failures)}")
+        missing = [name for name in self.expected if name not in self.passes]
+        if missing:
+            return failed(f"{len(missing)} expected cases did not pass: {', '.join(missing[:4])}")
+        failed_names = {name for name, _ in self.failures}
+        unfailed = [name for name in self.must_fail if name not in failed_names]
+        if unfailed:
+            return failed(f"the mutation went unnoticed: {', '.join(unfailed[:4])} passed")
+        return None
+
+    def finish(self, why):
+        if self.done is None:
+            return failed(f"no 'GUEST DONE' after {len(self.passes)} passed, "
+                          f"{len(self.failures)} failed ({why})")
+        if not why.startswith("QEMU exited"):
+            return failed(f"the guest did not power off after DONE ({why})")
+        return passed()
 
 
 class PanicJudge:

@@ -20,3 +20,8 @@ def shown(path):
         return str(path.resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
+
+
+def guests_dir(platform_name):
+    """The folder where the build puts the test guests (tests/guests) of one platform."""
+    return BUILD / "aarch64" / platform_name / "guests"

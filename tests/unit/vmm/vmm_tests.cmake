@@ -21,3 +21,10 @@ vmm_test(test_vmm_cache)
 vmm_test(test_vmm_psci)
 vmm_test(test_vmm_vgic)
 vmm_test(test_vmm_vuart)
+
+# The test guests' device-tree reader on the VMM's trees and QEMU's.
+vmm_test(test_guest_dt)
+target_sources(test_guest_dt PRIVATE ${CMAKE_SOURCE_DIR}/tests/guests/lib/dt.c)
+target_include_directories(test_guest_dt PRIVATE ${CMAKE_SOURCE_DIR}/tests/guests/include)
+target_compile_definitions(test_guest_dt PRIVATE DTB_DIR="${dtb_dir}")
+add_dependencies(test_guest_dt unit_dtbs)

@@ -1,0 +1,147 @@
+/*
+ * The test guests' device-tree reader (tests/guests/lib/dt.c) on the trees the
+ * guests meet: the one Cleave's VMM writes (guest_fdt.c) for GICv2 and GICv3
+ * guests, and QEMU's own virt trees. What the reader misses, a guest cannot test.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+
+#include <vmm/guest_fdt.h>
+
+#include "guest.h"
+#include "vmm_test.h"
+
+/* What lib/start.c defines in a guest. */
+struct guest_dt guest_dt;
+
+static struct vmm_guest g;
+static struct vmm_error err;
+static uint8_t buf[8192];
+
+static void vmm_tree(unsigned gic, unsigned vcpus)
+{
+	struct guest_fdt_config c = {0};
+
+	c.gic_version = gic;
+	c.gicd_base = 0x08000000;
+	c.gicc_base = 0x08010000;
+	c.gicr_base = 0x080a0000;
+	c.uart_base = 0x09000000;
+	c.uart_spi = 1;
+	c.bootargs = "mutate=tvm quiet";
+	std_guest(&g, vcpus, VMM_POLICY_DC);
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), 0);
+}
+
+static void read_ok(const void *fdt)
+{
+	const char *why = dt_read(fdt, &guest_dt);
+
+	if (why != NULL)
+		fail_msg("dt_read: %s", why);
+}
+
+static void vmm_gicv3_tree(void **state)
+{
+	(void)state;
+	vmm_tree(3, 4);
+	read_ok(buf);
+	assert_int_equal(guest_dt.ram_base, RAM_BASE);
+	assert_int_equal(guest_dt.ram_size, RAM_SIZE);
+	assert_int_equal(guest_dt.uart, 0x09000000);
+	assert_int_equal(guest_dt.uart_spi, 1);
+	assert_false(guest_dt.psci_smc);
+	assert_true(guest_dt.psci_1_0);
+	assert_int_equal(guest_dt.gic_version, 3);
+	assert_int_equal(guest_dt.gicd, 0x08000000);
+	assert_int_equal(guest_dt.gicr, 0x080a0000);
+	assert_int_equal(guest_dt.gicr_size, 4 * GUEST_FDT_GICR_STRIDE);
+	assert_int_equal(guest_dt.vtimer_ppi, GUEST_FDT_TIMER_PPI_VIRT);
+	assert_int_equal(guest_dt.nr_cpus, 4);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(guest_dt.cpu_mpidr[i], i);
+	assert_string_equal(guest_dt.bootargs, "mutate=tvm quiet");
+	assert_true(guest_bootarg("mutate=tvm"));
+	assert_true(guest_bootarg("quiet"));
+	assert_false(guest_bootarg("mutate"));
+	assert_false(guest_bootarg("mutate=mmu"));
+}
+
+static void vmm_gicv2_tree(void **state)
+{
+	(void)state;
+	vmm_tree(2, 1);
+	read_ok(buf);
+	assert_int_equal(guest_dt.gic_version, 2);
+	assert_int_equal(guest_dt.gicd, 0x08000000);
+	assert_int_equal(guest_dt.gicc, 0x08010000);
+	assert_int_equal(guest_dt.nr_cpus, 1);
+}
+
+static void *load(const char *name)
+{
+	char path[512];
+	FILE *f;
+	static uint8_t dtb[2 << 20];
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", DTB_DIR, name);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	n = fread(dtb, 1, sizeof(dtb), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(dtb));
+	return dtb;
+}
+
+/* QEMU's trees with EL2 on: PSCI over SMC, the GICv2 with its hypervisor frames too. */
+static void qemu_trees(void **state)
+{
+	(void)state;
+	read_ok(load("qemu-virt-gicv2.dtb"));
+	assert_int_equal(guest_dt.gic_version, 2);
+	assert_int_equal(guest_dt.gicc, 0x08010000);
+	assert_true(guest_dt.psci_smc);
+	assert_int_equal(guest_dt.nr_cpus, 4);
+	assert_int_equal(guest_dt.cpu_mpidr[3], 3);
+	assert_int_equal(guest_dt.uart, 0x09000000);
+	assert_int_equal(guest_dt.uart_spi, 1);
+	assert_int_equal(guest_dt.ram_base, 0x40000000);
+	assert_int_equal(guest_dt.ram_size, 256ULL << 20);
+	assert_int_equal(guest_dt.vtimer_ppi, 11);
+	read_ok(load("qemu-virt-gicv3.dtb"));
+	assert_int_equal(guest_dt.gic_version, 3);
+	assert_int_equal(guest_dt.gicr, 0x080a0000);
+}
+
+static void refusals(void **state)
+{
+	static uint8_t tree[1024];
+
+	(void)state;
+	assert_string_equal(dt_read(NULL, &guest_dt),
+			    "x0 does not point at a device tree (no magic 0xd00dfeed)");
+	memset(tree, 0, sizeof(tree));
+	assert_string_equal(dt_read(tree, &guest_dt),
+			    "x0 does not point at a device tree (no magic 0xd00dfeed)");
+	/* A root with a memory node but no PL011. */
+	assert_int_equal(fdt_create(tree, sizeof(tree)), 0);
+	assert_int_equal(fdt_finish_reservemap(tree), 0);
+	assert_int_equal(fdt_begin_node(tree, ""), 0);
+	assert_int_equal(fdt_end_node(tree), 0);
+	assert_int_equal(fdt_finish(tree), 0);
+	assert_string_equal(dt_read(tree, &guest_dt), "no arm,pl011 node");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(vmm_gicv3_tree),
+		cmocka_unit_test(vmm_gicv2_tree),
+		cmocka_unit_test(qemu_trees),
+		cmocka_unit_test(refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -102,11 +102,20 @@ int cache_policy_before_first_run(struct vmm_guest *g)
 	return 0;
 }
 
+bool cache_policy_walks_cached(uint64_t tcr)
+{
+	bool t0 = (tcr & VMM_TCR_EPD0) || (VMM_TCR_IRGN0(tcr) && VMM_TCR_ORGN0(tcr));
+	bool t1 = (tcr & VMM_TCR_EPD1) || (VMM_TCR_IRGN1(tcr) && VMM_TCR_ORGN1(tcr));
+
+	return t0 && t1;
+}
+
 int cache_policy_sctlr_write(struct vmm_guest *g, unsigned vcpu, uint64_t old_sctlr,
 			     uint64_t new_sctlr)
 {
 	uint64_t hcr = g->vcpu[vcpu].hcr;
 	bool was_cached = cache_policy_view_cached(hcr, old_sctlr);
+	bool drops_dc = (hcr & VMM_HCR_DC) && (new_sctlr & VMM_SCTLR_M);
 	bool now_cached;
 
 	/* Xen's first DC patch: DC and TVM gone as soon as M is set, nothing flushed. */
@@ -131,8 +140,17 @@ int cache_policy_sctlr_write(struct vmm_guest *g, unsigned vcpu, uint64_t old_sc
 	 * uncached -> cached: lines filled before (speculatively, or through
 	 * other aliases) must go before cached reads can hit them. Either way
 	 * clean+invalidate to PoC.
+	 *
+	 * Leaving DC for M+C keeps the data view cached, but the guest's table
+	 * walks take their cacheability from TCR_EL1, not from the data view:
+	 * tables it wrote under DC (caches "off", so it saw no reason to clean
+	 * them) may be dirty in a cache a Non-cacheable walker does not look in
+	 * (seed 000; found by the cache model, docs/coherence.md). Under DC,
+	 * TVM has trapped every TCR_EL1 write, so the kept value is current.
 	 */
-	if (was_cached != now_cached)
+	if (was_cached != now_cached ||
+	    (drops_dc && !VMM_BROKEN(nc_walks) &&
+	     !cache_policy_walks_cached(g->vcpu[vcpu].tvm_regs[VMM_TCR_EL1])))
 		return flush_ram(g, vcpu);
 	return 0;
 }

@@ -20,9 +20,12 @@
 #define WORD 8u
 #define LINE 32u
 
-/* TCR_EL1: T0SZ 39 bits, IRGN0/ORGN0 Write-Back Write-Allocate (01) or Non-cacheable. */
-#define TCR_WB_WALKS (25u | (1u << 8) | (1u << 10))
-#define TCR_NC_WALKS 25u
+/*
+ * TCR_EL1 as Linux sets it: T0SZ = T1SZ = 25, IRGNn/ORGNn Write-Back
+ * Write-Allocate (01) for both tables; or the same with Non-cacheable walks.
+ */
+#define TCR_NC_WALKS (25u | 25u << 16)
+#define TCR_WB_WALKS (TCR_NC_WALKS | 1u << 8 | 1u << 10 | 1u << 24 | 1u << 26)
 
 static struct vmm_guest guest;
 static struct vmm_error err;
@@ -284,7 +287,8 @@ static void scen_m_then_c(struct model *m, void *ctx)
 	g_early_writes(0, 0x1000000);
 	g_sctlr(0, M);
 	g_check_early(0);
-	g_store(0, VS_DATA, 8, 0x2000000); /* Non-cacheable: M without C */
+	g_load(0, VS_DTB, VS_LOADED_WORDS); /* the device tree, Non-cacheable */
+	g_store(0, VS_DATA, 8, 0x2000000);  /* Non-cacheable: M without C */
 	g_load(0, VS_DATA, 8);
 	g_inval_written(0, VS_DATA, 8);
 	g_sctlr(0, M | C | I);

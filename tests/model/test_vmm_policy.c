@@ -144,6 +144,9 @@ static const struct pass_case pass_cases[] = {
 	CASES("m_then_c"),
 	CASES("c_then_m"),
 	CASES("off_again"),
+	/* No DC after boot: the guest's own maintenance is all there is, as on hardware. */
+	{"off_untrapped", VMM_POLICY_DC, false, false, ALL},
+	{"off_untrapped", VMM_POLICY_CLEAN, false, false, ALL},
 	CASES("set_way_before_mmu"),
 	CASES("migrate_set_way"),
 	CASES("secondary"),

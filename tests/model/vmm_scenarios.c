@@ -335,6 +335,38 @@ static void scen_off_again(struct model *m, void *ctx)
 	end();
 }
 
+/*
+ * Caches off and on again without any trap (kexec's way): once M and C are
+ * on, TVM is off, so the VMM never sees these SCTLR_EL1 writes and its copy
+ * goes stale. The guest cleans by address before turning caches off and
+ * invalidates what it wrote uncached, as on hardware; a set/way loop then
+ * re-arms TVM, and the next trapped write starts from the stale copy.
+ */
+static void scen_off_untrapped(struct model *m, void *ctx)
+{
+	run = ctx;
+	vmm_start(m, 1);
+	g_early_writes(0, 0x1000000);
+	g_sctlr(0, M | C | I);
+	g_store(0, VS_DATA, 8, 0x2000000);
+	g_dc(0, MODEL_DC_CIVAC, VS_DATA, 8);
+	g_sctlr(0, 0);
+	g_load(0, VS_DATA, 8);
+	g_store(0, VS_DATA, 4, 0x3000000);
+	g_inval_written(0, VS_DATA, 4);
+	g_sctlr(0, M | C | I);
+	g_load(0, VS_DATA, 8);
+	g_store(0, VS_DATA + 32, 4, 0x4000000);
+	g_dc(0, MODEL_DC_CIVAC, VS_DATA, 8);
+	g_sctlr(0, 0);
+	g_set_way_loop(0);
+	g_store(0, VS_DATA, 4, 0x5000000);
+	g_inval_written(0, VS_DATA, 4);
+	g_sctlr(0, M | C | I);
+	g_load(0, VS_DATA, 8);
+	end();
+}
+
 /* A bootloader's set/way loop with the MMU still off, then MMU and caches on. */
 static void scen_set_way_before_mmu(struct model *m, void *ctx)
 {
@@ -419,14 +451,15 @@ static void scen_reset(struct model *m, void *ctx)
 }
 
 const struct vs_scenario vs_scenarios[] = {
-	{"m_and_c", scen_m_and_c, true},
-	{"m_then_c", scen_m_then_c, true},
-	{"c_then_m", scen_c_then_m, true},
-	{"off_again", scen_off_again, true},
-	{"set_way_before_mmu", scen_set_way_before_mmu, true},
-	{"migrate_set_way", scen_migrate_set_way, true},
-	{"secondary", scen_secondary, true},
-	{"reset", scen_reset, true},
+	{"m_and_c", scen_m_and_c},
+	{"m_then_c", scen_m_then_c},
+	{"c_then_m", scen_c_then_m},
+	{"off_again", scen_off_again},
+	{"off_untrapped", scen_off_untrapped},
+	{"set_way_before_mmu", scen_set_way_before_mmu},
+	{"migrate_set_way", scen_migrate_set_way},
+	{"secondary", scen_secondary},
+	{"reset", scen_reset},
 };
 
 const unsigned vs_nr_scenarios = ARRAY_SIZE(vs_scenarios);

@@ -46,7 +46,6 @@ struct vs_run {
 struct vs_scenario {
 	const char *name;
 	model_scenario_fn fn;
-	bool sloppy_ok; /* the scenario has a caches-off write read back cached */
 };
 
 extern const struct vs_scenario vs_scenarios[];

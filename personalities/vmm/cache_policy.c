@@ -17,6 +17,7 @@
  */
 #include <vmm/backend.h>
 #include <vmm/cache_policy.h>
+#include <vmm/test_break.h>
 
 static uint64_t tracking_traps(const struct vmm_guest *g)
 {
@@ -27,7 +28,7 @@ uint64_t cache_policy_initial_traps(const struct vmm_guest *g)
 {
 	uint64_t hcr = VMM_HCR_TSW;
 
-	if (g->policy == VMM_POLICY_DC)
+	if (g->policy == VMM_POLICY_DC && !VMM_BROKEN(no_dc))
 		hcr |= VMM_HCR_DC | tracking_traps(g);
 	return hcr;
 }
@@ -50,7 +51,9 @@ static int set_traps(struct vmm_guest *g, unsigned vcpu, uint64_t hcr)
 static int flush_ram(struct vmm_guest *g, unsigned vcpu)
 {
 	g->vcpu[vcpu].ram_flushes++;
-	return vmm_be_cache_range(g, g->ram_base, g->ram_size, VMM_CACHE_CLEAN_INVALIDATE, VMM_POC);
+	return vmm_be_cache_range(
+		g, g->ram_base, g->ram_size,
+		VMM_BROKEN(inval) ? VMM_CACHE_INVALIDATE : VMM_CACHE_CLEAN_INVALIDATE, VMM_POC);
 }
 
 int cache_policy_vcpu_init(struct vmm_guest *g, unsigned vcpu)
@@ -73,15 +76,21 @@ int cache_policy_before_first_run(struct vmm_guest *g)
 	 * PoC, not PoU (seed 004); invalidate too, so no line the guest could
 	 * later hit with caches on is older than memory.
 	 */
-	if (g->policy == VMM_POLICY_CLEAN) {
+	if (g->policy == VMM_POLICY_CLEAN || VMM_BROKEN(no_dc)) {
 		for (unsigned i = 0; i < g->nr_written; i++) {
 			const struct vmm_range *r = &g->written[i];
+			int rc = VMM_BROKEN(pou)
+					 ? vmm_be_cache_range(g, r->ipa, r->size, VMM_CACHE_CLEAN,
+							      VMM_POU)
+					 : vmm_be_cache_range(g, r->ipa, r->size,
+							      VMM_CACHE_CLEAN_INVALIDATE, VMM_POC);
 
-			if (vmm_be_cache_range(g, r->ipa, r->size, VMM_CACHE_CLEAN_INVALIDATE,
-					       VMM_POC) != 0)
+			if (rc != 0)
 				return -1;
 		}
 	}
+	if (VMM_BROKEN(no_icache))
+		return 0;
 	/* Code the VMM wrote must not meet stale instructions (seed 001: I-cache before MMU). */
 	for (unsigned i = 0; i < g->nr_written; i++) {
 		const struct vmm_range *r = &g->written[i];
@@ -93,13 +102,25 @@ int cache_policy_before_first_run(struct vmm_guest *g)
 	return 0;
 }
 
+bool cache_policy_walks_cached(uint64_t tcr)
+{
+	bool t0 = (tcr & VMM_TCR_EPD0) || (VMM_TCR_IRGN0(tcr) && VMM_TCR_ORGN0(tcr));
+	bool t1 = (tcr & VMM_TCR_EPD1) || (VMM_TCR_IRGN1(tcr) && VMM_TCR_ORGN1(tcr));
+
+	return t0 && t1;
+}
+
 int cache_policy_sctlr_write(struct vmm_guest *g, unsigned vcpu, uint64_t old_sctlr,
 			     uint64_t new_sctlr)
 {
 	uint64_t hcr = g->vcpu[vcpu].hcr;
 	bool was_cached = cache_policy_view_cached(hcr, old_sctlr);
+	bool drops_dc = (hcr & VMM_HCR_DC) && (new_sctlr & VMM_SCTLR_M);
 	bool now_cached;
 
+	/* Xen's first DC patch: DC and TVM gone as soon as M is set, nothing flushed. */
+	if (VMM_BROKEN(m_before_c) && (new_sctlr & VMM_SCTLR_M))
+		return set_traps(g, vcpu, hcr & ~(VMM_HCR_DC | tracking_traps(g)));
 	/* DC forces stage 1 off: it goes in the very write that turns the MMU on. */
 	if (new_sctlr & VMM_SCTLR_M)
 		hcr &= ~VMM_HCR_DC;
@@ -119,8 +140,17 @@ int cache_policy_sctlr_write(struct vmm_guest *g, unsigned vcpu, uint64_t old_sc
 	 * uncached -> cached: lines filled before (speculatively, or through
 	 * other aliases) must go before cached reads can hit them. Either way
 	 * clean+invalidate to PoC.
+	 *
+	 * Leaving DC for M+C keeps the data view cached, but the guest's table
+	 * walks take their cacheability from TCR_EL1, not from the data view:
+	 * tables it wrote under DC (caches "off", so it saw no reason to clean
+	 * them) may be dirty in a cache a Non-cacheable walker does not look in
+	 * (seed 000; found by the cache model, docs/coherence.md). Under DC,
+	 * TVM has trapped every TCR_EL1 write, so the kept value is current.
 	 */
-	if (was_cached != now_cached)
+	if (was_cached != now_cached ||
+	    (drops_dc && !VMM_BROKEN(nc_walks) &&
+	     !cache_policy_walks_cached(g->vcpu[vcpu].tvm_regs[VMM_TCR_EL1])))
 		return flush_ram(g, vcpu);
 	return 0;
 }

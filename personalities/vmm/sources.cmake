@@ -1,5 +1,6 @@
 # The VMM's pure modules: built for AArch64 EL0 (personalities/vmm/CMakeLists.txt)
-# and for the host unit tests (tests/unit/vmm/vmm_tests.cmake), from this one list.
+# and for the host unit tests (tests/unit/vmm/vmm_tests.cmake) and the cache-model
+# tests (tests/model/CMakeLists.txt), from this one list.
 set(VMM_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(VMM_CORE_SOURCES
   ${VMM_DIR}/error.c ${VMM_DIR}/guest.c ${VMM_DIR}/exit_decode.c ${VMM_DIR}/image.c

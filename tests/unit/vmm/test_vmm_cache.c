@@ -16,6 +16,8 @@
 #define TVM VMM_HCR_TVM
 #define TRVM VMM_HCR_TRVM
 #define TSW VMM_HCR_TSW
+/* TCR_EL1 as Linux sets it: 39-bit spaces, Write-Back walks for TTBR0 and TTBR1. */
+#define TCR_WB_WALKS (25ULL | 25ULL << 16 | 1ULL << 8 | 1ULL << 10 | 1ULL << 24 | 1ULL << 26)
 
 static struct vmm_guest g;
 static struct vmm_error err;
@@ -138,10 +140,11 @@ static void dc_c_then_m(void **state)
 	sctlr(0, RESET | C); /* still DC: the view stays cached, nothing to do */
 	assert_int_equal(rec_count, 1);
 	rec_expect_sysreg(0, 0, VMM_SCTLR_EL1, RESET | C);
+	write_reg(0, VMM_TCR_EL1, TCR_WB_WALKS);
 
-	sctlr(0, RESET | C | M); /* DC -> M+C: cached all along, no flush */
-	assert_int_equal(rec_count, 3);
-	rec_expect_traps(2, 0, TSW);
+	sctlr(0, RESET | C | M); /* DC -> M+C, cacheable walks: cached all along, no flush */
+	assert_int_equal(rec_count, 4);
+	rec_expect_traps(3, 0, TSW);
 	assert_int_equal(g.vcpu[0].ram_flushes, 0);
 }
 
@@ -151,12 +154,63 @@ static void dc_m_and_c_at_once(void **state)
 	boot(1, VMM_POLICY_DC, true);
 	write_reg(0, VMM_TTBR0_EL1, 0x40100000);
 	write_reg(0, VMM_MAIR_EL1, 0xff00);
+	write_reg(0, VMM_TCR_EL1, TCR_WB_WALKS);
 	sctlr(0, RESET | M | C | VMM_SCTLR_I);
-	assert_int_equal(rec_count, 4);
+	assert_int_equal(rec_count, 5);
 	rec_expect_sysreg(0, 0, VMM_TTBR0_EL1, 0x40100000);
 	rec_expect_sysreg(1, 0, VMM_MAIR_EL1, 0xff00);
-	rec_expect_sysreg(2, 0, VMM_SCTLR_EL1, RESET | M | C | VMM_SCTLR_I);
-	rec_expect_traps(3, 0, TSW); /* DC, TVM and TRVM all go in the one write */
+	rec_expect_sysreg(2, 0, VMM_TCR_EL1, TCR_WB_WALKS);
+	rec_expect_sysreg(3, 0, VMM_SCTLR_EL1, RESET | M | C | VMM_SCTLR_I);
+	rec_expect_traps(4, 0, TSW); /* DC, TVM and TRVM all go in the one write */
+}
+
+/*
+ * Seed 000 under DC: tables the guest wrote with caches "off" (cacheably,
+ * under DC) are dirty where a Non-cacheable walker does not look, so leaving
+ * DC for M+C flushes when TCR_EL1 says the walks are Non-cacheable; walks
+ * disabled by EPDn do not count.
+ */
+static void dc_nc_walks_flush(void **state)
+{
+	static const uint64_t nc_tcrs[] = {
+		0,					 /* never written: IRGN/ORGN 00 */
+		TCR_WB_WALKS & ~(3ULL << 8),		 /* TTBR0 inner Non-cacheable */
+		TCR_WB_WALKS & ~(3ULL << 26),		 /* TTBR1 outer Non-cacheable */
+		(TCR_WB_WALKS & ~(3ULL << 24)) | BIT(7), /* TTBR0 walks off, TTBR1 NC */
+	};
+	static const uint64_t cached_tcrs[] = {
+		TCR_WB_WALKS,
+		(TCR_WB_WALKS & ~(3ULL << 24)) | BIT(23), /* TTBR1 NC but its walks disabled */
+		25ULL | 25ULL << 16 | 2ULL << 8 | 3ULL << 10 | 2ULL << 24 | 3ULL << 26, /* WT, WB */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(nc_tcrs); i++) {
+		boot(1, VMM_POLICY_DC, false);
+		assert_false(cache_policy_walks_cached(nc_tcrs[i]));
+		write_reg(0, VMM_TCR_EL1, nc_tcrs[i]);
+		sctlr(0, RESET | M | C);
+		assert_int_equal(rec_count, 4);
+		rec_expect_traps(2, 0, TSW);
+		expect_flush(3);
+		assert_int_equal(g.vcpu[0].ram_flushes, 1);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(cached_tcrs); i++) {
+		boot(1, VMM_POLICY_DC, false);
+		assert_true(cache_policy_walks_cached(cached_tcrs[i]));
+		write_reg(0, VMM_TCR_EL1, cached_tcrs[i]);
+		sctlr(0, RESET | M | C);
+		assert_int_equal(rec_count, 3);
+		assert_int_equal(g.vcpu[0].ram_flushes, 0);
+	}
+	/* Under `clean` there is no DC to leave: nothing to flush on M+C. */
+	boot(1, VMM_POLICY_CLEAN, false);
+	set_way(0, VMM_DC_CISW);
+	sctlr(0, RESET | M);
+	rec_reset();
+	sctlr(0, RESET | M | C); /* uncached -> cached flushes, once */
+	assert_int_equal(rec_count, 3);
+	expect_flush(2);
 }
 
 static void dc_unrelated_sctlr_bits(void **state)
@@ -223,9 +277,10 @@ static void dc_set_way_before_mmu(void **state)
 		set_way(0, VMM_DC_CISW);
 	assert_int_equal(rec_count, 0);
 	assert_int_equal(g.vcpu[0].setway_ops, 1000);
+	write_reg(0, VMM_TCR_EL1, TCR_WB_WALKS);
 	sctlr(0, RESET | M | C);
-	assert_int_equal(rec_count, 2);
-	rec_expect_traps(1, 0, TSW);
+	assert_int_equal(rec_count, 3);
+	rec_expect_traps(2, 0, TSW);
 }
 
 /* Under `clean` (KVM's way) the first set/way op flushes and starts watching SCTLR. */
@@ -468,6 +523,7 @@ int main(void)
 		cmocka_unit_test(dc_m_then_c),
 		cmocka_unit_test(dc_c_then_m),
 		cmocka_unit_test(dc_m_and_c_at_once),
+		cmocka_unit_test(dc_nc_walks_flush),
 		cmocka_unit_test(dc_unrelated_sctlr_bits),
 		cmocka_unit_test(caches_off_again),
 		cmocka_unit_test(trap_reads_follow_tvm),

@@ -32,8 +32,9 @@ int cache_policy_before_first_run(struct vmm_guest *g);
 /*
  * The guest wrote SCTLR_EL1 (trapped by TVM): old -> new. Clears DC in the
  * same write that sets M; cleans+invalidates guest RAM to PoC whenever the
- * guest's view of its memory turns between cached and uncached; drops TVM
- * once M and C are both set.
+ * guest's view of its memory turns between cached and uncached, and when DC
+ * goes while TCR_EL1 makes table walks Non-cacheable; drops TVM once M and C
+ * are both set.
  */
 int cache_policy_sctlr_write(struct vmm_guest *g, unsigned vcpu, uint64_t old_sctlr,
 			     uint64_t new_sctlr);
@@ -51,6 +52,13 @@ int cache_policy_set_way(struct vmm_guest *g, unsigned vcpu);
  * the loader wrote.
  */
 int cache_policy_guest_reset(struct vmm_guest *g);
+
+/*
+ * Whether the guest's stage-1 table walks look in the caches, by TCR_EL1:
+ * inner and outer cacheable for both TTBR0 and TTBR1, or that table's walks
+ * disabled (EPDn).
+ */
+bool cache_policy_walks_cached(uint64_t tcr);
 
 /* Whether accesses with these trap bits and SCTLR_EL1 value are cacheable: DC, or M and C. */
 bool cache_policy_view_cached(uint64_t hcr, uint64_t sctlr);

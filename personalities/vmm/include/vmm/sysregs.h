@@ -25,6 +25,18 @@
 #define VMM_SCTLR_RESET 0x30d00800ULL
 
 /*
+ * TCR_EL1 (D17.2.131): the cacheability of stage-1 table walks from TTBR0
+ * and TTBR1, inner (IRGNn) and outer (ORGNn); 0b00 is Non-cacheable. EPDn
+ * disables walks from that table.
+ */
+#define VMM_TCR_EPD0 BIT(7)
+#define VMM_TCR_IRGN0(tcr) FIELD(tcr, 9, 8)
+#define VMM_TCR_ORGN0(tcr) FIELD(tcr, 11, 10)
+#define VMM_TCR_EPD1 BIT(23)
+#define VMM_TCR_IRGN1(tcr) FIELD(tcr, 25, 24)
+#define VMM_TCR_ORGN1(tcr) FIELD(tcr, 27, 26)
+
+/*
  * The registers a guest can reach through a trap the VMM handles. The first
  * group is the set HCR_EL2.TVM/TRVM trap (D17.2.48, "TVM"), kept per vCPU by
  * sysreg_emul.c; VMM_TVM_COUNT counts them.

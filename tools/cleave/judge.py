@@ -275,7 +275,7 @@ class SystemJudge:
 
     def check_caps(self):
         from .capdump import authority_differences, compare, observed_authority
-        problems = compare(self.dump.caps, self.spec)
+        problems = compare(self.dump.caps, self.spec, self.dump.gic)
         if problems:
             return failed(f"capabilities differ from the specification: {problems[0]} "
                           f"({len(problems)} differences)")

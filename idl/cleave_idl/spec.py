@@ -386,12 +386,16 @@ class Builder:
             vcpu.thread, vcpu.index = tcb, n
             self.give(holder, exits, ("write",), f"exits{n}", badge=n + 1)
         # GICv2: the kernel's virtual CPU interface (GICV) where the guest's device
-        # tree puts its GICC. Made only when the platform runs GICv2 (`gic`).
+        # tree puts its GICC. Made only when the platform runs GICv2 (`gic`). One set
+        # of frames for every guest: the interface is banked per CPU and shows the
+        # state of the vCPU the CPU runs, which the kernel switches (authority.py).
         gicv = getattr(self.target, "gicv", None) if self.target else None
         if gicv is not None:
             for n in range(GICV_PAGES):
-                name = self.add(Object(f"{inst.name}.gicv.{n}", "frame", 12,
-                                       paddr=gicv + n * PAGE, device=True, gic=2))
+                name = f"gicv.{n}"
+                if self.spec.object(name) is None:
+                    self.add(Object(name, "frame", 12, paddr=gicv + n * PAGE, device=True,
+                                    gic=2))
                 holder.mappings.append(Mapping(name, list(RW), "gicv", "device",
                                                vaddr=GUEST_GICC_IPA + n * PAGE))
 

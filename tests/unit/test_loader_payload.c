@@ -371,28 +371,49 @@ static void test_fill_payload_from_a_program(void **state)
 	fx.map[0].fill = CL_SPEC_FILL_PAYLOAD;
 	fx.obj[4].irq = 1; /* the ELF, not a guest kernel */
 	reseal();
-	expect("c.frame is filled from offset 0 of client, which is no guest kernel or initrd");
+	expect("c.frame is filled from offset 0x0 of client, which is no guest kernel or initrd");
+}
+
+/* A third entry of the given kind, over the ELF's 64 bytes. */
+static void third_entry(uint32_t kind)
+{
+	fx.h->count = 3;
+	strcpy(fx.e[2].name, "k");
+	fx.e[2].kind = kind;
+	fx.e[2].offset = ELF_AT;
+	fx.e[2].size = 64;
 }
 
 static void test_fill_payload_past_the_entry(void **state)
 {
 	(void)state;
-	fx.e[1].kind = CL_IMAGE_GUEST_KERNEL;
+	third_entry(CL_IMAGE_GUEST_KERNEL);
 	fx.map[0].fill = CL_SPEC_FILL_PAYLOAD;
-	fx.obj[4].irq = 1;
+	fx.obj[4].irq = 2;
 	fx.obj[4].paddr = 64; /* the entry has 64 bytes: offset 64 is past it */
 	reseal();
-	expect("c.frame is filled from offset 0x40 of client");
+	expect("c.frame is filled from offset 0x40 of k");
+}
+
+static void test_fill_payload_inside_passes(void **state)
+{
+	(void)state;
+	third_entry(CL_IMAGE_GUEST_KERNEL);
+	fx.map[0].fill = CL_SPEC_FILL_PAYLOAD;
+	fx.obj[4].irq = 2;
+	fx.obj[4].paddr = 63;
+	reseal();
+	assert_string_equal(open_all(), "");
 }
 
 static void test_fill_info_of_wrong_size(void **state)
 {
 	(void)state;
-	fx.e[1].kind = CL_IMAGE_VMM_INFO; /* 64 bytes, not a struct cl_vmm_info */
+	third_entry(CL_IMAGE_VMM_INFO); /* 64 bytes, not a struct cl_vmm_info */
 	fx.map[0].fill = CL_SPEC_FILL_VMM_INFO;
-	fx.obj[4].irq = 1;
+	fx.obj[4].irq = 2;
 	reseal();
-	expect("its info page c.frame is not filled from a 1232-byte info entry (client)");
+	expect("its info page c.frame is not filled from a 1232-byte info entry (k)");
 }
 
 static void test_fill_unknown(void **state)
@@ -482,6 +503,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fill_from_missing_entry, setup),
 		cmocka_unit_test_setup(test_fill_payload_from_a_program, setup),
 		cmocka_unit_test_setup(test_fill_payload_past_the_entry, setup),
+		cmocka_unit_test_setup(test_fill_payload_inside_passes, setup),
 		cmocka_unit_test_setup(test_fill_info_of_wrong_size, setup),
 		cmocka_unit_test_setup(test_fill_unknown, setup),
 		cmocka_unit_test_setup(test_guest_vcpu_without_thread, setup),

@@ -21,3 +21,7 @@ vmm_test(test_vmm_cache)
 vmm_test(test_vmm_psci)
 vmm_test(test_vmm_vgic)
 vmm_test(test_vmm_vuart)
+# The VMM server's check of its info page (personalities/vmm/server/info.c).
+vmm_test(test_vmm_info)
+target_sources(test_vmm_info PRIVATE ${VMM_DIR}/server/info.c)
+target_include_directories(test_vmm_info PRIVATE ${VMM_DIR}/server ${k}/include/uapi)

@@ -17,9 +17,9 @@ from cleave.errors import CleaveError
 def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
     # boot matrix, ktest matrix, 5 others, Linux on bare QEMU (4 boots, 3 refusals), the
-    # example systems (hello, ktest, guest-hello, guest-fault) on two GICs, and 3
-    # damaged system images
-    assert len(names) == len(set(names)) == 16 + 8 + 5 + 7 + 8 + 3
+    # example systems (hello, ktest, guest-hello, guest-fault, bad-guest) on two GICs,
+    # and 3 damaged system images
+    assert len(names) == len(set(names)) == 16 + 8 + 5 + 7 + 10 + 3
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "system/guest-hello/gic2",

@@ -125,6 +125,13 @@ EXAMPLES = [
         "steady: hello-guest: tick 10",
         "vmm: guest 'steady' stopped: it powered off (PSCI SYSTEM_OFF)"]),
 ]
+EXAMPLES.append(
+    # A guest whose kernel is no arm64 Image is refused by its VMM; the other one boots.
+    ("bad-guest", "tests/system/bad-guest/bad-guest.cleave", [
+        "vmm: guest 'bad': not an arm64 Linux Image: magic at offset 56 is 02 00 40 00, "
+        "expected 41 52 4d 64",
+        "good: hello-guest: done, powering off",
+        "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)"]))
 # Markers of an example that must come after another one (earlier, later).
 ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest: tick 10")]}
 # The RTC cases (7), the device-tree case (1) and, on GICv2, the 3 cases that map the

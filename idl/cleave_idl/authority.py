@@ -7,6 +7,9 @@ A -> B is an edge of kind
   share    A and B both map (or hold) one frame, with write on at least one side
            (an edge both ways);
   control  A holds a capability to B's TCB/vCPU, CNode or address space (the loader).
+GICv2's virtual CPU interface, which every GICv2 guest maps, is no shared memory: it is
+banked per CPU and shows only the state of the vCPU running there, which the kernel
+saves and restores with the vCPU (docs/objects.md, "World switch").
 A path of authority is a chain of edges; `assert no_path(a, b);` holds when there is
 none from a to b and none from b to a.
 """
@@ -101,11 +104,15 @@ def analyse(specification):
                     readers.setdefault(obj.name, []).append(holder.name)
                 if "write" in cap.rights:
                     writers.setdefault(obj.name, []).append(holder.name)
+            elif obj.type == "frame" and obj.gic is not None:
+                continue  # GICv2's GICV: banked per CPU, switched with the vCPU (spec.py)
             elif obj.type == "frame":
                 mappers.setdefault(obj.name, []).append((holder.name, "write" in cap.rights))
             elif obj.type in CONTROLLED and obj.owner is not None:
                 add(holder.name, obj.owner, "control")
         for mapping in holder.mappings:
+            if objects[mapping.object].gic is not None:
+                continue
             mappers.setdefault(mapping.object, []).append(
                 (holder.name, "write" in mapping.rights))
     for name, senders in writers.items():

@@ -66,6 +66,26 @@ STACK_TOP = 0x10000000  # a component's stack ends here (as the root's does)
 HEAP_BASE = 0x50000000  # a component's heap starts here (clear of what the kernel test suite uses)
 DEVICE_BASE = 0x60000000  # a component's device registers, each region page-aligned
 
+# A guest and its VMM (docs/system-language.md, "Guests and their VMMs"). The guest's
+# physical address map (IPAs) is QEMU virt's, which the VMM's device tree describes;
+# the VMM's own view of the guest is at fixed addresses of its address space
+# (kernel/include/uapi/cleave/vmm_info.h has the same numbers).
+GUEST_RAM_IPA = 0x40000000
+GUEST_GICD_IPA = 0x08000000
+GUEST_GICC_IPA = 0x08010000  # GICv2: the kernel's GICV pages are mapped here
+GUEST_GICR_IPA = 0x080A0000
+GUEST_UART_IPA = 0x09000000
+GUEST_UART_SPI = 1  # INTID 33
+GICV_PAGES = 2  # GICC_DIR is in the second page
+VMM_PROGRAM = "vmm"  # the per-guest VMM (personalities/vmm/server), a cleave_program
+VMM_SUFFIX = ".vmm"  # "<guest>.vmm" is no identifier: it cannot clash with an instance
+VMM_STACK = 64 << 10
+VMM_INFO_VADDR = 0x30000000  # its info page (struct cl_vmm_info), read only
+VMM_RAM_VADDR = 0x80000000  # the guest's RAM, as the VMM maps it
+VMM_KERNEL_VADDR = 0x100000000  # the guest's kernel file, read only
+VMM_INITRD_VADDR = 0x200000000  # the guest's initrd file, read only
+COHERENCE = {"dc": 0, "clean": 1}
+
 
 @dataclass
 class Object:
@@ -82,6 +102,10 @@ class Object:
     irq: int = None  # irq_handler: its interrupt ID
     notification: str = None  # irq_handler: the notification it signals
     connection: str = None  # the connection (as written) that made it
+    thread: str = None  # vcpu: the guest's thread (tcb) the loader binds it to
+    index: int = None  # vcpu: its number in the guest (its exits are badged index + 1)
+    source: tuple = None  # a frame the loader fills from the image: (entry name, offset)
+    gic: int = None  # made only when the platform runs this GIC version (GICv2's GICV)
 
 
 @dataclass
@@ -104,6 +128,7 @@ class Mapping:
     region: str  # stack, heap, the dataport's or device's name, memory
     attr: str = "normal"  # normal or device
     vaddr: int = None  # a component's dataport frames: where it is mapped
+    fill: str = None  # payload or vmm_info: what the loader writes first (else by region)
 
 
 @dataclass
@@ -132,6 +157,7 @@ class Holder:
 class Specification:
     system: str
     windows: list = field(default_factory=list)  # the schedule: [partition, microseconds]
+    guests: dict = field(default_factory=dict)  # guest name -> what its VMM's info page says
     objects: list = field(default_factory=list)
     holders: list = field(default_factory=list)  # instances in source order, loader last
 
@@ -187,8 +213,9 @@ def connection_text(conn):
 
 
 class Builder:
-    def __init__(self, model, target, images=None):
+    def __init__(self, model, target, images=None, payloads=None):
         self.images = images or {}
+        self.payloads = payloads  # image entry name -> size; None: payload frames left out
         self.model = model
         self.system = model.system
         self.target = target
@@ -243,6 +270,9 @@ class Builder:
             elif "console_input" in [g for g, _ in getattr(inst.decl, "authority", [])]:
                 self.console_input(inst)
         for inst in self.system.instances:
+            if inst.kind == "guest":
+                self.vmm(inst)
+        for inst in self.system.instances:
             self.private_dataports(inst)
             self.untyped(inst)
         for holder in self.spec.holders:
@@ -285,7 +315,8 @@ class Builder:
                         vaddr=STACK_TOP - pages(decl.stack) * PAGE)
             self.frames(inst.name, "heap", decl.heap, RW, [holder], vaddr=HEAP_BASE)
         else:
-            self.frames(inst.name, "memory", decl.memory, RW + ("exec",), [holder])
+            self.frames(inst.name, "memory", decl.memory, RW + ("exec",), [holder],
+                        vaddr=GUEST_RAM_IPA)
 
     def image(self, name, holder):
         """The frames of a component's program: one per page its ELF's loadable
@@ -366,6 +397,88 @@ class Builder:
         for n in range(1, inst.decl.vcpus):
             name = self.add(Object(f"{inst.name}.vcpu.{n}", "vcpu", 11, inst.name))
             self.give(holder, name, RW, f"self.vcpu{n}")
+        # Each vCPU runs on a thread of the guest's own, whose fault endpoint is the
+        # guest's exits endpoint, badged with the vCPU's number + 1 so that the VMM
+        # tells its vCPUs apart. The guest's CNode holds those badged capabilities
+        # (the kernel copies one into each thread): the guest can send its exits to its
+        # VMM, nothing more (a guest makes no system calls).
+        exits = self.add(Object(f"{inst.name}.exits", "endpoint", 6, inst.name))
+        for n in range(inst.decl.vcpus):
+            tcb = self.add(Object(f"{inst.name}.tcb.{n}", "tcb", 11, inst.name))
+            vcpu = self.spec.object(f"{inst.name}.vcpu.{n}")
+            vcpu.thread, vcpu.index = tcb, n
+            self.give(holder, exits, ("write",), f"exits{n}", badge=n + 1)
+        # GICv2: the kernel's virtual CPU interface (GICV) where the guest's device
+        # tree puts its GICC. Made only when the platform runs GICv2 (`gic`). One set
+        # of frames for every guest: the interface is banked per CPU and shows the
+        # state of the vCPU the CPU runs, which the kernel switches (authority.py).
+        gicv = getattr(self.target, "gicv", None) if self.target else None
+        if gicv is not None:
+            for n in range(GICV_PAGES):
+                name = f"gicv.{n}"
+                if self.spec.object(name) is None:
+                    self.add(Object(name, "frame", 12, paddr=gicv + n * PAGE, device=True,
+                                    gic=2))
+                holder.mappings.append(Mapping(name, list(RW), "gicv", "device",
+                                               vaddr=GUEST_GICC_IPA + n * PAGE))
+
+    def vmm(self, inst):
+        """The guest's VMM: a native component running the program "vmm", holding the
+        guest's exits (read), vCPUs, vCPU threads and address space (control), its RAM
+        mapped (the VMM writes the kernel, initrd and device tree there), the guest's
+        kernel and initrd files (read only) and its info page."""
+        decl, g = inst.decl, inst.name
+        name = g + VMM_SUFFIX
+        holder = Holder(name, "component", "vmm", priority=min(decl.priority + 1, 254),
+                        cpu=0, partition=decl.partition)
+        self.holders[name] = holder
+        self.spec.holders.insert(self.spec.holders.index(self.holders[g]) + 1, holder)
+        holder.cnode = self.add(Object(f"{name}.cnode", "cnode", None, name))
+        self.add(Object(f"{name}.tcb", "tcb", 11, name))
+        self.add(Object(f"{name}.aspace", "aspace", None, name))
+        self.give(holder, holder.cnode, RW, "self.cnode", slot=SLOT_CNODE)
+        self.give(holder, f"{name}.tcb", RW, "self.tcb", slot=SLOT_TCB)
+        self.give(holder, f"{name}.aspace", RW, "self.aspace", slot=SLOT_ASPACE)
+        self.give(holder, "console", ("write",), "kernel.console", slot=SLOT_CONSOLE)
+        self.give(holder, f"{g}.exits", ("read",), "exits")
+        self.give(holder, f"{g}.aspace", RW, "guest_aspace")
+        for n in range(decl.vcpus):
+            self.give(holder, f"{g}.vcpu.{n}", RW, f"vcpu{n}")
+        for n in range(decl.vcpus):
+            self.give(holder, f"{g}.tcb.{n}", RW, f"tcb{n}")
+        self.image(name, holder)
+        self.frames(name, "stack", VMM_STACK, RW, [holder],
+                    vaddr=STACK_TOP - pages(VMM_STACK) * PAGE)
+        info = self.add(Object(f"{name}.info", "frame", 12, owner=name,
+                               source=(f"{g}.info", 0)))
+        holder.mappings.append(Mapping(info, ["read"], "info", vaddr=VMM_INFO_VADDR,
+                                       fill="vmm_info"))
+        frame = LARGE if decl.memory % LARGE == 0 else PAGE
+        for n in range(pages(decl.memory, frame)):
+            holder.mappings.append(Mapping(f"{g}.memory.{n}", list(RW), "guest_ram",
+                                           vaddr=VMM_RAM_VADDR + n * frame))
+        sizes = {}
+        for what, vaddr in (("kernel", VMM_KERNEL_VADDR), ("initrd", VMM_INITRD_VADDR)):
+            entry = f"{g}.{what}"
+            size = (self.payloads or {}).get(entry, 0) if getattr(decl, what) else 0
+            sizes[what] = size
+            frame, bits = (LARGE, 21) if size >= LARGE else (PAGE, 12)
+            for n in range(pages(size, frame)):
+                obj = self.add(Object(f"{name}.{what}.{n}", "frame", bits, owner=name,
+                                      source=(entry, n * frame)))
+                holder.mappings.append(Mapping(obj, ["read"], what, vaddr=vaddr + n * frame,
+                                               fill="payload"))
+        caps = {c.name: c.slot for c in holder.caps}
+        self.spec.guests[g] = dict(
+            vmm=name, ram_ipa=GUEST_RAM_IPA, ram_size=decl.memory, ram_vaddr=VMM_RAM_VADDR,
+            kernel_vaddr=VMM_KERNEL_VADDR, kernel_size=sizes["kernel"],
+            initrd_vaddr=VMM_INITRD_VADDR, initrd_size=sizes["initrd"], vcpus=decl.vcpus,
+            coherence=decl.coherence, cmdline=decl.cmdline or "",
+            slot_exits=caps["exits"], slot_guest_aspace=caps["guest_aspace"],
+            slot_vcpus=[caps[f"vcpu{n}"] for n in range(decl.vcpus)],
+            slot_tcbs=[caps[f"tcb{n}"] for n in range(decl.vcpus)],
+            gicd_ipa=GUEST_GICD_IPA, gicc_ipa=GUEST_GICC_IPA, gicr_ipa=GUEST_GICR_IPA,
+            uart_ipa=GUEST_UART_IPA, uart_spi=GUEST_UART_SPI)
 
     def private_dataports(self, inst):
         """A dataport in no shared connection is memory of its own instance."""
@@ -472,9 +585,11 @@ class Builder:
         objects[f"{holder.name}.aspace"].size_bits = bits
 
 
-def build(model, target=None, images=None):
+def build(model, target=None, images=None, payloads=None):
     """The Specification of `model` (a model.Spec that passed every check; `target`
     gives the devices' registers, None leaves device frames out; `images` gives each
-    component's ELF segments, {instance: [(vaddr, memsz, rights)]}, None leaves the
-    image frames out, as `./cleave check` does before anything is compiled)."""
-    return Builder(model, target, images).build()
+    component's ELF segments, {instance: [(vaddr, memsz, rights)]} (a guest's VMM as
+    "<guest>.vmm"), None leaves the image frames out, as `./cleave check` does before
+    anything is compiled; `payloads` gives the size of each guest's kernel and initrd,
+    {"<guest>.kernel": bytes}, None leaves their frames out)."""
+    return Builder(model, target, images, payloads).build()

@@ -6,7 +6,8 @@ their numbers from idl/abi.yaml, the same file the kernel's are generated from.
     fields = specbin.decode(data)                        # dicts, for tests and dumps
 
 `elf_entries` maps each component instance to the index of its program's entry in the
-image (tools/cleave/image.py).
+image (tools/cleave/image.py); `entries` maps the image's entry names to their indices,
+for the frames the loader fills from an entry (a guest's kernel, initrd and info page).
 """
 
 import struct
@@ -19,7 +20,9 @@ NONE = 0xFFFFFFFF
 KINDS = {"component": 1, "guest": 2, "loader": 3}
 ATTRS = {"normal": 0, "device": 2}
 DEVICE_FLAG = 1
-FILL = {"image": 1, "bootinfo": 2}  # what the loader writes into a mapping's frame
+GICV2_ONLY_FLAG = 2  # made only when the platform runs GICv2
+# What the loader writes into a mapping's frame (by the mapping's fill, else its region).
+FILL = {"image": 1, "bootinfo": 2, "payload": 3, "vmm_info": 4}
 
 HEADER = struct.Struct("<QIIIIIIIIIIIIII")
 OBJECT = struct.Struct("<IBBBBIIQ")
@@ -55,8 +58,15 @@ class Strings:
         return self.offsets[text]
 
 
-def encode(specification, elf_entries=None):
-    elf_entries = elf_entries or {}
+def fill_of(mapping):
+    """A mapping's fill: its own, else by region (a program's image, a bootinfo page)."""
+    if mapping.fill:
+        return FILL[mapping.fill]
+    return FILL[mapping.region] if mapping.region in ("image", "bootinfo") else 0
+
+
+def encode(specification, elf_entries=None, entries=None):
+    elf_entries, entries = elf_entries or {}, entries or {}
     types, bits = abi_numbers()
     strings = Strings()
     index = {o.name: n for n, o in enumerate(specification.objects)}
@@ -69,10 +79,21 @@ def encode(specification, elf_entries=None):
         if obj.type not in types:
             raise SpecError(f"object '{obj.name}' is a {obj.type}, which this kernel "
                             f"does not have (idl/abi.yaml lists no '{obj.type}' objects)")
-        objects.append(OBJECT.pack(
-            strings.add(obj.name), types[obj.type], obj.size_bits or 0,
-            DEVICE_FLAG if obj.device else 0, 0, obj.irq or 0,
-            index[obj.notification] if obj.notification else NONE, obj.paddr or 0))
+        # irq and notification: an IRQ handler's line and notification; a vCPU's number
+        # and thread; a frame filled from the image: the entry (paddr: the offset).
+        irq, other, paddr = obj.irq or 0, NONE, obj.paddr or 0
+        if obj.notification:
+            other = index[obj.notification]
+        if obj.thread:
+            irq, other = obj.index, index[obj.thread]
+        if obj.source:
+            if obj.source[0] not in entries:
+                raise SpecError(f"object '{obj.name}' is filled from '{obj.source[0]}', "
+                                "which the image does not hold")
+            irq, paddr = entries[obj.source[0]], obj.source[1]
+        flags = (DEVICE_FLAG if obj.device else 0) | (GICV2_ONLY_FLAG if obj.gic == 2 else 0)
+        objects.append(OBJECT.pack(strings.add(obj.name), types[obj.type], obj.size_bits or 0,
+                                   flags, 0, irq, other, paddr))
 
     holders, caps, mappings = [], [], []
     for holder in specification.holders:
@@ -86,7 +107,7 @@ def encode(specification, elf_entries=None):
         for mapping in holder.mappings:
             mappings.append(MAPPING.pack(
                 index[mapping.object], rights(mapping.rights), ATTRS[mapping.attr],
-                FILL.get(mapping.region, 0), 0,
+                fill_of(mapping), 0,
                 0xFFFFFFFFFFFFFFFF if mapping.vaddr is None else mapping.vaddr))
         holders.append(HOLDER.pack(
             strings.add(holder.name), KINDS[holder.kind], holder.priority or 0,

@@ -32,6 +32,7 @@ class Target:
     ram_size: int
     cpus_max: int
     kernel_devices: tuple = ()  # (name, base, size) the kernel maps for itself
+    gicv: int = None  # GICv2's virtual CPU interface (GICV), which guests' VMMs map
     nodes: list = field(default=None)  # DeviceNodes; None: no tree, device checks skip
 
     def node_at(self, path):
@@ -67,6 +68,7 @@ def load(platform_yaml, cache_dir, with_tree=True):
             cpus_max=int(data["cpus_max"]),
             kernel_devices=tuple((d["name"], int(d["base"]), int(d["size"]))
                                  for d in data.get("devices") or ()),
+            gicv=((data.get("gic") or {}).get("v2") or {}).get("vcpu"),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise TargetError(f"{platform_yaml}: missing or bad field {err}") from None

@@ -130,6 +130,9 @@ void alloc_object(struct loader *l, uint32_t i)
 		remember(l, i, singleton(o->type));
 		return;
 	}
+	/* GICv2's virtual CPU interface exists only when the platform runs GICv2. */
+	if ((o->flags & CL_SPEC_OBJ_GICV2_ONLY) && bi->gic_version != 2)
+		return;
 	slot = loader_slot(l);
 	if (o->type == CL_OBJ_IRQ_HANDLER) {
 		irq_handler(l, i, slot);

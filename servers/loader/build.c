@@ -6,6 +6,8 @@
  */
 #include <cleave/runtime.h>
 #include <cleave/spec.h>
+#include <cleave/vcpu_abi.h>
+#include <cleave/vmm_info.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -115,7 +117,29 @@ static void fill_bootinfo(struct loader *l, const struct cl_spec_holder *hd, str
 	bi->first_free_slot = top + 1;
 }
 
-/* Writes a frame's initial contents (image frames only) through a scratch mapping. */
+/*
+ * A frame filled from an image entry (payload.c checked that its offset lies inside
+ * the entry): the entry's bytes from that offset, zero past its end. An info page is
+ * completed with what only this boot knows.
+ */
+static void fill_from_entry(struct loader *l, const struct cl_spec_mapping *m, uint64_t size,
+			    uint8_t *dst)
+{
+	const struct cl_spec_object *o = &l->spec.objects[m->object];
+	const struct cl_image_entry *e = &l->pl.entries[o->irq];
+	uint64_t n = e->size - o->paddr < size ? e->size - o->paddr : size;
+
+	memcpy(dst, payload_data(&l->pl, e) + o->paddr, n);
+	memset(dst + n, 0, size - n);
+	if (m->fill == CL_SPEC_FILL_VMM_INFO) {
+		struct cl_vmm_info *info = (struct cl_vmm_info *)dst;
+
+		info->gic_version = (uint32_t)l->bi->gic_version;
+		info->num_cpus = (uint32_t)l->bi->num_cpus;
+	}
+}
+
+/* Writes a frame's initial contents through a scratch mapping. */
 static void fill_frame(struct loader *l, uint32_t h, const struct cl_spec_mapping *m)
 {
 	const struct cl_spec_holder *hd = holder(l, h);
@@ -127,6 +151,8 @@ static void fill_frame(struct loader *l, uint32_t h, const struct cl_spec_mappin
 	      "scratch map of", who, spec_object_name(&l->spec, m->object));
 	if (m->fill == CL_SPEC_FILL_BOOTINFO)
 		fill_bootinfo(l, hd, (struct cl_bootinfo *)SCRATCH_VADDR);
+	else if (m->fill == CL_SPEC_FILL_PAYLOAD || m->fill == CL_SPEC_FILL_VMM_INFO)
+		fill_from_entry(l, m, size, (uint8_t *)SCRATCH_VADDR);
 	else
 		fill_from_elf(l, &l->pl.entries[hd->elf], m->vaddr, size, (uint8_t *)SCRATCH_VADDR,
 			      who);
@@ -155,6 +181,50 @@ static bool has_bootinfo(struct loader *l, const struct cl_spec_holder *hd)
 	return false;
 }
 
+/* The exits endpoint the guest holds for vCPU n: its endpoint capability badged n + 1. */
+static const struct cl_spec_cap *exits_of(struct loader *l, const struct cl_spec_holder *hd,
+					  uint32_t n)
+{
+	for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++) {
+		const struct cl_spec_cap *cap = &l->spec.caps[c];
+
+		if (l->spec.objects[cap->object].type == CL_OBJ_ENDPOINT && cap->badge == n + 1)
+			return cap;
+	}
+	return NULL;
+}
+
+/*
+ * A guest's vCPU threads: each runs in the guest's CNode and address space with the
+ * guest's exits endpoint (badged with its vCPU's number + 1) as its fault endpoint,
+ * bound to its vCPU, at the guest's priority, vCPU n on CPU n modulo the CPUs there
+ * are. None is started: the guest's VMM loads the guest and starts vCPU 0.
+ */
+static void guest_threads(struct loader *l, const struct cl_spec_holder *hd, const char *who)
+{
+	for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++) {
+		const struct cl_spec_object *o = &l->spec.objects[l->spec.caps[c].object];
+		const struct cl_spec_cap *exits = exits_of(l, hd, o->irq);
+
+		if (o->type != CL_OBJ_VCPU)
+			continue;
+		if (exits == NULL)
+			loader_fail("%s: vCPU %u has no exits endpoint badged %u", who, o->irq,
+				    o->irq + 1);
+		cl_cptr_t tcb = l->slot[o->notification], fault = loader_slot(l);
+		check(cl_cnode_mint(CL_SLOT_CNODE, fault, l->slot[exits->object], CL_RIGHT_WRITE,
+				    exits->badge),
+		      "mint of", who, "its exits endpoint");
+		check(cl_tcb_configure(tcb, l->slot[hd->cnode], l->slot[hd->aspace], fault),
+		      "configure of", who, "a vCPU thread");
+		check(cl_cnode_delete(CL_SLOT_CNODE, fault), "delete of", who, "a fault endpoint");
+		check(cl_vcpu_bind(l->slot[l->spec.caps[c].object], tcb), "bind of", who, "a vCPU");
+		check(cl_tcb_set_priority(tcb, hd->priority), "priority of", who, "a vCPU thread");
+		check(cl_tcb_set_affinity(tcb, o->irq % l->bi->num_cpus), "affinity of", who,
+		      "a vCPU thread");
+	}
+}
+
 void build_holder(struct loader *l, uint32_t h)
 {
 	const struct cl_spec_holder *hd = holder(l, h);
@@ -162,14 +232,13 @@ void build_holder(struct loader *l, uint32_t h)
 	cl_cptr_t cnode = l->slot[hd->cnode];
 	cl_cptr_t aspace = l->slot[hd->aspace];
 
-	if (hd->kind == CL_SPEC_GUEST)
-		loader_fail("%s: a guest; this loader starts native components only (guests "
-			    "need the VMM)",
-			    who);
 	/* Mappings first: each frame cap is mapped here, then moved to its slot. */
 	for (uint32_t i = hd->first_mapping; i < hd->first_mapping + hd->n_mappings; i++) {
 		const struct cl_spec_mapping *m = &l->spec.mappings[i];
 		const struct cl_spec_cap *c = cap_of(l, hd, m->object);
+
+		if (!loader_has(l, m->object))
+			continue; /* not in this boot (GICv2 only) */
 		cl_cptr_t tmp = loader_slot(l);
 
 		if (c == NULL)
@@ -189,8 +258,8 @@ void build_holder(struct loader *l, uint32_t h)
 		const struct cl_spec_cap *c = &l->spec.caps[i];
 		const struct cl_spec_object *o = &l->spec.objects[c->object];
 
-		if (o->type == CL_OBJ_FRAME)
-			continue; /* placed with its mapping above */
+		if (o->type == CL_OBJ_FRAME || !loader_has(l, c->object))
+			continue; /* placed with its mapping above, or not in this boot */
 		if (o->type == CL_OBJ_UNTYPED) {
 			/* Untyped memory has one owner (it cannot be copied): it moves. */
 			check(cl_cnode_move(cnode, c->slot, l->slot[c->object]), "move of", who,
@@ -200,6 +269,8 @@ void build_holder(struct loader *l, uint32_t h)
 		check(cl_cnode_mint(cnode, c->slot, l->slot[c->object], c->rights, c->badge),
 		      "mint of", who, spec_object_name(&l->spec, c->object));
 	}
+	if (hd->kind == CL_SPEC_GUEST)
+		guest_threads(l, hd, who);
 	if (hd->kind != CL_SPEC_COMPONENT)
 		return;
 	/* The thread: its CNode and address space, its entry, stack and place. */
@@ -243,6 +314,17 @@ void start_all(struct loader *l)
 			check(cl_sched_control_set_partition(CL_SLOT_SCHED_CONTROL,
 							     l->slot[hd->tcb], hd->partition),
 			      "partition of", spec_str(s, hd->name), "its thread");
+		if (hd->kind != CL_SPEC_GUEST || hd->partition == 0)
+			continue;
+		for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++) {
+			const struct cl_spec_object *o = &s->objects[s->caps[c].object];
+
+			if (o->type == CL_OBJ_VCPU)
+				check(cl_sched_control_set_partition(CL_SLOT_SCHED_CONTROL,
+								     l->slot[o->notification],
+								     hd->partition),
+				      "partition of", spec_str(s, hd->name), "a vCPU thread");
+		}
 	}
 	if (s->h->n_windows != 0)
 		check(cl_sched_control_set_schedule(CL_SLOT_SCHED_CONTROL, s->h->n_windows, w[0],

@@ -46,7 +46,8 @@ static void dump_cnode(struct loader *l, const char *who, cl_cptr_t cnode, uint6
 
 void dump_caps(struct loader *l, const char *when)
 {
-	cl_printf("CAPS BEGIN %s\n", when);
+	/* The GIC version tells the reader which GICv2-only capabilities to expect. */
+	cl_printf("CAPS BEGIN %s gic=%llu\n", when, (unsigned long long)l->bi->gic_version);
 	for (uint32_t h = 0; h < l->spec.h->n_holders; h++) {
 		const struct cl_spec_holder *hd = &l->spec.holders[h];
 

@@ -25,6 +25,12 @@ struct loader {
 	uint64_t made;				/* bytes of objects made */
 };
 
+/* Whether object i is made in this boot: GICv2-only objects are not on GICv3. */
+static inline int loader_has(const struct loader *l, uint32_t i)
+{
+	return l->slot[i] != 0;
+}
+
 /* Prints "LOADER ERROR: ..." and stops the loader (nothing more is started). */
 _Noreturn void loader_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

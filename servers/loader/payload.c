@@ -3,6 +3,7 @@
 
 #include <cleave/abi.h>
 #include <cleave/print.h>
+#include <cleave/vmm_info.h>
 #include <string.h>
 
 /* A CNode slot is 64 bytes (idl/abi.yaml, cnode). */
@@ -64,7 +65,7 @@ int payload_open(struct payload *pl, const void *base, uint64_t size, char *err,
 		    e->offset > h->size || e->size > h->size - e->offset)
 			FAIL("image entry %u (%s): [%#llx, +%#llx) is outside the payload", i,
 			     e->name, (unsigned long long)e->offset, (unsigned long long)e->size);
-		if (e->kind < CL_IMAGE_SPEC || e->kind > CL_IMAGE_GUEST_INITRD)
+		if (e->kind < CL_IMAGE_SPEC || e->kind > CL_IMAGE_VMM_INFO)
 			FAIL("image entry %u (%s): unknown kind %u", i, e->name, e->kind);
 	}
 	return 0;
@@ -83,6 +84,65 @@ static int table_ok(const struct cl_spec_header *h, uint32_t off, uint32_t n, ui
 {
 	return off >= sizeof(*h) && off % 4 == 0 && off <= h->size &&
 	       (uint64_t)n * sz <= h->size - off;
+}
+
+/*
+ * A frame filled from an image entry: the entry exists, is of the right kind, and
+ * the frame's offset lies inside it (its last frame may hold less than a frame).
+ */
+static int check_fill(const struct spec *s, const struct payload *pl, const char *name,
+		      const struct cl_spec_mapping *mp, char *err, size_t errlen)
+{
+	const struct cl_spec_object *o = &s->objects[mp->object];
+	const struct cl_image_entry *e;
+
+	if (mp->fill > CL_SPEC_FILL_VMM_INFO)
+		FAIL("spec holder '%s': mapping of %s has unknown fill %u", name,
+		     spec_object_name(s, mp->object), mp->fill);
+	if (mp->fill != CL_SPEC_FILL_PAYLOAD && mp->fill != CL_SPEC_FILL_VMM_INFO)
+		return 0;
+	if (o->irq >= pl->header->count)
+		FAIL("spec holder '%s': %s is filled from image entry %u of %u", name,
+		     spec_object_name(s, mp->object), o->irq, pl->header->count);
+	e = &pl->entries[o->irq];
+	if (mp->fill == CL_SPEC_FILL_VMM_INFO &&
+	    (e->kind != CL_IMAGE_VMM_INFO || e->size != sizeof(struct cl_vmm_info) ||
+	     o->paddr != 0 || o->size_bits != 12))
+		FAIL("spec holder '%s': its info page %s is not filled from a %llu-byte info "
+		     "entry (%s)",
+		     name, spec_object_name(s, mp->object),
+		     (unsigned long long)sizeof(struct cl_vmm_info), e->name);
+	if (mp->fill == CL_SPEC_FILL_PAYLOAD &&
+	    ((e->kind != CL_IMAGE_GUEST_KERNEL && e->kind != CL_IMAGE_GUEST_INITRD) ||
+	     o->paddr >= e->size))
+		FAIL("spec holder '%s': %s is filled from offset %#llx of %s, which is no guest "
+		     "kernel or initrd of that size",
+		     name, spec_object_name(s, mp->object), (unsigned long long)o->paddr, e->name);
+	return 0;
+}
+
+/* A guest: each vCPU (its caps of type vcpu) is bound to a thread, numbered in order. */
+static int check_guest(const struct spec *s, const struct cl_spec_holder *hd, const char *name,
+		       char *err, size_t errlen)
+{
+	uint32_t n = 0;
+
+	if (s->objects[hd->tcb].type != CL_OBJ_VCPU)
+		FAIL("spec holder '%s': a guest whose first vCPU is not a vCPU", name);
+	for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++) {
+		const struct cl_spec_object *o = &s->objects[s->caps[c].object];
+
+		if (o->type != CL_OBJ_VCPU)
+			continue;
+		if (o->notification >= s->h->n_objects ||
+		    s->objects[o->notification].type != CL_OBJ_TCB || o->irq != n)
+			FAIL("spec holder '%s': vCPU %u is not bound to a thread of its own", name,
+			     n);
+		n++;
+	}
+	if (n == 0 || n > CL_VMM_MAX_VCPUS)
+		FAIL("spec holder '%s': %u vCPUs; a guest has 1 to %u", name, n, CL_VMM_MAX_VCPUS);
+	return 0;
 }
 
 static int check_holder(const struct spec *s, const struct payload *pl, uint32_t i, char *err,
@@ -134,11 +194,14 @@ static int check_holder(const struct spec *s, const struct payload *pl, uint32_t
 		if (mp->object >= h->n_objects || s->objects[mp->object].type != CL_OBJ_FRAME)
 			FAIL("spec holder '%s': mapping %u is not of a frame", name,
 			     m - hd->first_mapping);
-		if (hd->kind == CL_SPEC_COMPONENT &&
-		    mp->vaddr % (1ULL << s->objects[mp->object].size_bits) != 0)
+		if (mp->vaddr % (1ULL << s->objects[mp->object].size_bits) != 0)
 			FAIL("spec holder '%s': mapping of %s at %#llx is misaligned", name,
 			     spec_object_name(s, mp->object), (unsigned long long)mp->vaddr);
+		if (check_fill(s, pl, name, mp, err, errlen) != 0)
+			return -1;
 	}
+	if (hd->kind == CL_SPEC_GUEST)
+		return check_guest(s, hd, name, err, errlen);
 	return 0;
 }
 
@@ -178,7 +241,7 @@ int spec_open(struct spec *s, const struct payload *pl, const void *data, uint64
 
 		if (o->name >= h->strings_size)
 			FAIL("spec object %u: name outside the string table", i);
-		if (o->type > CL_OBJ_SCHED_CONTROL ||
+		if (o->type > CL_OBJ_VCPU ||
 		    (o->type == CL_OBJ_UNTYPED && (o->size_bits < 12 || o->size_bits > 40)))
 			FAIL("spec object '%s': type %u is not one the loader makes",
 			     spec_object_name(s, i), o->type);

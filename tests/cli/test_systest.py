@@ -17,13 +17,15 @@ from cleave.errors import CleaveError
 def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
     # boot matrix, ktest matrix, 5 others, Linux on bare QEMU (4 boots, 3 refusals), the
-    # example systems (hello, ktest, console) on two GICs, 3 damaged system images, and
-    # the test guests on bare QEMU (6 guests on two GICs, and the tvm mutant)
-    assert len(names) == len(set(names)) == 16 + 8 + 5 + 7 + 6 + 3 + 13
+    # example systems (hello, ktest, console, guest-hello, guest-fault, bad-guest) on two
+    # GICs, 3 damaged system images, and the test guests on bare QEMU (6 guests on two
+    # GICs, and the tvm mutant)
+    assert len(names) == len(set(names)) == 16 + 8 + 5 + 7 + 12 + 3 + 13
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",
-                 "guests/bare/mmu/gic3", "guests/bare/tvm-mutant"):
+                 "guests/bare/mmu/gic3", "guests/bare/tvm-mutant", "system/guest-hello/gic2",
+                 "system/guest-fault/gic3", "system/console/gic2"):
         assert name in names
     not_el2 = next(t for t in systest.all_tests(virt) if t.name == "boot/not-el2")
     assert not_el2.machine == "virt"
@@ -421,3 +423,46 @@ def test_guest_tests_boot_the_built_images_at_el1(virt):
     with pytest.raises(CleaveError, match="the build made no .*guests/nosuch.bin"):
         from cleave import guest_bare
         guest_bare.guest_image(virt, "nosuch")(None)
+
+
+def test_a_system_judge_keeps_ordered_markers_in_order():
+    import sys
+    from cleave.paths import ROOT
+    sys.path.insert(0, str(ROOT / "idl"))
+    from cleave_idl import authority, spec as capspec
+    spec = capspec.Specification("empty")
+    report = authority.analyse(spec)
+
+    def run(lines):
+        j = judge.SystemJudge(["first", "second"], spec, report,
+                              ordered=[("first", "second")])
+        for line in ["CAPS BEGIN built gic=3", "CAPS END built"] + lines:
+            verdict = j.feed(line)
+            if verdict is not None:
+                return verdict
+        return j.finish("end")
+
+    assert run(["first", "second"]).ok
+    verdict = run(["second", "first"])
+    assert not verdict.ok and "'second' came before 'first'" in verdict.reason
+
+
+def test_the_dump_expects_gicv2_only_capabilities_only_on_gicv2():
+    import sys
+    from cleave.paths import ROOT
+    sys.path.insert(0, str(ROOT / "idl"))
+    import cleave_idl
+    from cleave_idl import spec as capspec
+    from cleave import capdump
+    model, _ = cleave_idl.check_file(ROOT / "examples/guest-hello/guest-hello.cleave",
+                                     shown="g")
+    target = cleave_idl.target.Target("board", 0x40000000, 1 << 30, 4, gicv=0x08040000,
+                                      nodes=[])
+    spec = capspec.build(model, target)
+    on2 = capdump.expected(spec, 2)["hello"]
+    on3 = capdump.expected(spec, 3)["hello"]
+    assert sorted(set(on2) - set(on3)) == [s for s, v in on2.items() if v[3].startswith("gicv.")]
+    assert len(on2) == len(on3) + 2
+    dump = capdump.Dump()
+    dump.feed("CAPS BEGIN built gic=2")
+    assert dump.gic == 2

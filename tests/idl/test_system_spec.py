@@ -199,17 +199,84 @@ system S {
     vm = spec.holder("vm")
     assert vm.kind == "guest"
     assert [o.name for o in spec.objects if o.type == "vcpu"] == ["vm.vcpu.0", "vm.vcpu.1"]
-    assert spec.count("tcb") == 1  # the component's only
+    # The component's thread, the guest's two vCPU threads, its VMM's thread.
+    assert sorted(o.name for o in spec.objects if o.type == "tcb") == [
+        "p.tcb", "vm.tcb.0", "vm.tcb.1", "vm.vmm.tcb"]
+    assert spec.object("vm.vcpu.1").thread == "vm.tcb.1" and spec.object("vm.vcpu.1").index == 1
     memory = [m for m in vm.mappings if m.region == "memory"]
     assert len(memory) == 64 and {spec.object(m.object).size_bits for m in memory} == {21}
+    assert memory[0].vaddr == capspec.GUEST_RAM_IPA  # at the IPA its device tree says
+    assert memory[1].vaddr == capspec.GUEST_RAM_IPA + (2 << 20)
     assert vm.cap(2).object == "vm.vcpu.0" and vm.cap(8).object == "ntfn:p.kick->vm.kick"
     assert vm.cap(9).object == "irq:rtc.34"  # passed-through device after connections
     assert vm.cap(10).object == "irq:rtc"
     assert vm.cap(11).object == "vm.vcpu.1"  # after the devices' handlers
-    assert vm.cap(12).object == vm.mappings[0].object  # then the frames of the mappings
+    # Its exits endpoint, write only, once per vCPU with the vCPU's number + 1 as badge.
+    assert [(c.object, c.rights, c.badge) for c in (vm.cap(12), vm.cap(13))] == [
+        ("vm.exits", ["write"], 1), ("vm.exits", ["write"], 2)]
+    assert vm.cap(14).object == vm.mappings[0].object  # then the frames of the mappings
     shared = [m.object for m in vm.mappings if m.region == "page"]
     assert shared == [m.object for m in spec.holder("p").mappings if m.region == "page"]
     assert len(shared) == 2
+
+
+def test_guest_vmm_holds_the_guest(tmp_path):
+    spec = build(tmp_path, """
+guest Linux { memory 4M; vcpus 2; cmdline "quiet"; coherence clean; }
+system S { guest Linux vm; }
+""")
+    vmm = spec.holder("vm.vmm")
+    assert [h.name for h in spec.holders] == ["vm", "vm.vmm", "(loader)"]
+    assert vmm.kind == "component" and vmm.priority == 101  # above its guest's vCPUs
+    caps = {c.name: (c.slot, c.object, c.rights) for c in vmm.caps}
+    assert caps["exits"] == (8, "vm.exits", ["read"])
+    assert caps["guest_aspace"] == (9, "vm.aspace", ["read", "write"])
+    assert caps["vcpu0"][:2] == (10, "vm.vcpu.0") and caps["vcpu1"][:2] == (11, "vm.vcpu.1")
+    assert caps["tcb0"][:2] == (12, "vm.tcb.0") and caps["tcb1"][:2] == (13, "vm.tcb.1")
+    ram = [m for m in vmm.mappings if m.region == "guest_ram"]
+    assert [m.object for m in ram] == ["vm.memory.0", "vm.memory.1"]
+    assert ram[1].vaddr == capspec.VMM_RAM_VADDR + (2 << 20)
+    info = [m for m in vmm.mappings if m.region == "info"]
+    assert info[0].vaddr == capspec.VMM_INFO_VADDR and info[0].rights == ["read"]
+    assert spec.object(info[0].object).source == ("vm.info", 0)
+    guest = spec.guests["vm"]
+    assert guest["slot_vcpus"] == [10, 11] and guest["slot_tcbs"] == [12, 13]
+    assert guest["coherence"] == "clean" and guest["cmdline"] == "quiet"
+    assert guest["kernel_size"] == 0  # no payload sizes given: no kernel frames
+
+
+def test_guest_kernel_frames_cover_the_file(tmp_path):
+    path = tmp_path / "s.cleave"
+    path.write_text('guest Linux { kernel "Image"; memory 4M; }\nsystem S { guest Linux vm; }\n')
+    spec = capspec.build(checked(path), None, None, {"vm.kernel": (2 << 20) + 5})
+    kernel = [m for m in spec.holder("vm.vmm").mappings if m.region == "kernel"]
+    assert [spec.object(m.object).source for m in kernel] == [
+        ("vm.kernel", 0), ("vm.kernel", 2 << 20)]
+    assert {spec.object(m.object).size_bits for m in kernel} == {21}
+    assert kernel[0].vaddr == capspec.VMM_KERNEL_VADDR and kernel[0].fill == "payload"
+    assert spec.guests["vm"]["kernel_size"] == (2 << 20) + 5
+
+
+def test_gicv2_interface_is_mapped_into_every_guest_but_joins_none(tmp_path):
+    from dataclasses import replace
+    from cleave_idl import authority
+    board = replace(BOARD, gicv=0x08040000)
+    spec = build(tmp_path, """
+guest G { memory 2M; }
+system S { guest G a; guest G b; assert no_path(a, b); }
+""", board)
+    frames = [o for o in spec.objects if o.name.startswith("gicv.")]
+    assert [(o.paddr, o.device, o.gic) for o in frames] == [
+        (0x08040000, True, 2), (0x08041000, True, 2)]
+    for guest in ("a", "b"):
+        gicv = [m for m in spec.holder(guest).mappings if m.region == "gicv"]
+        assert [(m.object, m.vaddr, m.attr) for m in gicv] == [
+            ("gicv.0", capspec.GUEST_GICC_IPA, "device"),
+            ("gicv.1", capspec.GUEST_GICC_IPA + 0x1000, "device")]
+    # Banked per CPU: no shared memory between the guests.
+    report = authority.analyse(spec)
+    assert not report.reaches("a", "b") and not report.reaches("b", "a")
+    assert report.cell("a", "a.vmm") == "sm" and report.cell("a.vmm", "a") == "mc"
 
 
 def test_unconnected_dataport_is_private_memory(tmp_path):

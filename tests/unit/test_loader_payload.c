@@ -356,6 +356,95 @@ static void test_mapping_misaligned(void **state)
 	expect("mapping of c.frame at 0x30000010 is misaligned");
 }
 
+static void test_fill_from_missing_entry(void **state)
+{
+	(void)state;
+	fx.map[0].fill = CL_SPEC_FILL_PAYLOAD;
+	fx.obj[4].irq = 7;
+	reseal();
+	expect("spec holder 'client': c.frame is filled from image entry 7 of 2");
+}
+
+static void test_fill_payload_from_a_program(void **state)
+{
+	(void)state;
+	fx.map[0].fill = CL_SPEC_FILL_PAYLOAD;
+	fx.obj[4].irq = 1; /* the ELF, not a guest kernel */
+	reseal();
+	expect("c.frame is filled from offset 0x0 of client, which is no guest kernel or initrd");
+}
+
+/* A third entry of the given kind, over the ELF's 64 bytes. */
+static void third_entry(uint32_t kind)
+{
+	fx.h->count = 3;
+	strcpy(fx.e[2].name, "k");
+	fx.e[2].kind = kind;
+	fx.e[2].offset = ELF_AT;
+	fx.e[2].size = 64;
+}
+
+static void test_fill_payload_past_the_entry(void **state)
+{
+	(void)state;
+	third_entry(CL_IMAGE_GUEST_KERNEL);
+	fx.map[0].fill = CL_SPEC_FILL_PAYLOAD;
+	fx.obj[4].irq = 2;
+	fx.obj[4].paddr = 64; /* the entry has 64 bytes: offset 64 is past it */
+	reseal();
+	expect("c.frame is filled from offset 0x40 of k");
+}
+
+static void test_fill_payload_inside_passes(void **state)
+{
+	(void)state;
+	third_entry(CL_IMAGE_GUEST_KERNEL);
+	fx.map[0].fill = CL_SPEC_FILL_PAYLOAD;
+	fx.obj[4].irq = 2;
+	fx.obj[4].paddr = 63;
+	reseal();
+	assert_string_equal(open_all(), "");
+}
+
+static void test_fill_info_of_wrong_size(void **state)
+{
+	(void)state;
+	third_entry(CL_IMAGE_VMM_INFO); /* 64 bytes, not a struct cl_vmm_info */
+	fx.map[0].fill = CL_SPEC_FILL_VMM_INFO;
+	fx.obj[4].irq = 2;
+	reseal();
+	expect("its info page c.frame is not filled from a 1232-byte info entry (k)");
+}
+
+static void test_fill_unknown(void **state)
+{
+	(void)state;
+	fx.map[0].fill = 9;
+	reseal();
+	expect("mapping of c.frame has unknown fill 9");
+}
+
+static void test_guest_vcpu_without_thread(void **state)
+{
+	(void)state;
+	/* The holder as a guest whose first vCPU (object 1) names no thread. */
+	fx.hold[0].kind = CL_SPEC_GUEST;
+	fx.obj[1].type = CL_OBJ_VCPU;
+	fx.obj[1].size_bits = 10;
+	fx.obj[1].notification = 3; /* the endpoint, not a thread */
+	fx.cap[0].object = 1;
+	reseal();
+	expect("spec holder 'client': vCPU 0 is not bound to a thread of its own");
+}
+
+static void test_guest_first_vcpu_not_a_vcpu(void **state)
+{
+	(void)state;
+	fx.hold[0].kind = CL_SPEC_GUEST;
+	reseal();
+	expect("spec holder 'client': a guest whose first vCPU is not a vCPU");
+}
+
 static void test_caps_past_table(void **state)
 {
 	(void)state;
@@ -411,6 +500,14 @@ int main(void)
 		cmocka_unit_test_setup(test_mapping_not_a_frame, setup),
 		cmocka_unit_test_setup(test_mapping_misaligned, setup),
 		cmocka_unit_test_setup(test_caps_past_table, setup),
+		cmocka_unit_test_setup(test_fill_from_missing_entry, setup),
+		cmocka_unit_test_setup(test_fill_payload_from_a_program, setup),
+		cmocka_unit_test_setup(test_fill_payload_past_the_entry, setup),
+		cmocka_unit_test_setup(test_fill_payload_inside_passes, setup),
+		cmocka_unit_test_setup(test_fill_info_of_wrong_size, setup),
+		cmocka_unit_test_setup(test_fill_unknown, setup),
+		cmocka_unit_test_setup(test_guest_vcpu_without_thread, setup),
+		cmocka_unit_test_setup(test_guest_first_vcpu_not_a_vcpu, setup),
 		cmocka_unit_test_setup(test_untyped_of_a_silly_size, setup),
 		cmocka_unit_test_setup(test_holder_kind, setup),
 	};

@@ -4,11 +4,13 @@ authority those capabilities give compared with the report `./cleave build` prin
 The loader (servers/loader/dump.c), in an image built with --dump-caps, prints for
 every component the capabilities its CNode holds, read back from the kernel:
 
-    CAPS BEGIN built
+    CAPS BEGIN built gic=<2 or 3>
     CAP <holder> <slot> <type> <rights> <badge> <object>
     CAPS END built
 
-`compare(observed, spec)` lists every difference from the specification (spec.json);
+`compare(observed, spec, gic)` lists every difference from the specification (spec.json)
+as the loader builds it on that GIC version (GICv2's virtual CPU interface, which a
+guest's device tree points at, is made only on GICv2);
 `observed_authority(observed, spec)` is the authority report of those capabilities
 alone, for comparing with the build's (the loader gives all of its own up).
 """
@@ -37,11 +39,14 @@ class Dump:
     def __init__(self):
         self.caps = {}  # holder -> {slot: (type, rights, badge, object)}
         self.state = "before"  # before, inside, done
+        self.gic = None  # the GIC version the loader says the boot runs
 
     def feed(self, line):
         line = line.strip()
         if line.startswith(BEGIN):
             self.state = "inside"
+            match = re.search(r"\bgic=(\d+)", line)
+            self.gic = int(match.group(1)) if match else None
         elif line.startswith(END) and self.state == "inside":
             self.state = "done"
         elif self.state == "inside":
@@ -56,9 +61,9 @@ class Dump:
         return self.state == "done"
 
 
-def expected(spec):
+def expected(spec, gic=None):
     """{holder: {slot: (type, rights, badge, object)}} of a Specification's components
-    and guests, in the dump's terms."""
+    and guests, in the dump's terms (without what is made only on another GIC)."""
     _, _, specbin = idl()
     types, bits = specbin.abi_numbers()
     objects = {o.name: o for o in spec.objects}
@@ -69,13 +74,14 @@ def expected(spec):
         table[holder.name] = {
             c.slot: (types[objects[c.object].type], sum(1 << bits[r] for r in c.rights),
                      c.badge or 0, c.object)
-            for c in holder.caps}
+            for c in holder.caps
+            if objects[c.object].gic is None or objects[c.object].gic == gic}
     return table
 
 
-def compare(observed, spec):
+def compare(observed, spec, gic=None):
     """Differences between the dump and the specification, as lines (none: equal)."""
-    want = expected(spec)
+    want = expected(spec, gic)
     problems = []
     for holder in sorted(set(want) | set(observed)):
         got, need = observed.get(holder, {}), want.get(holder, {})

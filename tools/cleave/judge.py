@@ -306,10 +306,12 @@ class SystemJudge:
     report, no LOADER ERROR, and every one of `markers` (in any order: components on
     different CPUs print concurrently)."""
 
-    def __init__(self, markers, specification, report, inner=None):
+    def __init__(self, markers, specification, report, inner=None, ordered=()):
         from .capdump import Dump
         self.inner = inner  # a judge of what the components print (KtestJudge), or None
         self.markers = set(markers)
+        self.ordered = list(ordered)  # (earlier, later): later may not come first
+        self.seen = set()
         self.dump = Dump()
         self.spec, self.report = specification, report
         self.checked = False
@@ -333,13 +335,18 @@ class SystemJudge:
             if verdict is not None:
                 return failed("the components finished before the capability dump")
         self.markers = {m for m in self.markers if m not in line}
+        for earlier, later in self.ordered:
+            if earlier in line:
+                self.seen.add(earlier)
+            if later in line and earlier not in self.seen:
+                return failed(f"'{later}' came before '{earlier}'")
         if not self.markers and self.checked and self.inner is None:
             return passed()
         return None
 
     def check_caps(self):
         from .capdump import authority_differences, compare, observed_authority
-        problems = compare(self.dump.caps, self.spec)
+        problems = compare(self.dump.caps, self.spec, self.dump.gic)
         if problems:
             return failed(f"capabilities differ from the specification: {problems[0]} "
                           f"({len(problems)} differences)")

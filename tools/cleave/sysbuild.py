@@ -56,7 +56,7 @@ def component_source(inst):
     path = folder / name
     if not path.is_file():
         where = decl.setting_loc("source") or decl.loc
-        hint = "" if decl.source else f" (say where it is with: source \"FILE.c\";)"
+        hint = "" if decl.source else " (say where it is with: source \"FILE.c\";)"
         raise CleaveError(f"{loc_text(where)}: component {decl.name}: its C file {path} "
                           f"does not exist{hint}")
     return path
@@ -70,6 +70,14 @@ def prebuilt(inst, platform_name):
     if not path.is_file():
         raise CleaveError(f"{loc_text(decl.setting_loc('program'))}: component {decl.name}: "
                           f"the build makes no program '{decl.program}' ({shown(path)})")
+    return path.read_bytes()
+
+
+def vmm_program(platform_name):
+    """The per-guest VMM (personalities/vmm/server), as the CMake build made it."""
+    path = BUILD / "aarch64" / platform_name / "programs" / "vmm.elf"
+    if not path.is_file():
+        raise CleaveError(f"the build made no VMM ({shown(path)}); a guest needs one")
     return path.read_bytes()
 
 
@@ -119,6 +127,9 @@ def guest_payloads(model):
         if inst.kind != "guest":
             continue
         decl = inst.decl
+        if not decl.kernel:
+            raise CleaveError(f"{loc_text(decl.loc)}: guest {decl.name}: no kernel to boot "
+                              "(say which with: kernel \"FILE\";)")
         for setting, kind in (("kernel", "guest-kernel"), ("initrd", "guest-initrd")):
             value = getattr(decl, setting)
             if not value:
@@ -146,7 +157,8 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
     out_dir = BUILD / "systems" / name / platform_name
     glue_dir = out_dir / "glue"
     out_dir.mkdir(parents=True, exist_ok=True)
-    from cleave_idl import glue, specbin
+    from cleave_idl import glue, specbin, vmminfo
+    from cleave_idl import spec as capspec
     files = glue.render(model, specification, diags)
     syscheck.raise_on_errors(system, diags)
     glue.write(files, glue_dir)
@@ -154,6 +166,12 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
     compiler = Compiler(platform_name)
     programs, images = {}, {}
     for inst in model.system.instances:
+        if inst.kind == "guest":
+            # Each guest's VMM runs the program the CMake build makes from
+            # personalities/vmm (the same bytes, stored once in the image).
+            data = vmm_program(platform_name)
+            programs[inst.name + capspec.VMM_SUFFIX] = data
+            images[inst.name + capspec.VMM_SUFFIX] = elf_segments(data, "vmm")
         if inst.kind != "component":
             continue
         if inst.decl.program:
@@ -167,16 +185,24 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
         programs[inst.name] = data
         images[inst.name] = elf_segments(data, inst.name)
 
-    model, target, specification, report, diags = syscheck.load(system, platform_name, images)
+    payloads = guest_payloads(model)
+    model, target, specification, report, diags = syscheck.load(
+        system, platform_name, images, {e.name: len(e.data) for e in payloads})
     syscheck.raise_on_errors(system, diags)
     entries = [image.Entry("spec", "spec", b"")]
     elf_entries = {}
     for inst_name, data in programs.items():
         elf_entries[inst_name] = len(entries)
         entries.append(image.Entry(inst_name, "elf", data))
-    entries += guest_payloads(model)
+    entries += payloads
+    for guest, info in specification.guests.items():
+        try:
+            entries.append(image.Entry(f"{guest}.info", "vmm-info", vmminfo.pack(info, guest)))
+        except vmminfo.InfoError as err:
+            raise CleaveError(f"{system}: {err}") from None
     try:
-        entries[0].data = specbin.encode(specification, elf_entries)
+        entries[0].data = specbin.encode(specification, elf_entries,
+                                         {e.name: n for n, e in enumerate(entries)})
     except specbin.SpecError as err:
         raise CleaveError(f"{system}: {err}") from None
     (out_dir / "spec.json").write_text(specification.to_json())

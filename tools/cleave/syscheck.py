@@ -31,10 +31,11 @@ def idl():
     return cleave_idl
 
 
-def load(system, platform_name, images=None):
+def load(system, platform_name, images=None, payloads=None):
     """Read and check `system` on `platform_name`: (model, target, specification,
     report, diags). Problems in the description are printed and raised as one
-    CleaveError; `images` (instance: ELF segments) completes the specification."""
+    CleaveError; `images` (instance: ELF segments) and `payloads` (a guest's kernel
+    and initrd entry: size) complete the specification."""
     path = Path(system)
     if not path.is_file():
         raise UsageError(f"SYSTEM {system}: no such file")
@@ -54,7 +55,7 @@ def load(system, platform_name, images=None):
         # The capability specification, and the assertions checked again on it: what
         # the loader will hand out must honour them too (cleave_idl/authority.py).
         from cleave_idl import authority, spec as capspec
-        specification = capspec.build(spec, target, images)
+        specification = capspec.build(spec, target, images, payloads)
         report = authority.analyse(specification)
         authority.check_assertions(spec.system, report, diags)
     return spec, target, specification, report, diags

@@ -115,7 +115,34 @@ EXAMPLES = [
         "console: input goes to alpha", "alpha: alpha is ready for input",
         "beta: beta is ready for input", "alpha: alpha got: hi alpha",
         "console: input goes to beta", "beta: beta got: yo beta"]),
+    # A guest (tests/guests/hello) booted by its own VMM: the arm64 boot protocol, its
+    # device tree, the emulated PL011 (lines prefixed with its name), PSCI.
+    ("guest-hello", "examples/guest-hello/guest-hello.cleave", [
+        "vmm: guest 'hello': kernel at 0x40000000",
+        "hello: hello-guest: booted at EL1, device tree at 0x40ff0000, UART at 0x9000000, "
+        "MPIDR 0x80000000",
+        'hello: hello-guest: bootargs "hello from the description"',
+        "hello: hello-guest: PSCI version 1.0",
+        "vmm: guest 'hello' stopped: it powered off (PSCI SYSTEM_OFF)"]),
+    # Two guests: one touches memory outside its RAM and is stopped with a report naming
+    # it, its pc and syndrome; the other keeps running after that (ORDERED below).
+    ("guest-fault", "examples/guest-fault/guest-fault.cleave", [
+        "faulty: hello-guest: loading from 0x10000000, outside my RAM",
+        "vmm: guest 'faulty' stopped: vCPU 0: stage-2 fault at IPA 0x10000000, pc 0x4",
+        "ESR 0x93c0800",  # a data abort with a valid syndrome: a translation fault
+        "(no RAM or device there)",
+        "steady: hello-guest: tick 10",
+        "vmm: guest 'steady' stopped: it powered off (PSCI SYSTEM_OFF)"]),
 ]
+EXAMPLES.append(
+    # A guest whose kernel is no arm64 Image is refused by its VMM; the other one boots.
+    ("bad-guest", "tests/system/bad-guest/bad-guest.cleave", [
+        "vmm: guest 'bad': not an arm64 Linux Image: magic at offset 56 is 02 00 40 00, "
+        "expected 41 52 4d 64",
+        "good: hello-guest: done, powering off",
+        "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)"]))
+# Markers of an example that must come after another one (earlier, later).
+ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest: tick 10")]}
 CONSOLE_TYPING = (("console: input goes to alpha", b"hi alpha\r"),
                   ("alpha: alpha got: hi alpha", b"\x012"),
                   ("console: input goes to beta", b"yo beta\r"))
@@ -212,7 +239,7 @@ def system_judge(name, markers):
         raise CleaveError(f"the system {name} was not built")
     _, spec, report = BUILT[name]
     inner = KtestJudge(KTEST_MIN_CASES, KTEST_SYSTEM_SKIPS) if name == "ktest" else None
-    return SystemJudge(markers, spec, report, inner)
+    return SystemJudge(markers, spec, report, inner, ORDERED.get(name, ()))
 
 
 def boot_matrix(platform):

@@ -28,3 +28,7 @@ target_sources(test_guest_dt PRIVATE ${CMAKE_SOURCE_DIR}/tests/guests/lib/dt.c)
 target_include_directories(test_guest_dt PRIVATE ${CMAKE_SOURCE_DIR}/tests/guests/include)
 target_compile_definitions(test_guest_dt PRIVATE DTB_DIR="${dtb_dir}")
 add_dependencies(test_guest_dt unit_dtbs)
+# The VMM server's check of its info page (personalities/vmm/server/info.c).
+vmm_test(test_vmm_info)
+target_sources(test_vmm_info PRIVATE ${VMM_DIR}/server/info.c)
+target_include_directories(test_vmm_info PRIVATE ${VMM_DIR}/server ${k}/include/uapi)

@@ -21,6 +21,7 @@ enum cl_image_kind {
 	CL_IMAGE_ELF = 2,	   /* a native component's executable */
 	CL_IMAGE_GUEST_KERNEL = 3, /* a guest's kernel (an arm64 Image) */
 	CL_IMAGE_GUEST_INITRD = 4, /* a guest's initial RAM disk */
+	CL_IMAGE_VMM_INFO = 5,	   /* a guest VMM's info page (struct cl_vmm_info) */
 };
 
 struct cl_image_header {

@@ -27,10 +27,13 @@ enum cl_spec_fill {
 	CL_SPEC_FILL_NONE = 0,	   /* zeroed by retype */
 	CL_SPEC_FILL_IMAGE = 1,	   /* the holder's program bytes at that address */
 	CL_SPEC_FILL_BOOTINFO = 2, /* a struct cl_bootinfo describing the holder's untyped */
+	CL_SPEC_FILL_PAYLOAD = 3,  /* bytes of an image entry (the object says which, where) */
+	CL_SPEC_FILL_VMM_INFO = 4, /* a struct cl_vmm_info from an image entry, completed */
 };
 
 /* Objects the kernel has once (the loader gets them at boot; no retype). */
-#define CL_SPEC_OBJ_DEVICE 0x1 /* a frame over device memory at paddr */
+#define CL_SPEC_OBJ_DEVICE 0x1	   /* a frame over device memory at paddr */
+#define CL_SPEC_OBJ_GICV2_ONLY 0x2 /* made only when the platform runs GICv2 (its GICV) */
 
 struct cl_spec_header {
 	uint64_t magic;
@@ -56,9 +59,15 @@ struct cl_spec_object {
 	uint8_t size_bits;
 	uint8_t flags; /* CL_SPEC_OBJ_* */
 	uint8_t pad;
-	uint32_t irq;	       /* irq_handler: its line */
-	uint32_t notification; /* irq_handler: the notification object it signals */
-	uint64_t paddr;	       /* device frames */
+	/* irq_handler: its line; vcpu: its number in the guest (its exits carry badge
+	 * number + 1); a frame filled from the image: the image entry. */
+	uint32_t irq;
+	/* irq_handler: the notification object it signals; vcpu: the thread object it
+	 * is bound to. */
+	uint32_t notification;
+	/* device frames: the address; a frame filled from the image: the offset into the
+	 * entry. */
+	uint64_t paddr;
 };
 
 struct cl_spec_holder {
@@ -69,7 +78,7 @@ struct cl_spec_holder {
 	uint8_t partition;
 	uint32_t cnode; /* object indices; CL_SPEC_NONE for the loader */
 	uint32_t cnode_slots;
-	uint32_t tcb;
+	uint32_t tcb; /* a guest: its first vCPU */
 	uint32_t aspace;
 	uint32_t elf; /* the image entry of its program; CL_SPEC_NONE for none */
 	uint32_t first_cap;
@@ -92,7 +101,7 @@ struct cl_spec_mapping {
 	uint8_t attr; /* enum cl_spec_attr */
 	uint8_t fill; /* enum cl_spec_fill: what the loader writes into the frame first */
 	uint8_t pad;
-	uint64_t vaddr; /* ~0: placed by the guest's VMM */
+	uint64_t vaddr; /* where it is mapped (a guest: the IPA) */
 };
 
 struct cl_spec_window {

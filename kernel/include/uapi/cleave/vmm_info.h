@@ -1,0 +1,62 @@
+/*
+ * The info page of a guest's VMM (docs/image.md, "Guests"): what the VMM needs to
+ * know about the guest it runs, written by `./cleave build` (idl/cleave_idl/
+ * vmminfo.py packs the same layout) as an image entry "<guest>.info", copied by the
+ * loader into a frame mapped read-only at CL_VMM_INFO_VADDR, with the fields the
+ * build cannot know (the GIC version and CPUs this boot has) filled in by the loader.
+ * The VMM checks every field before it trusts any (personalities/vmm/server/info.c).
+ */
+#ifndef CLEAVE_UAPI_VMM_INFO_H
+#define CLEAVE_UAPI_VMM_INFO_H
+
+#include <stdint.h>
+
+#define CL_VMM_INFO_MAGIC 0x314f464e494d4d56ULL /* "VMMINFO1" */
+#define CL_VMM_INFO_VERSION 1
+#define CL_VMM_INFO_VADDR 0x30000000ULL
+#define CL_VMM_NAME_MAX 40	/* NUL included: guest names are at most 32 characters */
+#define CL_VMM_CMDLINE_MAX 1024 /* NUL included */
+#define CL_VMM_MAX_VCPUS 4
+
+/* Where a VMM finds the guest's RAM and files in its own address space. */
+#define CL_VMM_RAM_VADDR 0x80000000ULL
+#define CL_VMM_KERNEL_VADDR 0x100000000ULL
+#define CL_VMM_INITRD_VADDR 0x200000000ULL
+
+enum cl_vmm_coherence {
+	CL_VMM_COHERENCE_DC = 0,    /* HCR_EL2.DC and TVM until the guest's caches are on */
+	CL_VMM_COHERENCE_CLEAN = 1, /* clean what the VMM wrote to PoC before the guest runs */
+};
+
+struct cl_vmm_info {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t size;		    /* sizeof(struct cl_vmm_info) */
+	char name[CL_VMM_NAME_MAX]; /* the guest's name, NUL-terminated */
+	uint64_t ram_ipa;	    /* guest RAM: where the guest sees it */
+	uint64_t ram_size;
+	uint64_t ram_vaddr;    /* where the VMM sees it (mapped read/write) */
+	uint64_t kernel_vaddr; /* the kernel file (an arm64 Image), mapped read-only */
+	uint64_t kernel_size;
+	uint64_t initrd_vaddr; /* the initrd file, read-only; size 0: none */
+	uint64_t initrd_size;
+	uint32_t nr_vcpus;	    /* 1..CL_VMM_MAX_VCPUS */
+	uint32_t coherence;	    /* enum cl_vmm_coherence */
+	uint32_t slot_exits;	    /* the guest's exits endpoint (read); badge = vCPU + 1 */
+	uint32_t slot_guest_aspace; /* the guest's address space (cache maintenance) */
+	uint32_t slot_vcpu[CL_VMM_MAX_VCPUS]; /* each vCPU */
+	uint32_t slot_tcb[CL_VMM_MAX_VCPUS];  /* the thread each vCPU is bound to */
+	uint64_t gicd_ipa;		      /* the guest's device map, as its device tree says */
+	uint64_t gicc_ipa;		      /* GICv2: the kernel's GICV is mapped here */
+	uint64_t gicr_ipa;		      /* GICv3 redistributors */
+	uint64_t uart_ipa;		      /* the emulated PL011 */
+	uint32_t uart_spi;		      /* its interrupt: SPI number (INTID - 32) */
+	uint32_t gic_version;		      /* 2 or 3: written by the loader (0 in the image) */
+	uint32_t num_cpus;		      /* physical CPUs online: written by the loader */
+	uint32_t pad;
+	char cmdline[CL_VMM_CMDLINE_MAX]; /* the guest's kernel command line, NUL-terminated */
+};
+
+_Static_assert(sizeof(struct cl_vmm_info) == 1232, "vmm info layout");
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * Start-up: the info page checked, the guest record, the vGIC and PL011, the
+ * guest loaded per the Linux arm64 boot protocol (image.c places the kernel,
+ * initrd and a device tree guest_fdt.c writes), the coherence policy's work
+ * before the first run, and vCPU 0 started (booting.rst, "Call the kernel image").
+ */
+#include <cleave/runtime.h>
+#include <cleave/vcpu_abi.h>
+#include <libfdt.h>
+#include <vmm/cache_policy.h>
+#include <vmm/guest_fdt.h>
+#include <vmm/image.h>
+#include <vmm/sysreg_emul.h>
+
+#include "info.h"
+#include "vmm.h"
+
+/* The guest's device tree is short (docs/vmm.md); 64 KiB leaves room for a long cmdline. */
+#define DTB_MAX (64ULL << 10)
+/* SPSR for the first instruction: EL1h with D, A, I and F masked (Arm ARM C5.2.18). */
+#define PSTATE_EL1H_MASKED 0x3c5ULL
+/* MPIDR_EL1 bit 31 is RES1 (D17.2.101); Aff0 is the vCPU's number, as the tree says. */
+#define MPIDR_RES1 (1ULL << 31)
+
+static uint8_t dtb[DTB_MAX] __attribute__((aligned(8)));
+
+static int call(struct cl_result r, const struct vmm *v, const char *what, struct vmm_error *err)
+{
+	if (r.err == CL_OK)
+		return 0;
+	return vmm_fail(err, v->g.name, "%s failed (error %llu)", what, (unsigned long long)r.err);
+}
+
+int vmm_vcpu_start(struct vmm *v, unsigned n, uint64_t pc, uint64_t arg)
+{
+	const struct cl_vmm_info *info = v->info;
+	struct vmm_error err;
+
+	/* A vCPU starts as vCPU 0 did: MMU and caches off, the policy's initial traps. */
+	if (sysreg_emul_vcpu_reset(&v->g, n) != 0 ||
+	    call(cl_vcpu_write_sysreg(info->slot_vcpu[n], CL_VCPU_VMPIDR_EL2, MPIDR_RES1 | n), v,
+		 "setting MPIDR", &err) != 0 ||
+	    call(cl_tcb_write_regs(info->slot_tcb[n], pc, 0, arg, 0), v, "writing registers",
+		 &err) != 0 ||
+	    call(cl_vcpu_write_gpr(info->slot_vcpu[n], CL_VCPU_GPR_PSTATE, PSTATE_EL1H_MASKED), v,
+		 "writing PSTATE", &err) != 0 ||
+	    call(cl_tcb_resume(info->slot_tcb[n]), v, "starting the vCPU", &err) != 0)
+		return -1;
+	return 0;
+}
+
+static int load(struct vmm *v, struct vmm_error *err)
+{
+	const struct cl_vmm_info *info = v->info;
+	const void *kernel = (const void *)info->kernel_vaddr;
+	const void *initrd = info->initrd_size ? (const void *)info->initrd_vaddr : NULL;
+	struct image_header h;
+	struct image_layout lay;
+	struct guest_fdt_config cfg;
+
+	if (image_parse(&v->g, kernel, info->kernel_size, &h, err) != 0 ||
+	    image_plan(&v->g, &h, info->kernel_size, info->initrd_size, DTB_MAX, &lay, err) != 0)
+		return -1;
+	cfg = (struct guest_fdt_config){.gic_version = info->gic_version,
+					.gicd_base = info->gicd_ipa,
+					.gicc_base = info->gicc_ipa,
+					.gicr_base = info->gicr_ipa,
+					.uart_base = info->uart_ipa,
+					.uart_spi = info->uart_spi,
+					.bootargs = info->cmdline,
+					.initrd_start = lay.initrd_ipa,
+					.initrd_end = lay.initrd_ipa + lay.initrd_size};
+	if (guest_fdt_build(&v->g, &cfg, dtb, sizeof(dtb), err) != 0 ||
+	    image_load(&v->g, &lay, kernel, info->kernel_size, initrd, dtb, fdt_totalsize(dtb),
+		       err) != 0)
+		return -1;
+	if (cache_policy_before_first_run(&v->g) != 0)
+		return vmm_fail(err, v->g.name, "cleaning what was loaded failed");
+	struct image_boot_regs regs = image_boot_regs(&lay);
+	cl_printf("vmm: guest '%s': kernel at %#llx, %llu KiB; device tree at %#llx; "
+		  "initrd %llu KiB; %u vCPUs, GICv%u, policy %s\n",
+		  v->g.name, (unsigned long long)regs.pc,
+		  (unsigned long long)(info->kernel_size >> 10), (unsigned long long)lay.dtb_ipa,
+		  (unsigned long long)(info->initrd_size >> 10), v->g.nr_vcpus, info->gic_version,
+		  info->coherence == CL_VMM_COHERENCE_DC ? "dc" : "clean");
+	if (vmm_vcpu_start(v, 0, regs.pc, regs.x[0]) != 0)
+		return vmm_fail(err, v->g.name, "starting vCPU 0 failed");
+	v->state[0] = PSCI_STATE_ON;
+	return 0;
+}
+
+int vmm_start(struct vmm *v, struct vmm_error *err)
+{
+	const struct cl_vmm_info *info = (const struct cl_vmm_info *)CL_VMM_INFO_VADDR;
+	struct cl_result r;
+
+	if (vmm_info_check(info, err) != 0)
+		return -1;
+	v->info = info;
+	if (vmm_guest_init(&v->g, info->name, info->ram_ipa, info->ram_size, info->nr_vcpus,
+			   info->coherence == CL_VMM_COHERENCE_DC ? VMM_POLICY_DC
+								  : VMM_POLICY_CLEAN,
+			   err) != 0 ||
+	    vgic_dist_init(&v->gic, &v->g, info->gic_version, VMM_NR_IRQS, err) != 0)
+		return -1;
+	vuart_init(&v->uart, &v->g);
+	v->psci = (struct psci_config){
+		.nr_vcpus = info->nr_vcpus, .ram_base = info->ram_ipa, .ram_size = info->ram_size};
+	r = cl_vcpu_read_sysreg(info->slot_vcpu[0], CL_VCPU_VGIC_LRS);
+	if (call(r, v, "reading the list registers", err) != 0)
+		return -1;
+	v->nr_lrs = r.mr[0] < VMM_MAX_LRS ? (unsigned)r.mr[0] : VMM_MAX_LRS;
+	return load(v, err);
+}

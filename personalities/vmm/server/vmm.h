@@ -1,0 +1,59 @@
+/*
+ * The per-guest VMM server (docs/vmm.md, "The server"): one native component per
+ * guest, started by the loader with the guest's capabilities and an info page. It
+ * loads the guest per the arm64 boot protocol, starts vCPU 0, then serves the
+ * guest's exits for ever: one message in, one reply out.
+ */
+#ifndef VMM_SERVER_VMM_H
+#define VMM_SERVER_VMM_H
+
+#include <cleave/syscalls.h>
+#include <cleave/vmm_info.h>
+#include <vmm/guest.h>
+#include <vmm/psci.h>
+#include <vmm/vgic_dist.h>
+#include <vmm/vuart_pl011.h>
+
+#define VMM_MAX_LRS 16
+#define VMM_NR_IRQS 64 /* SGIs, PPIs and 32 SPIs: the UART's is SPI 1 */
+
+struct vmm {
+	const struct cl_vmm_info *info;
+	struct vmm_guest g;
+	struct vgic_dist gic;
+	struct vuart uart;
+	struct psci_config psci;
+	enum psci_vcpu_state state[VMM_MAX_VCPUS];
+	unsigned nr_lrs; /* list registers the kernel lets the VMM use */
+	uint16_t lr_intid[VMM_MAX_VCPUS][VMM_MAX_LRS]; /* 0: free */
+	uint64_t exits;				       /* served, for the report */
+	uint64_t unknown_sysregs;		       /* RAZ/WI system registers seen */
+	uint64_t dropped_irqs;			       /* no list register was free */
+	bool stopped;
+};
+
+extern struct vmm the_vmm;
+
+/* Start-up (start.c): check the info page, load the guest, start vCPU 0. 0 or -1. */
+int vmm_start(struct vmm *v, struct vmm_error *err);
+
+/* Start vCPU n at pc with x0 = arg, MMU and caches off (start.c: boot and CPU_ON). */
+int vmm_vcpu_start(struct vmm *v, unsigned n, uint64_t pc, uint64_t arg);
+
+/*
+ * One exit (exits.c): label and MR0..MR3 of the fault message from vCPU n. Returns
+ * true with the reply in *reply_info/reply[] when the vCPU is to be resumed, false
+ * when it stays stopped (CPU_OFF, the guest stopped).
+ */
+bool vmm_exit(struct vmm *v, unsigned n, uint64_t label, const uint64_t mr[4], uint64_t *reply_info,
+	      uint64_t reply[4]);
+
+/* Stop every vCPU with a report line naming the guest (exits.c). */
+void vmm_stop_guest(struct vmm *v, const char *why);
+
+/* Hand the vGIC's injections to the kernel's list registers (irq.c). */
+void vmm_inject(struct vmm *v, const struct vgic_actions *a);
+/* The guest deactivated the interrupts in list registers eoi_lrs of vCPU n (irq.c). */
+void vmm_eoi(struct vmm *v, unsigned n, uint64_t eoi_lrs);
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * The hello test guest: a tiny AArch64 kernel booted by a VMM under Cleave
+ * through the arm64 boot protocol. It finds its PL011 and /chosen bootargs in the
+ * device tree it is given, prints what it sees, asks PSCI for its version, and
+ * then, as bootargs say:
+ *   fault        loads from an address outside its RAM (the VMM must stop it);
+ *   ticks=N      prints N ticks, 100 ms apart (on the virtual counter);
+ * and powers off with PSCI SYSTEM_OFF. Every line starts "hello-guest: ".
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FDT_MAGIC 0xd00dfeedU
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE 2
+#define FDT_PROP 3
+#define FDT_NOP 4
+#define FDT_END 9
+#define MAX_DEPTH 8
+
+#define PSCI_VERSION 0x84000000UL
+#define PSCI_SYSTEM_OFF 0x84000008UL
+#define UART_DR 0x00
+#define UART_FR 0x18
+#define UART_FR_TXFF (1U << 5)
+#define OUTSIDE_RAM 0x10000000UL
+
+void hello_main(uint64_t dtb);
+
+static volatile uint32_t *uart;
+static const char *bootargs = "";
+
+static uint32_t be32(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static uint64_t be64(const void *p)
+{
+	return (uint64_t)be32(p) << 32 | be32((const uint8_t *)p + 4);
+}
+
+static size_t len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0')
+		n++;
+	return n;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	while (*prefix != '\0')
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+static const char *find(const char *s, const char *word)
+{
+	for (; *s != '\0'; s++)
+		if (starts(s, word))
+			return s;
+	return NULL;
+}
+
+static void putc_(char c)
+{
+	while (uart[UART_FR / 4] & UART_FR_TXFF)
+		;
+	uart[UART_DR / 4] = (uint8_t)c;
+}
+
+static void puts_(const char *s)
+{
+	while (*s != '\0')
+		putc_(*s++);
+}
+
+static void puthex(uint64_t x)
+{
+	puts_("0x");
+	for (int shift = 60; shift >= 0; shift -= 4) {
+		if ((x >> shift) == 0 && shift != 0)
+			continue;
+		putc_("0123456789abcdef"[(x >> shift) & 0xf]);
+	}
+}
+
+static void putdec(uint64_t x)
+{
+	char buf[24];
+	int n = 0;
+
+	do {
+		buf[n++] = (char)('0' + x % 10);
+		x /= 10;
+	} while (x != 0);
+	while (n > 0)
+		putc_(buf[--n]);
+}
+
+/* A string property's list (NUL-separated) holds word. */
+static bool list_has(const char *value, uint32_t n, const char *word)
+{
+	for (uint32_t at = 0; at < n; at += (uint32_t)len(value + at) + 1)
+		if (starts(value + at, word) && value[at + len(word)] == '\0')
+			return true;
+	return false;
+}
+
+/* Walks the tree's structure block: the PL011's first reg, /chosen's bootargs. */
+static bool read_tree(const uint8_t *fdt)
+{
+	const uint8_t *p = fdt + be32(fdt + 8);
+	const char *strings = (const char *)fdt + be32(fdt + 12);
+	uint64_t reg[MAX_DEPTH] = {0};
+	bool pl011[MAX_DEPTH] = {false};
+	int depth = -1;
+
+	if (be32(fdt) != FDT_MAGIC)
+		return false;
+	for (;;) {
+		uint32_t token = be32(p);
+
+		p += 4;
+		if (token == FDT_BEGIN_NODE) {
+			if (++depth >= MAX_DEPTH)
+				return false;
+			reg[depth] = 0;
+			pl011[depth] = false;
+			p += (len((const char *)p) + 4) & ~3UL;
+		} else if (token == FDT_PROP) {
+			uint32_t n = be32(p), name = be32(p + 4);
+			const char *value = (const char *)p + 8;
+
+			if (depth >= 0 && starts(strings + name, "reg") && n >= 8)
+				reg[depth] = be64(value);
+			if (starts(strings + name, "compatible") && depth >= 0)
+				pl011[depth] |= list_has(value, n, "arm,pl011");
+			if (starts(strings + name, "bootargs"))
+				bootargs = value;
+			p += 8 + ((n + 3) & ~3U);
+		} else if (token == FDT_END_NODE) {
+			if (depth < 0)
+				return false;
+			if (pl011[depth] && uart == NULL)
+				uart = (volatile uint32_t *)reg[depth];
+			depth--;
+		} else if (token != FDT_NOP) {
+			return token == FDT_END && uart != NULL;
+		}
+	}
+}
+
+static uint64_t hvc(uint64_t fn)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+
+	__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	return x0;
+}
+
+static void wait_ms(uint64_t ms)
+{
+	uint64_t freq, start, now;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(start));
+	do
+		__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(now));
+	while (now - start < freq / 1000 * ms);
+}
+
+static uint64_t number_after(const char *s)
+{
+	uint64_t n = 0;
+
+	while (*s >= '0' && *s <= '9')
+		n = n * 10 + (uint64_t)(*s++ - '0');
+	return n;
+}
+
+void hello_main(uint64_t dtb)
+{
+	uint64_t el, mpidr, version;
+	const char *ticks;
+
+	if (!read_tree((const uint8_t *)dtb))
+		return; /* no console to say so on: the VMM sees a guest that went quiet */
+	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	puts_("hello-guest: booted at EL");
+	putdec(el >> 2);
+	puts_(", device tree at ");
+	puthex(dtb);
+	puts_(", UART at ");
+	puthex((uint64_t)uart);
+	puts_(", MPIDR ");
+	puthex(mpidr);
+	puts_("\nhello-guest: bootargs \"");
+	puts_(bootargs);
+	version = hvc(PSCI_VERSION);
+	puts_("\"\nhello-guest: PSCI version ");
+	putdec(version >> 16);
+	putc_('.');
+	putdec(version & 0xffff);
+	putc_('\n');
+	if (find(bootargs, "fault") != NULL) {
+		puts_("hello-guest: loading from ");
+		puthex(OUTSIDE_RAM);
+		puts_(", outside my RAM\n");
+		(void)*(volatile uint64_t *)OUTSIDE_RAM;
+		puts_("hello-guest: still running after the fault (wrong)\n");
+	}
+	ticks = find(bootargs, "ticks=");
+	for (uint64_t i = 1, n = ticks ? number_after(ticks + 6) : 0; i <= n; i++) {
+		wait_ms(100);
+		puts_("hello-guest: tick ");
+		putdec(i);
+		putc_('\n');
+	}
+	puts_("hello-guest: done, powering off\n");
+	hvc(PSCI_SYSTEM_OFF);
+	puts_("hello-guest: SYSTEM_OFF returned (wrong)\n");
+}

@@ -8,6 +8,7 @@
 #include <arch/pgtable.h>
 #include <cleave/arch.h>
 #include <cleave/aspace.h>
+#include <cleave/audit.h>
 #include <cleave/cnode.h>
 #include <cleave/invocation.h>
 #include <cleave/kobjects.h>
@@ -62,9 +63,15 @@ void aspace_destroy(uintptr_t mem)
 
 	arch_evict_aspace(mem);
 	arch_s2_flush_vmid(h->vmid);
+	audit_s2(CL_AUDIT_S2_UNMAP, h->vmid, 0, 0, 0, 0, CL_AUDIT_ALL);
 	vmids[h->vmid].aspace = 0;
 	vmids[h->vmid].gen++;
 	vmids_used--;
+}
+
+unsigned aspace_vmid(uintptr_t mem)
+{
+	return header(mem)->vmid;
 }
 
 uint64_t aspace_vttbr(uintptr_t mem)
@@ -116,6 +123,7 @@ void aspace_map(uintptr_t mem, uint64_t vaddr, uint64_t pa, uint64_t size, uint6
 	/* aspace_check_map() said it fits: anything else is a kernel bug, not a user error. */
 	CHECK(err == PT_OK);
 	arch_pt_written();
+	audit_s2(CL_AUDIT_S2_MAP, h->vmid, vaddr, pa, size, attrs, 0);
 }
 
 void aspace_unmap(uintptr_t mem, uint64_t vaddr)
@@ -125,6 +133,7 @@ void aspace_unmap(uintptr_t mem, uint64_t vaddr)
 
 	if (e == NULL)
 		return;
+	audit_s2(CL_AUDIT_S2_UNMAP, h->vmid, vaddr, *e & PTE_ADDR_MASK, 0, 0, 0);
 	*e = 0;
 	/* Break-before-make: the entry is invalid before the TLBs forget it (Arm ARM D8.14.1). */
 	arch_s2_flush_ipa(h->vmid, vaddr);
@@ -143,6 +152,7 @@ void aspace_remap(uintptr_t mem, uint64_t vaddr, uint64_t attrs)
 	arch_s2_flush_ipa(h->vmid, vaddr);
 	*e = (old & PTE_ADDR_MASK) | (old & PTE_TABLE) | attrs | PTE_VALID;
 	arch_pt_written();
+	audit_s2(CL_AUDIT_S2_REMAP, h->vmid, vaddr, old & PTE_ADDR_MASK, 0, attrs, 0);
 }
 
 uint64_t *aspace_leaf(uintptr_t mem, uint64_t vaddr, uint64_t *pa)
@@ -182,14 +192,62 @@ static unsigned cache_range(struct invocation *inv)
 
 		aspace_leaf(mem, p, &pa);
 		arch_cache_op((enum cache_op)op, (uintptr_t)pa, (size_t)chunk);
+		audit_cache((unsigned)op, CL_AUDIT_SRC_ASPACE, header(mem)->vmid, pa, chunk, p);
 		p += chunk;
 	}
 	return CL_OK;
 }
 
+/*
+ * The caller's note that it wrote guest memory at [va, va + size) of this
+ * address space through a cacheable mapping of its own (a VMM loading an
+ * image): recorded by physical address, one record per physically
+ * contiguous piece (docs/coherence.md, "The audit of real boots").
+ */
+static unsigned audit_write(struct invocation *inv)
+{
+	uintptr_t mem = inv->target->cap.obj;
+	uint64_t va = inv->args[CL_ARG_ASPACE_AUDIT_WRITE_VADDR];
+	uint64_t size = inv->args[CL_ARG_ASPACE_AUDIT_WRITE_SIZE];
+	uint64_t end = va + size;
+	uint64_t pa;
+
+	if (size == 0 || end < va || end > (1ULL << PT_VA_BITS))
+		return CL_INVALID_ARG;
+	for (uint64_t p = ALIGN_DOWN(va, PAGE_SIZE); p < end; p += PAGE_SIZE) {
+		if (aspace_leaf(mem, p, &pa) == NULL)
+			return CL_NOT_MAPPED;
+	}
+	if (!AUDIT_ENABLED)
+		return CL_ILLEGAL;
+#ifdef CLEAVE_AUDIT
+	for (uint64_t p = va; p < end;) {
+		uint64_t next = ALIGN_DOWN(p, PAGE_SIZE) + PAGE_SIZE;
+		uint64_t chunk = (next < end ? next : end) - p;
+		struct cl_audit_rec r = {.kind = CL_AUDIT_WRITE,
+					 .cpu = (uint8_t)arch_cpu_index(),
+					 .flags = CL_AUDIT_SRC_ASPACE,
+					 .id = header(mem)->vmid,
+					 .b = chunk,
+					 .c = p};
+
+		aspace_leaf(mem, p, &pa);
+		r.a = pa;
+		audit_record(&r);
+		p += chunk;
+	}
+#endif
+	return CL_OK;
+}
+
 unsigned aspace_invoke(struct invocation *inv)
 {
-	if (inv->label != CL_LABEL_ASPACE_CACHE_RANGE)
+	switch (inv->label) {
+	case CL_LABEL_ASPACE_CACHE_RANGE:
+		return cache_range(inv);
+	case CL_LABEL_ASPACE_AUDIT_WRITE:
+		return audit_write(inv);
+	default:
 		return CL_UNKNOWN_LABEL;
-	return cache_range(inv);
+	}
 }

@@ -1,4 +1,5 @@
 /* The debug console capability: user level prints through the kernel's console. */
+#include <cleave/audit.h>
 #include <cleave/console.h>
 #include <cleave/invocation.h>
 #include <cleave/uart.h>
@@ -35,6 +36,14 @@ unsigned console_invoke(struct invocation *inv)
 
 	if (inv->label == CL_LABEL_CONSOLE_READ)
 		return read_input(inv);
+	if (inv->label == CL_LABEL_CONSOLE_AUDIT_DUMP) {
+#ifdef CLEAVE_AUDIT
+		audit_dump();
+		return CL_OK;
+#else
+		return CL_ILLEGAL;
+#endif
+	}
 	if (inv->label != CL_LABEL_CONSOLE_WRITE)
 		return CL_UNKNOWN_LABEL;
 	if (len > sizeof(buf))

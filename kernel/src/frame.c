@@ -7,6 +7,7 @@
 #include <arch/pgtable.h>
 #include <cleave/arch.h>
 #include <cleave/aspace.h>
+#include <cleave/audit.h>
 #include <cleave/invocation.h>
 #include <cleave/kobjects.h>
 
@@ -108,6 +109,42 @@ static unsigned cache(struct invocation *inv)
 	if (op == CACHE_INVAL && (f->rights & CL_RIGHT_WRITE) == 0)
 		return CL_NO_RIGHT;
 	arch_cache_op((enum cache_op)op, f->obj + (uintptr_t)off, (size_t)size);
+	audit_cache((unsigned)op, CL_AUDIT_SRC_FRAME, 0, f->obj + off, size, 0);
+	return CL_OK;
+}
+
+/*
+ * The caller's note that it wrote part of the frame (docs/coherence.md, "The
+ * audit of real boots"): the kernel cannot see stores, so a loader or VMM
+ * says where it wrote. The descriptor of the frame's own mapping, if any,
+ * tells the replay whether the write was cacheable.
+ */
+static unsigned audit_write(struct invocation *inv)
+{
+	const struct cap *f = &inv->target->cap;
+	uint64_t off = inv->args[CL_ARG_FRAME_AUDIT_WRITE_OFFSET];
+	uint64_t size = inv->args[CL_ARG_FRAME_AUDIT_WRITE_SIZE];
+	uint64_t frame = 1ULL << f->size_bits;
+
+	if (size == 0 || off >= frame || size > frame - off)
+		return CL_INVALID_ARG;
+	if (!AUDIT_ENABLED)
+		return CL_ILLEGAL;
+#ifdef CLEAVE_AUDIT
+	{
+		uintptr_t as = aspace_of_token(f->map);
+		uint64_t pa;
+		uint64_t *e = as != 0 ? aspace_leaf(as, aspace_token_vaddr(f->map), &pa) : NULL;
+		struct cl_audit_rec r = {.kind = CL_AUDIT_WRITE,
+					 .cpu = (uint8_t)arch_cpu_index(),
+					 .flags = CL_AUDIT_SRC_FRAME,
+					 .a = f->obj + off,
+					 .b = size,
+					 .d = e != NULL ? *e & ~PTE_ADDR_MASK : 0};
+
+		audit_record(&r);
+	}
+#endif
 	return CL_OK;
 }
 
@@ -127,6 +164,8 @@ unsigned frame_invoke(struct invocation *inv)
 		return remap(inv);
 	case CL_LABEL_FRAME_CACHE:
 		return cache(inv);
+	case CL_LABEL_FRAME_AUDIT_WRITE:
+		return audit_write(inv);
 	case CL_LABEL_FRAME_ADDRESS:
 		inv->results[0] = f->obj;
 		inv->nresults = 1;

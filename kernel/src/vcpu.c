@@ -6,6 +6,7 @@
  * CPU, and list registers written then are applied at its next entry.
  */
 #include <cleave/arch.h>
+#include <cleave/audit.h>
 #include <cleave/cnode.h>
 #include <cleave/invocation.h>
 #include <cleave/sched.h>
@@ -138,6 +139,7 @@ static unsigned write_sysreg(struct invocation *inv, struct vcpu *v)
 		return CL_ILLEGAL;
 	if (reg == CL_VCPU_VMPIDR_EL2)
 		value |= 1ULL << 31; /* RES1 (Arm ARM, VMPIDR_EL2) */
+	audit_sysreg(v, (unsigned)reg, value, v->sys[reg], CL_AUDIT_BY_VMM);
 	v->sys[reg] = value;
 	arch_vcpu_dirty(v);
 	return CL_OK;
@@ -228,6 +230,7 @@ unsigned vcpu_invoke(struct invocation *inv)
 		if (!vcpu_hcr_valid(inv->args[0]))
 			return CL_INVALID_ARG;
 		v->hcr = inv->args[0];
+		audit_traps(v, v->hcr);
 		return CL_OK;
 	case CL_LABEL_VCPU_INJECT:
 		return inject(inv, v);

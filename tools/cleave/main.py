@@ -19,7 +19,7 @@ if __name__ == "__main__" and not __package__:
     __package__ = "cleave"
 
 from . import bench, bench_linux, build, deps, guest_payload, qemu  # noqa: E402
-from . import syscheck, sysbuild, testrun, untiluser  # noqa: E402
+from . import audit, syscheck, sysbuild, testrun, untiluser  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -58,6 +58,7 @@ def make_parser():
     add_bench(verbs)
     add_check(verbs)
     add_guest(verbs)
+    add_audit(verbs)
     return parser
 
 
@@ -158,6 +159,23 @@ def add_guest(verbs):
     guest.set_defaults(handler=cmd_guest)
 
 
+def add_audit(verbs):
+    audit_verb = verbs.add_parser(
+        "audit", help="boot SYSTEM on the audit kernel and check its cache maintenance",
+        description="Build SYSTEM on the audit kernel, boot it on QEMU headless until "
+                    "its record ends, replay the record through the cache model and "
+                    "report per guest whether a caches-off read could see stale data "
+                    "(docs/coherence.md). Exit 0 clean, 1 stale, 2 not judged.")
+    add_system_and_platform(audit_verb)
+    audit_verb.add_argument("--timeout", type=positive, default=audit.DEFAULT_TIMEOUT_S,
+                            metavar="S", help="give up after S seconds "
+                            f"(default {audit.DEFAULT_TIMEOUT_S})")
+    audit_verb.add_argument("--after", default=audit.DEFAULT_AFTER, metavar="TEXT",
+                            help="the record ends at the first dump after a console line "
+                                 f"holding TEXT (default '{audit.DEFAULT_AFTER}')")
+    audit_verb.set_defaults(handler=cmd_audit)
+
+
 def system_file(system):
     """SYSTEM as a file: a .cleave file, or a folder with exactly one system in it
     (examples/hello holds hello.cleave and the interfaces it imports)."""
@@ -218,6 +236,15 @@ def cmd_build(args):
         raise CleaveError(f"cannot write {output}: {err.strerror}") from None
     size = output.stat().st_size
     say(f"wrote {output} ({size} bytes, {size / 1024:.1f} KiB)")
+
+
+def cmd_audit(args):
+    if args.system is None:
+        raise UsageError("audit needs a SYSTEM (a .cleave file or a folder holding one)")
+    system = system_file(args.system)
+    deps.ensure()
+    platform = platforms.load(args.platform)
+    return audit.run(system, platform, args.timeout, args.after)
 
 
 def cmd_test(args):

@@ -145,9 +145,12 @@ def guest_payloads(model):
     return entries
 
 
-def build_system(system, platform_name, output=None, dump_caps=False, quiet=False):
+def build_system(system, platform_name, output=None, dump_caps=False, quiet=False,
+                 kernel="cleave-loader.bin", out_suffix=""):
     """Build SYSTEM's image for the platform; returns (path, model, specification,
-    report). `quiet` prints nothing but errors (the test runner's builds)."""
+    report). `quiet` prints nothing but errors (the test runner's builds). `kernel`
+    is the kernel and loader image the payload is appended to (the audit's is
+    cleave-loader-audit.bin; its image is then NAME`out_suffix`.img)."""
     tell = (lambda *_: None) if quiet else say
     if not quiet:
         build.build()
@@ -206,12 +209,12 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
     except specbin.SpecError as err:
         raise CleaveError(f"{system}: {err}") from None
     (out_dir / "spec.json").write_text(specification.to_json())
-    kernel = build.image(platform_name, "cleave-loader.bin").read_bytes()
+    kernel_data = build.image(platform_name, kernel).read_bytes()
     try:
-        data = image.pack(kernel, entries, image.FLAG_DUMP_CAPS if dump_caps else 0)
+        data = image.pack(kernel_data, entries, image.FLAG_DUMP_CAPS if dump_caps else 0)
     except image.ImageError as err:
         raise CleaveError(f"{system}: {err}") from None
-    path = Path(output) if output else out_dir / f"{name}.img"
+    path = Path(output) if output else out_dir / f"{name}{out_suffix}.img"
     try:
         path.write_bytes(data)
     except OSError as err:

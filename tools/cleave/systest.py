@@ -63,6 +63,11 @@ class SysTest:
     check: Callable = None
 
 
+def audit_judge(ctx):
+    from .audit import AuditRecordJudge
+    return AuditRecordJudge(ctx.logs, "audit-record")
+
+
 def timeout_for(config):
     return BASE_TIMEOUT_S + PER_CPU_TIMEOUT_S * (config.smp - 1)
 
@@ -87,6 +92,10 @@ def all_tests(platform):
                 setup=moved_uart_dtb),
         # A C program linked against musl: stdio with floating point, malloc through
         # brk and mmap, qsort, and its exit status, all served at user level.
+        # The audit kernel's record (docs/coherence.md, "The audit of real boots"): every
+        # kind of record made from user level, read back and replayed by audit_replay.
+        SysTest("audit/record", image="audit-test.bin", smp=2,
+                judge=lambda ctx: audit_judge(ctx)),
         SysTest("musl/hello", image="musl-hello.bin", smp=2,
                 judge=lambda ctx: MarkersJudge(["musl: hello from printf: 42 cleave 3.142",
                                                 "MUSL HELLO OK sum=500500",

@@ -23,6 +23,7 @@
 #include <arch/vcpu_switch.h>
 #include <cleave/arch.h>
 #include <cleave/aspace.h>
+#include <cleave/audit.h>
 #include <cleave/klock.h>
 #include <cleave/panic.h>
 #include <cleave/print.h>
@@ -151,8 +152,10 @@ static struct tcb *next_thread(struct cpu_user *c)
 
 	for (;;) {
 		t = sched_choose();
-		if (t != NULL && t->aspace.cap.type == CAP_ASPACE)
+		if (t != NULL && t->aspace.cap.type == CAP_ASPACE) {
+			audit_cpu_idle(arch_cpu_index(), false);
 			return t;
+		}
 		if (t != NULL) {
 			/* Its address space was deleted under it: it can never run again as it is.
 			 */
@@ -163,6 +166,8 @@ static struct tcb *next_thread(struct cpu_user *c)
 		/* Idle: no guest state stays in the registers, no address space is loaded. */
 		if (c->in_guest)
 			vcpu_switch(c, NULL);
+		/* When every CPU is idle, an audit kernel prints its record (audit.c). */
+		audit_cpu_idle(arch_cpu_index(), true);
 		__atomic_store_n(&c->loaded, 0, __ATOMIC_RELEASE);
 		write_sysreg(0, vttbr_el2);
 		c->vttbr = 0;

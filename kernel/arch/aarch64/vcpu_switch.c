@@ -20,6 +20,8 @@
 #include <arch/vcpu_switch.h>
 #include <arch/vgic.h>
 #include <cleave/arch.h>
+#include <cleave/aspace.h>
+#include <cleave/audit.h>
 #include <cleave/gic.h>
 #include <plat_config.h>
 
@@ -122,6 +124,13 @@ static void save(struct vcpu *v)
 {
 	uint64_t *s = v->sys;
 
+	/* The guest's own SCTLR_EL1/TCR_EL1 writes (untrapped: TVM off) show here first. */
+	if (AUDIT_ENABLED) {
+		audit_sysreg(v, CL_VCPU_SCTLR_EL1, read_sysreg(sctlr_el1), s[CL_VCPU_SCTLR_EL1],
+			     CL_AUDIT_BY_GUEST);
+		audit_sysreg(v, CL_VCPU_TCR_EL1, read_sysreg(tcr_el1), s[CL_VCPU_TCR_EL1],
+			     CL_AUDIT_BY_GUEST);
+	}
 	s[CL_VCPU_SCTLR_EL1] = read_sysreg(sctlr_el1);
 	s[CL_VCPU_TTBR0_EL1] = read_sysreg(ttbr0_el1);
 	s[CL_VCPU_TTBR1_EL1] = read_sysreg(ttbr1_el1);
@@ -227,6 +236,8 @@ uint64_t vcpu_switch(struct cpu_user *c, struct vcpu *v)
 	unsigned cpu = arch_cpu_index();
 	struct vcpu_cpu *vc = &vcpu_cpus[cpu];
 
+	if (AUDIT_ENABLED && v != NULL)
+		audit_enter(v, aspace_vmid(v->tcb->aspace.cap.obj));
 	if (v != NULL && v == c->guest) {
 		enter(c, v);
 		return v->hcr;

@@ -32,6 +32,10 @@ struct vcpu {
 	uint8_t vtimer_masked; /* its timer fired and is in a list register until deactivated */
 	uint32_t exit_esr;     /* ESR_EL2 of the exit its handler is answering */
 	uint16_t exit_label;   /* CL_FAULT_VCPU_* of that exit */
+#ifdef CLEAVE_AUDIT
+	uint64_t audit_seen; /* audit.c: the count of other records at its last recorded entry */
+	bool audit_ran;	     /* it has entered its guest before */
+#endif
 };
 
 static_assert(sizeof(struct vcpu) <= (1U << CL_OBJ_VCPU_BITS), "a vcpu fits its object");

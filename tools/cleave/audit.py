@@ -1,0 +1,216 @@
+"""The audit of real boots (docs/coherence.md, "The audit of real boots").
+
+`./cleave audit SYSTEM` builds SYSTEM on the audit kernel (cleave-loader-audit.bin),
+boots it on QEMU headless until the kernel has printed its record (an `AUDIT END`
+line after the system's marker), replays the record through the cache model with the
+host tool build/tests/model/audit_replay and prints its report: per guest `clean`,
+or each address a read could see stale with the operation that is missing. Exit
+status: 0 clean, 1 stale data possible, 2 the record could not be judged.
+
+The system test `audit/record` boots audit-test.bin (tests/ktest/audit_record.c):
+every `AUDIT-EXPECT <record>` line its cases print must match a record of the
+kernel's dump, as audit_replay --dump words it (`*` matches any value).
+"""
+
+import os
+import selectors
+import subprocess
+import time
+
+from . import qemu
+from .errors import CleaveError
+from .judge import KtestJudge, failed, passed
+from .paths import BUILD, shown
+from .progress import say, step
+
+REPLAY = BUILD / "tests" / "model" / "audit_replay"
+AUDIT_KERNEL = "cleave-loader-audit.bin"
+DEFAULT_TIMEOUT_S = 300
+# The loader's last line once every component is started: after it, the next quiet
+# moment of the system ends the record worth judging.
+DEFAULT_AFTER = "loader: started"
+EXPECT = "AUDIT-EXPECT "
+END = "AUDIT END "
+PANIC = "CLEAVE PANIC"
+
+
+class NotJudged(CleaveError):
+    """The record could not be judged (damaged, incomplete, overflowed)."""
+
+    exit_code = 2
+
+
+def expectation_matches(expected, record_line):
+    """Whether an AUDIT-EXPECT body matches a record as `audit_replay --dump` words it
+    ("#<seq> cpu<n> KIND field=value..."); `field=*` matches any value."""
+    words = record_line.split()
+    if len(words) < 3:
+        return False
+    want = expected.split()
+    got = words[2:]
+    if len(want) != len(got):
+        return False
+    for w, g in zip(want, got):
+        if w == g:
+            continue
+        key, sep, value = w.partition("=")
+        if not (sep and value == "*" and g.startswith(key + "=")):
+            return False
+    return True
+
+
+def unmatched_expectations(expectations, record_lines):
+    """The expectations no record matches (each record may match several)."""
+    return [e for e in expectations
+            if not any(expectation_matches(e, r) for r in record_lines)]
+
+
+def run_replay(log_path, dump=False, names=()):
+    """Run audit_replay on a console log; (exit code, stdout, stderr)."""
+    if not REPLAY.is_file():
+        raise CleaveError(f"{shown(REPLAY)} is missing: the host build did not make it")
+    argv = [str(REPLAY)] + (["--dump"] if dump else [])
+    for vmid, name in names:
+        argv += ["--name", f"{vmid}={name}"]
+    argv.append(str(log_path))
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+class RecordWaiter:
+    """Console lines in; done once an AUDIT END line follows the `after` marker."""
+
+    def __init__(self, after):
+        self.after = after
+        self.seen_after = after is None
+        self.lines = []
+
+    def feed(self, line):
+        """None while waiting; "" when the record is complete; else why it failed."""
+        self.lines.append(line)
+        if PANIC in line:
+            return f"the kernel panicked: {line.strip()}"
+        if not self.seen_after and self.after in line:
+            self.seen_after = True
+        elif self.seen_after and line.startswith(END):
+            return ""
+        return None
+
+
+def boot_for_record(platform, config, image, after, timeout, log_path):
+    """Boot `image` headless until RecordWaiter says the record is complete; the
+    console output goes to log_path."""
+    qemu.require_binary(platform)
+    argv = qemu.command(platform, config, image, headless=True)
+    waiting = RecordWaiter(after)
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    pending = b""
+    verdict = None
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            while verdict is None:
+                left = timeout - (time.monotonic() - start)
+                if left <= 0:
+                    verdict = (f"timeout after {timeout} s without a complete record "
+                               f"after '{after}'")
+                    break
+                if not sel.select(min(left, 0.5)):
+                    continue
+                chunk = os.read(proc.stdout.fileno(), 65536)
+                if not chunk:
+                    verdict = f"QEMU exited (code {proc.wait()}) before the record ended"
+                    break
+                *lines, pending = (pending + chunk).split(b"\n")
+                for raw in lines:
+                    verdict = waiting.feed(raw.decode("utf-8", "replace").rstrip("\r"))
+                    if verdict is not None:
+                        break
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        log_path.write_text("\n".join(waiting.lines) + "\n")
+    if verdict:
+        raise CleaveError(f"audit: {verdict} (console output in {shown(log_path)})")
+
+
+def run(system, platform, timeout, after):
+    """`./cleave audit SYSTEM`: the exit code (0 clean, 1 stale, 2 not judged)."""
+    from . import build, sysbuild
+    build.build()
+    out = BUILD / "images" / platform.name / "audit"
+    out.mkdir(parents=True, exist_ok=True)
+    path, model, _, _ = sysbuild.build_system(system, platform.name, kernel=AUDIT_KERNEL,
+                                              output=None, out_suffix="-audit")
+    smp = max(sysbuild.smp_needed(model), platform.default["smp"])
+    config = platform.configure(smp=smp)
+    log_path = out / f"{model.system.name}.log"
+    step(f"booting {shown(path)} until its audit record ends (at most {timeout} s)")
+    boot_for_record(platform, config, path, after, timeout, log_path)
+    code, report, err = run_replay(log_path)
+    print(report, end="")
+    if err:
+        print(err, end="")
+    if code not in (0, 1):
+        raise NotJudged(f"audit: the record could not be judged (console output in "
+                        f"{shown(log_path)})")
+    say("audit: clean" if code == 0 else "audit: a guest may read stale data")
+    return code
+
+
+class AuditRecordJudge:
+    """The audit kernel's system test: the suite's cases pass (KtestJudge), then the
+    dump after `KTEST DONE` ends; every AUDIT-EXPECT line matches a record of the
+    whole record, which must parse and replay clean."""
+
+    def __init__(self, log_dir, name):
+        self.ktest = KtestJudge(min_cases=4)
+        self.log = log_dir / f"{name.replace('/', '-')}.record.log"
+        self.lines = []
+        self.expect = []
+        self.done = False
+        self.settling = False
+
+    def feed(self, line):
+        line = line.rstrip("\r")
+        self.lines.append(line)
+        if line.startswith(EXPECT):
+            self.expect.append(line[len(EXPECT):].strip())
+        if not self.done:
+            verdict = self.ktest.feed(line)
+            if verdict is not None and not verdict.ok:
+                return verdict
+            self.done = verdict is not None
+            self.settling = self.done
+            return None
+        if PANIC in line:
+            return failed(f"kernel panicked: {line.strip()}")
+        if line.startswith(END):
+            return self.judge()
+        return None
+
+    def judge(self):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.log.write_text("\n".join(self.lines) + "\n")
+        code, out, err = run_replay(self.log, dump=True)
+        if code != 0:
+            return failed(f"audit_replay exit {code}: {(err or out).strip()[:300]}")
+        records = [ln for ln in out.splitlines() if ln.startswith("#")]
+        if len(self.expect) < 15:
+            return failed(f"only {len(self.expect)} AUDIT-EXPECT lines were printed")
+        missing = unmatched_expectations(self.expect, records)
+        if missing:
+            return failed(f"{len(missing)} expected records are not in the dump, first: "
+                          f"{missing[0]} ({len(records)} records in {shown(self.log)})")
+        if "guest VMID" not in out or "audit: 2 guests, 0 stale" not in out:
+            return failed(f"the replay's report is not the expected one: {out[-300:]}")
+        return passed()
+
+    def finish(self, why):
+        if not self.done:
+            return self.ktest.finish(why)
+        return failed(f"no AUDIT END after KTEST DONE ({why})")

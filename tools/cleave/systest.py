@@ -57,6 +57,8 @@ class SysTest:
     payload: Callable = None
     # (Context, Path stem) -> Verdict: a test that boots nothing (guest_tests.py).
     check: Callable = None
+    memory: int = None  # MiB of RAM, instead of the platform's default
+    timeout: int = None  # seconds, instead of timeout_for(config)
 
 
 def timeout_for(config):
@@ -314,7 +316,7 @@ def run_one(test, ctx):
         verdict = test.check(ctx, log.with_suffix(""))
         return Result(test.name, verdict.ok, verdict.reason, seconds=time.monotonic() - start)
     try:
-        config = ctx.platform.configure(test.cpu, test.gic, test.smp)
+        config = ctx.platform.configure(test.cpu, test.gic, test.smp, test.memory)
         extra = []
         if test.payload is not None:
             image, extra = test.payload(ctx)
@@ -329,7 +331,7 @@ def run_one(test, ctx):
         return Result(test.name, False, str(err), seconds=time.monotonic() - start)
     argv = qemu.command(ctx.platform, config, image, headless=True, machine=test.machine,
                         append=test.append, extra=extra)
-    verdict = boot(argv, judge, log, timeout_for(config), ctx.stop)
+    verdict = boot(argv, judge, log, test.timeout or timeout_for(config), ctx.stop)
     return Result(test.name, verdict.ok, verdict.reason, None if verdict.ok else log,
                   time.monotonic() - start)
 

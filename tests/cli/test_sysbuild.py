@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cleave import image
+from cleave import image, sysbuild
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "idl"))
@@ -207,3 +207,13 @@ def test_a_folder_without_a_system_is_a_usage_error(tmp_path):
     result = cleave("build", str(tmp_path), "-o", str(tmp_path / "x.img"))
     assert result.returncode == 2
     assert "name the .cleave file" in result.stderr
+
+
+def test_memory_needed_covers_the_image_twice_and_the_guests_ram():
+    from types import SimpleNamespace as NS
+    guest = NS(kind="guest", decl=NS(memory=256 << 20))
+    component = NS(kind="component", decl=NS(memory=None))
+    model = NS(system=NS(instances=[guest, component]))
+    # 2 x 34 MiB + 256 MiB + 96 MiB = 420 MiB, rounded up to 448.
+    assert sysbuild.memory_mib_needed(model, 34 << 20) == 448
+    assert sysbuild.memory_mib_needed(NS(system=NS(instances=[component])), 0) == 128

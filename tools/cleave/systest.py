@@ -128,10 +128,13 @@ EXAMPLES = [
         "vmm: guest 'steady' stopped: it powered off (PSCI SYSTEM_OFF)"]),
 ]
 EXAMPLES.append(
-    # A guest whose kernel is no arm64 Image is refused by its VMM; the other one boots.
+    # A guest whose kernel is no arm64 Image is refused by its VMM, one that crashes is
+    # stopped with a report; the third one boots.
     ("bad-guest", "tests/system/bad-guest/bad-guest.cleave", [
         "vmm: guest 'bad': not an arm64 Linux Image: magic at offset 56 is 02 00 40 00, "
         "expected 41 52 4d 64",
+        "crash: hello-guest: running an undefined instruction",
+        "vmm: guest 'crash' stopped: vCPU 0: stage-2 fault at IPA 0x200, pc 0x200",
         "good: hello-guest: done, powering off",
         "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)"]))
 # Markers of an example that must come after another one (earlier, later).

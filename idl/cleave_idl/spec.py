@@ -12,9 +12,11 @@ Slot layout of every instance's CNode (docs/system-language.md, "The specificati
     1 its own CNode, 2 its own TCB (a guest: its first vCPU), 3 its own address space,
     4 the console (write only), then one slot per connection end in source order
     (hardware: two, the IRQ handler(s) then the notification they signal), then a
-    guest's passed-through devices' IRQ handlers, then a guest's further vCPUs, then
-    one frame capability per mapping, in the order of `mappings` (image, stack, heap,
-    dataports, device registers; a guest's RAM).
+    guest's passed-through devices' IRQ handlers, then a guest's further vCPUs and its
+    exits endpoint once per vCPU (badge: the vCPU's number + 1), then one frame
+    capability per mapping, in the order of `mappings` (image, stack, heap, dataports,
+    device registers; a guest's RAM). A guest's VMM, "<guest>.vmm", is a holder of its
+    own (`Builder.vmm`; docs/system-language.md has its slots).
 
 Every frame is mapped through a capability the instance holds: a mapping lives as long
 as its capability, so once the loader has given up its own, the instance's frame
@@ -23,8 +25,8 @@ a shared frame is shared either way.)
 
 Every mapping has a fixed virtual address (`vaddr`): the image where its ELF says
 (`images`), the stack below STACK_TOP, the heap from HEAP_BASE, dataports from
-DATAPORT_BASE, device registers from DEVICE_BASE. A guest's RAM is placed by its VMM
-(vaddr None).
+DATAPORT_BASE, device registers from DEVICE_BASE. A guest's RAM is at GUEST_RAM_IPA in
+its own address space and at VMM_RAM_VADDR in its VMM's.
 
 Dataports of a component have fixed virtual addresses, which the generated glue
 (glue.py) compiles in and the loader maps at: from DATAPORT_BASE (1 GiB) upwards, in the
@@ -381,12 +383,15 @@ class Builder:
                 self.give(holder, mapping.object, list(rights_), f"{mapping.region}.frame{n}")
 
     def device_vaddrs(self, holder):
-        """Device registers of a component from DEVICE_BASE, in mapping order."""
+        """Device registers of a component from DEVICE_BASE, in mapping order; a guest's
+        passed-through devices where the platform has them (identity IPAs)."""
         vaddr = DEVICE_BASE
         for mapping in holder.mappings:
             if mapping.attr == "device" and holder.kind == "component":
                 mapping.vaddr = vaddr
                 vaddr += PAGE
+            elif mapping.attr == "device" and mapping.vaddr is None:
+                mapping.vaddr = self.spec.object(mapping.object).paddr
 
     def guest_extras(self, inst):
         holder = self.holders[inst.name]

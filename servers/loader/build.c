@@ -13,8 +13,12 @@
 
 #include "loader.h"
 
-/* Where the loader maps a frame to write into it: above its own payload window. */
+/*
+ * Where the loader maps a frame to write into it: above its own payload window; 2 MiB
+ * frames elsewhere, since a block cannot go where 4 KiB pages left a table.
+ */
 #define SCRATCH_VADDR 0x38000000ULL
+#define SCRATCH_LARGE_VADDR 0x3a000000ULL
 #define PAGE 4096ULL
 
 static const struct cl_spec_cap *cap_of(struct loader *l, const struct cl_spec_holder *hd,
@@ -147,15 +151,16 @@ static void fill_frame(struct loader *l, uint32_t h, const struct cl_spec_mappin
 	cl_cptr_t frame = l->slot[m->object];
 	uint64_t size = 1ULL << l->spec.objects[m->object].size_bits;
 
-	check(cl_frame_map(frame, CL_SLOT_ASPACE, SCRATCH_VADDR, CL_RIGHT_READ | CL_RIGHT_WRITE, 0),
+	uint64_t scratch = size > PAGE ? SCRATCH_LARGE_VADDR : SCRATCH_VADDR;
+
+	check(cl_frame_map(frame, CL_SLOT_ASPACE, scratch, CL_RIGHT_READ | CL_RIGHT_WRITE, 0),
 	      "scratch map of", who, spec_object_name(&l->spec, m->object));
 	if (m->fill == CL_SPEC_FILL_BOOTINFO)
-		fill_bootinfo(l, hd, (struct cl_bootinfo *)SCRATCH_VADDR);
+		fill_bootinfo(l, hd, (struct cl_bootinfo *)scratch);
 	else if (m->fill == CL_SPEC_FILL_PAYLOAD || m->fill == CL_SPEC_FILL_VMM_INFO)
-		fill_from_entry(l, m, size, (uint8_t *)SCRATCH_VADDR);
+		fill_from_entry(l, m, size, (uint8_t *)scratch);
 	else
-		fill_from_elf(l, &l->pl.entries[hd->elf], m->vaddr, size, (uint8_t *)SCRATCH_VADDR,
-			      who);
+		fill_from_elf(l, &l->pl.entries[hd->elf], m->vaddr, size, (uint8_t *)scratch, who);
 	check(cl_frame_unmap(frame), "scratch unmap of", who,
 	      spec_object_name(&l->spec, m->object));
 	/* The component fetches instructions from it: clean to PoU, invalidate the I-cache. */

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cleave import image
+from cleave import image, sysbuild
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "idl"))
@@ -226,3 +226,13 @@ def test_until_userspace_needs_guests(tmp_path):
     assert result.returncode == 2 and "needs a SYSTEM with guests" in result.stderr
     result = cleave("run", str(ROOT / "examples" / "hello"), "--until-userspace")
     assert result.returncode == 1 and "this system has no guests" in result.stderr
+
+
+def test_memory_needed_covers_the_image_twice_and_the_guests_ram():
+    from types import SimpleNamespace as NS
+    guest = NS(kind="guest", decl=NS(memory=256 << 20))
+    component = NS(kind="component", decl=NS(memory=None))
+    model = NS(system=NS(instances=[guest, component]))
+    # 2 x 34 MiB + 256 MiB + 96 MiB = 420 MiB, rounded up to 448.
+    assert sysbuild.memory_mib_needed(model, 34 << 20) == 448
+    assert sysbuild.memory_mib_needed(NS(system=NS(instances=[component])), 0) == 128

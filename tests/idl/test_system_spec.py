@@ -215,6 +215,10 @@ system S {
     assert [(c.object, c.rights, c.badge) for c in (vm.cap(12), vm.cap(13))] == [
         ("vm.exits", ["write"], 1), ("vm.exits", ["write"], 2)]
     assert vm.cap(14).object == vm.mappings[0].object  # then the frames of the mappings
+    # A passed-through device at its own address (the VMM's device tree does not
+    # describe it yet).
+    rtc = [m for m in vm.mappings if m.attr == "device"]
+    assert [(m.vaddr, spec.object(m.object).paddr) for m in rtc] == [(0x09010000, 0x09010000)]
     shared = [m.object for m in vm.mappings if m.region == "page"]
     assert shared == [m.object for m in spec.holder("p").mappings if m.region == "page"]
     assert len(shared) == 2

@@ -209,7 +209,10 @@ def cmd_run(args):
     path, model, _, _ = sysbuild.build_system(system, platform.name, dump_caps=args.dump_caps)
     smp = args.smp if args.smp is not None else max(sysbuild.smp_needed(model),
                                                     platform.default["smp"])
-    config = platform.configure(args.cpu, args.gic, smp, args.memory)
+    memory = args.memory if args.memory is not None else min(
+        max(platform.memory_mib, sysbuild.memory_mib_needed(model, path.stat().st_size)),
+        platform.memory_max_mib)
+    config = platform.configure(args.cpu, args.gic, smp, memory)
     if args.until_userspace:
         guests = [i.name for i in model.system.instances if i.kind == "guest"]
         return untiluser.run(platform, config, path, guests, args.timeout)

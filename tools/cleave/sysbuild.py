@@ -231,3 +231,12 @@ def smp_needed(model):
     """CPUs a system needs: one more than the highest `cpu` any component asks for."""
     cpus = [getattr(i.decl, "cpu", 0) or 0 for i in model.system.instances]
     return max(cpus, default=0) + 1
+
+
+def memory_mib_needed(model, image_size):
+    """MiB of RAM a system needs: its image (once as loaded, once more for the guest
+    files the loader copies into frames), every guest's RAM, and room for the kernel,
+    the loader and the components' objects; in 64 MiB steps."""
+    guests = sum(i.decl.memory for i in model.system.instances if i.kind == "guest")
+    need = 2 * image_size + guests + (96 << 20)
+    return -(-need // (64 << 20)) * 64

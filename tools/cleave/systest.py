@@ -61,6 +61,8 @@ class SysTest:
     payload: Callable = None
     # (Context, Path stem) -> Verdict: a test that boots nothing (guest_tests.py).
     check: Callable = None
+    memory: int = None  # MiB of RAM, instead of the platform's default
+    timeout: int = None  # seconds, instead of timeout_for(config)
 
 
 def audit_judge(ctx):
@@ -145,10 +147,13 @@ EXAMPLES = [
         "vmm: guest 'steady' stopped: it powered off (PSCI SYSTEM_OFF)"]),
 ]
 EXAMPLES.append(
-    # A guest whose kernel is no arm64 Image is refused by its VMM; the other one boots.
+    # A guest whose kernel is no arm64 Image is refused by its VMM, one that crashes is
+    # stopped with a report; the third one boots.
     ("bad-guest", "tests/system/bad-guest/bad-guest.cleave", [
         "vmm: guest 'bad': not an arm64 Linux Image: magic at offset 56 is 02 00 40 00, "
         "expected 41 52 4d 64",
+        "crash: hello-guest: running an undefined instruction",
+        "vmm: guest 'crash' stopped: vCPU 0: stage-2 fault at IPA 0x200, pc 0x200",
         "good: hello-guest: done, powering off",
         "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)"]))
 # Markers of an example that must come after another one (earlier, later).
@@ -351,7 +356,7 @@ def run_one(test, ctx):
         verdict = test.check(ctx, log.with_suffix(""))
         return Result(test.name, verdict.ok, verdict.reason, seconds=time.monotonic() - start)
     try:
-        config = ctx.platform.configure(test.cpu, test.gic, test.smp)
+        config = ctx.platform.configure(test.cpu, test.gic, test.smp, test.memory)
         extra = []
         if test.payload is not None:
             image, extra = test.payload(ctx)
@@ -366,7 +371,8 @@ def run_one(test, ctx):
         return Result(test.name, False, str(err), seconds=time.monotonic() - start)
     argv = qemu.command(ctx.platform, config, image, headless=True, machine=test.machine,
                         append=test.append, extra=extra)
-    verdict = boot(argv, judge, log, timeout_for(config), ctx.stop, test.typing)
+    verdict = boot(argv, judge, log, test.timeout or timeout_for(config), ctx.stop,
+                   test.typing)
     return Result(test.name, verdict.ok, verdict.reason, None if verdict.ok else log,
                   time.monotonic() - start)
 

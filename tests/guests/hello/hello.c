@@ -4,6 +4,8 @@
  * device tree it is given, prints what it sees, asks PSCI for its version, and
  * then, as bootargs say:
  *   fault        loads from an address outside its RAM (the VMM must stop it);
+ *   undef        runs an undefined instruction with no vectors of its own: the
+ *                exception goes to VBAR_EL1 = 0, outside its RAM (a crash);
  *   ticks=N      prints N ticks, 100 ms apart (on the virtual counter);
  * and powers off with PSCI SYSTEM_OFF. Every line starts "hello-guest: ".
  */
@@ -216,6 +218,11 @@ void hello_main(uint64_t dtb)
 		puts_(", outside my RAM\n");
 		(void)*(volatile uint64_t *)OUTSIDE_RAM;
 		puts_("hello-guest: still running after the fault (wrong)\n");
+	}
+	if (find(bootargs, "undef") != NULL) {
+		puts_("hello-guest: running an undefined instruction\n");
+		__asm__ volatile("udf #0");
+		puts_("hello-guest: still running after the crash (wrong)\n");
 	}
 	ticks = find(bootargs, "ticks=");
 	for (uint64_t i = 1, n = ticks ? number_after(ticks + 6) : 0; i <= n; i++) {

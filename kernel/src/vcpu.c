@@ -190,7 +190,7 @@ static unsigned inject(struct invocation *inv, struct vcpu *v)
 
 	if (arch_vcpu_lrs() == 0)
 		return CL_ILLEGAL;
-	if (lr >= arch_vcpu_lrs() || virq < 16 || virq > 1019 || prio > 0xff ||
+	if (lr >= arch_vcpu_lrs() || virq > 1019 || prio > 0xff ||
 	    (flags & ~(uint64_t)(CL_VIRQ_STATE_MASK | CL_VIRQ_GROUP1 | CL_VIRQ_EOI)) != 0)
 		return CL_INVALID_ARG;
 	value = (flags & CL_VIRQ_STATE_MASK) == 0 ? 0 : vcpu_lr_value(virq, prio, flags);

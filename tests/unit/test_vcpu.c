@@ -211,7 +211,9 @@ static void inject(void **state)
 	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_INJECT, 4, 0, 27, 0x80, 0), CL_OK);
 	assert_int_equal(vcpu_at(S_V0)->sys[CL_VCPU_LR0], 0); /* state 0 clears it */
 	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_INJECT, 4, 3, 27, 0x80, 1), CL_INVALID_ARG);
-	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_INJECT, 4, 0, 15, 0x80, 1), CL_INVALID_ARG);
+	/* SGIs too: a guest's vCPUs interrupt each other through their VMM. */
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_INJECT, 4, 0, 1, 0x80, CL_VIRQ_PENDING), CL_OK);
+	assert_int_equal(vcpu_at(S_V0)->sys[CL_VCPU_LR0], 1 | 0x80ULL << 48 | 1ULL << 62);
 	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_INJECT, 4, 0, 1020, 0x80, 1), CL_INVALID_ARG);
 	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_INJECT, 4, 0, 27, 0x100, 1), CL_INVALID_ARG);
 	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_INJECT, 4, 0, 27, 0x80, 16), CL_INVALID_ARG);

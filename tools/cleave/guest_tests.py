@@ -55,35 +55,46 @@ guest Linux {{
     initrd "{initrd}";
     cmdline "{append}";
     memory 256M;
-    vcpus 1;
+    vcpus {vcpus};
 }}
-system linux_guest {{ guest Linux {name}; }}
+system linux_guest_{vcpus} {{ guest Linux {name}; }}
 """
 BUILT_LINUX = {}  # test name -> (specification, report), set by its payload step
+# (GIC version, vCPUs) of the boots under Cleave, all on cortex-a57.
+CLEAVE_BOOTS = ((3, 1), (2, 1), (3, 2))
 
 
 def cleave_linux(platform):
-    """`linux/cleave/cortex-a57/gic3`: Linux under Cleave reaches its userspace marker."""
-    if "cortex-a57" not in platform.cpus or 3 not in platform.gics:
+    """`linux/cleave/cortex-a57/gic<v>[/vcpus2]`: Linux under Cleave reaches its
+    userspace marker (1 vCPU on GICv3 and GICv2; 2 vCPUs, started by PSCI CPU_ON, on
+    GICv3), with the capability comparison of SystemJudge."""
+    if "cortex-a57" not in platform.cpus:
         return []
-    name = "linux/cleave/cortex-a57/gic3"
-    return [SysTest(name, cpu="cortex-a57", gic=3, smp=2, memory=CLEAVE_MEMORY_MIB,
-                    timeout=CLEAVE_TIMEOUT_S, payload=lambda ctx: cleave_payload(ctx, name),
-                    judge=lambda ctx: cleave_judge(name))]
+    tests = []
+    for gic, vcpus in CLEAVE_BOOTS:
+        if gic not in platform.gics:
+            continue
+        name = f"linux/cleave/cortex-a57/gic{gic}" + (f"/vcpus{vcpus}" if vcpus > 1 else "")
+        tests.append(SysTest(
+            name, cpu="cortex-a57", gic=gic, smp=2, memory=CLEAVE_MEMORY_MIB,
+            timeout=CLEAVE_TIMEOUT_S,
+            payload=lambda ctx, name=name, vcpus=vcpus: cleave_payload(ctx, name, vcpus),
+            judge=lambda ctx, name=name: cleave_judge(name)))
+    return tests
 
 
-def cleave_payload(ctx, test_name):
+def cleave_payload(ctx, test_name, vcpus):
     """Write the guest's system description, build its image (with the capability
     dump), return (image, no extra QEMU arguments)."""
     from . import sysbuild
     payload = guest_payload.payload(CLEAVE_GUEST)
-    folder = ctx.images.parent.parent / "systems-src" / "linux_guest"
+    folder = ctx.images.parent.parent / "systems-src" / f"linux_guest_{vcpus}"
     folder.mkdir(parents=True, exist_ok=True)
     description = folder / "linux.cleave"
     description.write_text(LINUX_SYSTEM.format(
         kernel=payload.kernel.image, initrd=payload.initramfs, append=APPEND,
-        name=CLEAVE_GUEST))
-    out = ctx.images / "system-linux-guest.img"
+        name=CLEAVE_GUEST, vcpus=vcpus))
+    out = ctx.images / f"system-{test_name.replace('/', '-')}.img"
     _, _, spec, report = sysbuild.build_system(str(description), ctx.platform.name, out,
                                                dump_caps=True, quiet=True)
     BUILT_LINUX[test_name] = (spec, report)

@@ -162,9 +162,7 @@ ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest:
 # that passes on bare QEMU (guest_bare.GUESTS) must pass here too, then the VMM reports
 # the power-off. (The fault guest is covered by guest-fault: under Cleave its VMM stops
 # it, as it should, instead of the guest taking the abort itself.)
-# Not yet the irq guest: its VMM does not deliver SGIs between vCPUs yet (the timer PPI
-# and the SPI get through; see the issue's notes).
-GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci")
+GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq")
 EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", [])
                 for g in GUEST_SYSTEMS)
 CONSOLE_TYPING = (("console: input goes to alpha", b"hi alpha\r"),

@@ -222,8 +222,8 @@ def test_until_userspace_waits_for_every_guest():
 
 
 def test_until_userspace_needs_guests(tmp_path):
-    result = cleave("run", "--until-userspace")
-    assert result.returncode == 2 and "needs a SYSTEM with guests" in result.stderr
+    result = cleave("run", "--kernel-only", "--until-userspace")
+    assert result.returncode == 2 and "--kernel-only boots the kernel alone" in result.stderr
     result = cleave("run", str(ROOT / "examples" / "hello"), "--until-userspace")
     assert result.returncode == 1 and "this system has no guests" in result.stderr
 
@@ -236,3 +236,14 @@ def test_memory_needed_covers_the_image_twice_and_the_guests_ram():
     # 2 x 34 MiB + 256 MiB + 96 MiB = 420 MiB, rounded up to 448.
     assert sysbuild.memory_mib_needed(model, 34 << 20) == 448
     assert sysbuild.memory_mib_needed(NS(system=NS(instances=[component])), 0) == 128
+
+
+def test_the_demo_has_two_isolated_linux_guests(tmp_path, monkeypatch):
+    from types import SimpleNamespace as NS
+    from cleave import demo, guest_payload
+    monkeypatch.setattr(guest_payload, "payload", lambda name: NS(
+        kernel=NS(image=f"/cache/Image-{name}"), initramfs=f"/cache/{name}.cpio.gz"))
+    text = demo.description(tmp_path).read_text()
+    assert 'guest Linux1 linux1;' in text and 'guest Linux2 linux2;' in text
+    assert 'initrd "/cache/linux2.cpio.gz";' in text
+    assert "assert no_path(linux1, linux2);" in text

@@ -19,7 +19,7 @@ if __name__ == "__main__" and not __package__:
     __package__ = "cleave"
 
 from . import bench, bench_linux, build, deps, guest_payload, qemu  # noqa: E402
-from . import audit, syscheck, sysbuild, testrun, untiluser  # noqa: E402
+from . import audit, demo, syscheck, sysbuild, testrun, untiluser  # noqa: E402
 from . import platform as platforms  # noqa: E402
 from .errors import CleaveError, UsageError  # noqa: E402
 from .progress import say  # noqa: E402
@@ -71,8 +71,9 @@ def add_system_and_platform(verb):
 
 def add_run(verbs):
     run = verbs.add_parser("run", help="build and boot in QEMU, console on this terminal",
-                           description="Install what is missing, build, and boot the "
-                           "image in QEMU with its console on this terminal.")
+                           description="Install what is missing, build, and boot SYSTEM "
+                           "(without one: the demo system, two Debian Linux guests) in "
+                           "QEMU with its console on this terminal.")
     add_system_and_platform(run)
     run.add_argument("--cpu", metavar="CPU", help="CPU model (default: the platform's)")
     run.add_argument("--smp", type=number, metavar="N", help="number of CPUs")
@@ -80,6 +81,9 @@ def add_run(verbs):
     run.add_argument("--memory", type=number, metavar="MIB", help="RAM in MiB")
     run.add_argument("--dump-caps", action="store_true",
                      help="the loader prints every component's capability table")
+    run.add_argument("--kernel-only", action="store_true",
+                     help="boot the kernel alone (its boot report and the default root "
+                     "component), not the demo system")
     run.add_argument("--until-userspace", action="store_true",
                      help="boot headless; exit 0 once every guest printed its userspace "
                      "line, non-zero on a timeout")
@@ -196,11 +200,13 @@ def system_file(system):
 
 def cmd_run(args):
     system = system_file(args.system) if args.system else None
-    if args.until_userspace and system is None:
-        raise UsageError("--until-userspace needs a SYSTEM with guests (the demo system "
-                         "comes with the VMM)")
+    if args.kernel_only and (system is not None or args.until_userspace):
+        raise UsageError("--kernel-only boots the kernel alone: no SYSTEM, no "
+                         "--until-userspace")
     deps.ensure()
     platform = platforms.load(args.platform)
+    if system is None and not args.kernel_only:
+        system = str(demo.description())  # two Debian Linux guests (tools/cleave/demo.py)
     if system is None:
         config = platform.configure(args.cpu, args.gic, args.smp, args.memory)
         build.build()

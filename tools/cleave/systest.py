@@ -79,7 +79,7 @@ KTEST_MIN_CASES = 100
 
 def all_tests(platform):
     """Every system test of `platform`, in the order they are started."""
-    from . import guest_bare, guest_tests  # they build SysTests: imported late, no cycle
+    from . import demo, guest_bare, guest_tests  # they build SysTests: imported late
 
     return boot_matrix(platform) + ktest_matrix(platform) + example_tests(platform) + \
         bad_image_tests() + [
@@ -102,7 +102,8 @@ def all_tests(platform):
                 judge=lambda ctx: MarkersJudge(["musl: hello from printf: 42 cleave 3.142",
                                                 "MUSL HELLO OK sum=500500",
                                                 "CLEAVE COMPONENT EXIT 7"])),
-    ] + guest_tests.bare_linux(platform) + guest_bare.bare_guest_tests(platform)
+    ] + guest_tests.bare_linux(platform) + guest_bare.bare_guest_tests(platform) + \
+        demo.tests(platform)
 
 
 # Systems from examples/ booted as tests: (name, description, markers their components

@@ -65,7 +65,7 @@ def fake_boot(samples):
     """A boot function returning `samples` in turn and noting each command."""
     seen = []
 
-    def boot(argv, marker, log_path):
+    def boot(argv, marker, log_path, timeout=None):
         seen.append((argv, log_path.name))
         return samples.pop(0)
     return boot, seen
@@ -131,7 +131,8 @@ def test_json_holds_the_linux_part_alone(tmp_path, virt):
 
 def test_real_linux_bench_writes_the_bare_half():
     """`./cleave bench --only linux --runs 1`: one boot, then the -icount boots."""
-    result = subprocess.run([str(ROOT / "cleave"), "bench", "--only", "linux", "--runs", "1"],
+    result = subprocess.run([str(ROOT / "cleave"), "bench", "--only", "linux", "--runs", "1",
+                             "--bare-only"],
                             capture_output=True, text=True, timeout=600, cwd=ROOT,
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr

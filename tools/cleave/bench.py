@@ -182,7 +182,7 @@ PARTS = ("kernel", "linux")
 
 
 def run(platform, config, image, json_path=JSON_PATH, parts=PARTS,
-        linux_runs=bench_linux.RUNS):
+        linux_runs=bench_linux.RUNS, linux_halves=None):
     """The verb after the build: measure, print the tables, write the JSON."""
     figures = linux = None
     if "kernel" in parts:
@@ -195,6 +195,7 @@ def run(platform, config, image, json_path=JSON_PATH, parts=PARTS,
             "kernel: EL2 alone)")
         say(SEL4_NOTE)
     if "linux" in parts:
-        linux = bench_linux.run(platform, config, linux_runs)
+        linux = bench_linux.run(platform, config, linux_runs,
+                                halves=linux_halves or bench_linux.HALVES)
     write_json(json_path, platform.name, config, figures, linux)
     say(f"wrote {shown(json_path)}")

@@ -35,6 +35,7 @@ KTEST_DONE_RE = re.compile(r"KTEST DONE: (\d+) passed, (\d+) failed")
 GUEST_CASE_RE = re.compile(r"GUEST (PASS|FAIL) (\S+?)(?::\s*(.*))?$")
 GUEST_DONE_RE = re.compile(r"GUEST DONE: (\d+) passed, (\d+) failed")
 LINUX_PANIC = "Kernel panic - not syncing"
+GUEST_PREFIX_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*: (.*)$")
 PRINTK_TIME_RE = re.compile(r"^\[\s*(\d+\.\d+)\] ?(.*)$")
 EXCEPTION_RE = re.compile(
     r"EXCEPTION: EC=0x([0-9a-fA-F]+) \((.*)\) ELR=0x([0-9a-fA-F]+) FAR=0x([0-9a-fA-F]+)"
@@ -419,11 +420,15 @@ class LinuxJudge:
     def feed(self, line):
         if LINUX_PANIC in line:
             return failed(f"the guest kernel panicked: {line.strip()}")
-        stamp, text = split_printk_time(line.strip())
-        if text == self.marker:
-            self.seen_at = time.monotonic()
-            self.stamp = stamp
-            return passed()
+        line = line.strip()
+        # Under Cleave the VMM prefixes each line of the guest's with its name.
+        guest = GUEST_PREFIX_RE.match(line)
+        for candidate in (line, guest.group(1)) if guest else (line,):
+            stamp, text = split_printk_time(candidate)
+            if text == self.marker:
+                self.seen_at = time.monotonic()
+                self.stamp = stamp
+                return passed()
         return None
 
     def finish(self, why):

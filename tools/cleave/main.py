@@ -131,6 +131,8 @@ def add_bench(verbs):
                             help="run one part: the kernel's figures or the Linux boot")
     bench_verb.add_argument("--runs", type=positive, default=bench_linux.RUNS, metavar="N",
                             help=f"Linux boots per half (default {bench_linux.RUNS})")
+    bench_verb.add_argument("--bare-only", action="store_true",
+                            help="the Linux boot on bare QEMU only, not under Cleave")
     bench_verb.set_defaults(handler=cmd_bench)
 
 
@@ -269,7 +271,8 @@ def cmd_bench(args):
     if "kernel" in parts:
         build.build()
         image = build.image(platform.name, bench.IMAGE)
-    bench.run(platform, config, image, parts=parts, linux_runs=args.runs)
+    bench.run(platform, config, image, parts=parts, linux_runs=args.runs,
+              linux_halves=("bare",) if args.bare_only else bench_linux.HALVES)
 
 
 def cmd_check(args):

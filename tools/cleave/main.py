@@ -205,8 +205,10 @@ def cmd_run(args):
     if args.kernel_only and (system is not None or args.until_userspace):
         raise UsageError("--kernel-only boots the kernel alone: no SYSTEM, no "
                          "--until-userspace")
-    deps.ensure()
     platform = platforms.load(args.platform)
+    # Bad options stop here, before anything is installed, fetched or built.
+    platform.configure(args.cpu, args.gic, args.smp, args.memory)
+    deps.ensure()
     if system is None and not args.kernel_only:
         system = str(demo.description())  # two Debian Linux guests (tools/cleave/demo.py)
     if system is None:

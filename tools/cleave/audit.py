@@ -13,9 +13,7 @@ kernel's dump, as audit_replay --dump words it (`*` matches any value).
 """
 
 import os
-import selectors
 import subprocess
-import time
 
 from . import qemu
 from .errors import CleaveError
@@ -104,36 +102,14 @@ def boot_for_record(platform, config, image, after, timeout, log_path):
     qemu.require_binary(platform)
     argv = qemu.command(platform, config, image, headless=True)
     waiting = RecordWaiter(after)
-    start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    pending = b""
-    verdict = None
     try:
-        with selectors.DefaultSelector() as sel:
-            sel.register(proc.stdout, selectors.EVENT_READ)
-            while verdict is None:
-                left = timeout - (time.monotonic() - start)
-                if left <= 0:
-                    verdict = (f"timeout after {timeout} s without a complete record "
-                               f"after '{after}'")
-                    break
-                if not sel.select(min(left, 0.5)):
-                    continue
-                chunk = os.read(proc.stdout.fileno(), 65536)
-                if not chunk:
-                    verdict = f"QEMU exited (code {proc.wait()}) before the record ended"
-                    break
-                *lines, pending = (pending + chunk).split(b"\n")
-                for raw in lines:
-                    verdict = waiting.feed(raw.decode("utf-8", "replace").rstrip("\r"))
-                    if verdict is not None:
-                        break
+        verdict = qemu.watch_lines(argv, waiting.feed, timeout)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
         log_path.write_text("\n".join(waiting.lines) + "\n")
+    if verdict == qemu.TIMED_OUT:
+        verdict = f"timeout after {timeout} s without a complete record after '{after}'"
+    elif isinstance(verdict, tuple):
+        verdict = f"QEMU exited (code {verdict[1]}) before the record ended"
     if verdict:
         raise CleaveError(f"audit: {verdict} (console output in {shown(log_path)})")
 

@@ -1,8 +1,11 @@
 """QEMU command lines for a platform, and running QEMU on the terminal."""
 
 import os
+import selectors
 import shutil
+import subprocess
 import sys
+import time
 
 from .errors import CleaveError
 from .paths import shown
@@ -55,3 +58,42 @@ def run_interactive(platform, config, image):
     say("    the console is this terminal; press Ctrl-A then X to quit QEMU")
     sys.stdout.flush()
     os.execvp(argv[0], argv)
+
+
+TIMED_OUT = "timeout"
+
+
+def watch_lines(argv, feed, timeout, echo=False):
+    """Run `argv` (a headless QEMU), giving each line of its output to `feed(line)` until
+    feed returns something other than None; kill QEMU then. Returns feed's answer,
+    TIMED_OUT when `timeout` seconds pass first, or ("exited", code) when QEMU ends
+    first. With `echo` the output is copied to this terminal as it comes."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    pending = b""
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            while True:
+                left = timeout - (time.monotonic() - start)
+                if left <= 0:
+                    return TIMED_OUT
+                if not sel.select(min(left, 0.5)):
+                    continue
+                chunk = os.read(proc.stdout.fileno(), 65536)
+                if not chunk:
+                    return ("exited", proc.wait())
+                if echo:
+                    sys.stdout.buffer.write(chunk)
+                    sys.stdout.flush()
+                *lines, pending = (pending + chunk).split(b"\n")
+                for raw in lines:
+                    answer = feed(raw.decode("utf-8", "replace").rstrip("\r"))
+                    if answer is not None:
+                        return answer
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc.stdout.close()

@@ -4,10 +4,6 @@ userspace` (its /init's line, docs/guests.md), non-zero if time runs out, QEMU e
 first, or the kernel panics.
 """
 
-import os
-import selectors
-import subprocess
-import sys
 import time
 
 from . import qemu
@@ -44,36 +40,11 @@ def run(platform, config, image, guests, timeout=DEFAULT_TIMEOUT_S):
          f"(at most {timeout} s)")
     waiting = Waiting(guests)
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    pending = b""
-    verdict = None
-    try:
-        with selectors.DefaultSelector() as sel:
-            sel.register(proc.stdout, selectors.EVENT_READ)
-            while verdict is None:
-                left = timeout - (time.monotonic() - start)
-                if left <= 0:
-                    verdict = (f"timeout after {timeout} s; still waiting for "
-                               f"{', '.join(waiting.left)}")
-                    break
-                if not sel.select(min(left, 0.5)):
-                    continue
-                chunk = os.read(proc.stdout.fileno(), 65536)
-                if not chunk:
-                    verdict = f"QEMU exited (code {proc.wait()}) before every guest was up"
-                    break
-                sys.stdout.buffer.write(chunk)
-                sys.stdout.flush()
-                *lines, pending = (pending + chunk).split(b"\n")
-                for raw in lines:
-                    verdict = waiting.feed(raw.decode("utf-8", "replace"))
-                    if verdict is not None:
-                        break
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+    verdict = qemu.watch_lines(argv, waiting.feed, timeout, echo=True)
+    if verdict == qemu.TIMED_OUT:
+        verdict = f"timeout after {timeout} s; still waiting for {', '.join(waiting.left)}"
+    elif isinstance(verdict, tuple):
+        verdict = f"QEMU exited (code {verdict[1]}) before every guest was up"
     if verdict:
         raise CleaveError(f"--until-userspace: {verdict}")
     say(f"every guest reached userspace in {time.monotonic() - start:.1f} s")

@@ -58,7 +58,6 @@ FIRST_CONNECTION_SLOT = 8
 BOOTINFO_VADDR = 0x10000000  # CL_BOOTINFO_VADDR: a component with untyped memory
 UNTYPED_CNODE_SLOTS = 4096  # such a component makes objects: a root-sized CNode
 UNTYPED_FIRST_SLOT = 16  # and, as the root, has slots 8..15 empty for its own use
-GRANTS = ("irq_control", "sched_control", "console_input")  # what `authority` can name
 MIN_CNODE_SLOTS = 16
 CNODE_SLOT_BITS = 6  # 64-byte slots
 ASPACE_MIN_BITS, ASPACE_MAX_BITS = 13, 20

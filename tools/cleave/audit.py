@@ -10,19 +10,32 @@ status: 0 clean, 1 stale data possible, 2 the record could not be judged.
 The system test `audit/record` boots audit-test.bin (tests/ktest/audit_record.c):
 every `AUDIT-EXPECT <record>` line its cases print must match a record of the
 kernel's dump, as audit_replay --dump words it (`*` matches any value).
+
+The audits of real boots (`audit_tests()`): the demo's two Debian Linux guests and
+test guests, each under both coherence policies, must be judged clean; and
+`audit/break-pou` boots a test guest with the test-only broken VMM
+(vmm-audit-break-pou: the loaded image cleaned to the PoU only) and requires the audit
+to fail, naming the image's address range and the missing clean to PoC.
 """
 
 import os
+import re
 import subprocess
+import threading
 
 from . import qemu
-from .errors import CleaveError
+from .errors import CleaveError, UsageError
 from .judge import KtestJudge, failed, passed
 from .paths import BUILD, shown
 from .progress import say, step
 
 REPLAY = BUILD / "tests" / "model" / "audit_replay"
-AUDIT_KERNEL = "cleave-loader-audit.bin"
+AUDIT_KERNEL = "cleave-loader-audit.bin"  # sysbuild.AUDIT_KERNEL
+AUDIT_VMM = "vmm-audit"
+# `--break NAME`: test-only VMM builds with one deliberate coherence mistake
+# (personalities/vmm/include/vmm/test_break.h), which the audit must catch.
+BREAKS = {"pou": "vmm-audit-break-pou"}
+COHERENCE = ("dc", "clean")  # sysbuild.COHERENCE
 DEFAULT_TIMEOUT_S = 300
 # The loader's last line once every component is started: after it, the next quiet
 # moment of the system ends the record worth judging.
@@ -77,21 +90,26 @@ def run_replay(log_path, dump=False, names=()):
 
 
 class RecordWaiter:
-    """Console lines in; done once an AUDIT END line follows the `after` marker."""
+    """Console lines in; done once an AUDIT END line follows the `after` marker (a
+    string, or a list of them: the END must follow the last of them to show)."""
 
     def __init__(self, after):
-        self.after = after
-        self.seen_after = after is None
+        self.waiting = [] if after is None else \
+            [after] if isinstance(after, str) else list(after)
         self.lines = []
+
+    @property
+    def seen_after(self):
+        return not self.waiting
 
     def feed(self, line):
         """None while waiting; "" when the record is complete; else why it failed."""
         self.lines.append(line)
         if PANIC in line:
             return f"the kernel panicked: {line.strip()}"
-        if not self.seen_after and self.after in line:
-            self.seen_after = True
-        elif self.seen_after and line.startswith(END):
+        if self.waiting:
+            self.waiting = [m for m in self.waiting if m not in line]
+        elif line.startswith(END):
             return ""
         return None
 
@@ -107,24 +125,61 @@ def boot_for_record(platform, config, image, after, timeout, log_path):
     finally:
         log_path.write_text("\n".join(waiting.lines) + "\n")
     if verdict == qemu.TIMED_OUT:
-        verdict = f"timeout after {timeout} s without a complete record after '{after}'"
+        shown_after = "', '".join([after] if isinstance(after, str) else after)
+        verdict = (f"timeout after {timeout} s without a complete record after "
+                   f"'{shown_after}'")
     elif isinstance(verdict, tuple):
         verdict = f"QEMU exited (code {verdict[1]}) before the record ended"
     if verdict:
         raise CleaveError(f"audit: {verdict} (console output in {shown(log_path)})")
 
 
-def run(system, platform, timeout, after):
+def check_options(model, coherence, brk):
+    """`--coherence` and `--break` act on a system's guests: refuse them (UsageError)
+    for a system that has none, and a --break name that is not one."""
+    if brk is not None and brk not in BREAKS:
+        raise UsageError(f"--break {brk}: the test-only broken VMMs are "
+                         f"{', '.join(sorted(BREAKS))}")
+    if coherence is not None and coherence not in COHERENCE:
+        raise UsageError(f"--coherence {coherence}: the policies are {', '.join(COHERENCE)}")
+    guests = [i.name for i in model.system.instances if i.kind == "guest"]
+    for option, value in (("--coherence", coherence), ("--break", brk)):
+        if value is not None and not guests:
+            raise UsageError(f"{option} {value}: system '{model.system.name}' has no guest "
+                             "(it sets the guests' VMM)")
+    return guests
+
+
+def build_image(system, platform_name, coherence=None, brk=None, quiet=False,
+                output=None):
+    """SYSTEM on the audit kernel, every guest's VMM the audit build (or the broken
+    one `brk`), with coherence policy `coherence` if given: (path, model)."""
+    from . import sysbuild
+    vmm = BREAKS[brk] if brk is not None else AUDIT_VMM
+    suffix = "-audit" + (f"-{coherence}" if coherence else "") + (f"-break-{brk}" if brk
+                                                                    else "")
+    path, model, _, _ = sysbuild.build_system(system, platform_name, kernel=AUDIT_KERNEL,
+                                              output=output, out_suffix=suffix, vmm=vmm,
+                                              coherence=coherence, quiet=quiet)
+    return path, model
+
+
+def run(system, platform, timeout, after, coherence=None, brk=None):
     """`./cleave audit SYSTEM`: the exit code (0 clean, 1 stale, 2 not judged)."""
-    from . import build, sysbuild
+    from . import build, sysbuild, syscheck
+    model, _, _, _, diags = syscheck.load(system, platform.name)
+    syscheck.raise_on_errors(system, diags)
+    check_options(model, coherence, brk)
     build.build()
     out = BUILD / "images" / platform.name / "audit"
     out.mkdir(parents=True, exist_ok=True)
-    path, model, _, _ = sysbuild.build_system(system, platform.name, kernel=AUDIT_KERNEL,
-                                              output=None, out_suffix="-audit")
+    path, model = build_image(system, platform.name, coherence, brk)
     smp = max(sysbuild.smp_needed(model), platform.default["smp"])
-    config = platform.configure(smp=smp)
-    log_path = out / f"{model.system.name}.log"
+    memory = min(max(platform.memory_mib,
+                     sysbuild.memory_mib_needed(model, path.stat().st_size)),
+                 platform.memory_max_mib)
+    config = platform.configure(smp=smp, memory_mib=memory)
+    log_path = out / f"{path.stem}.log"
     step(f"booting {shown(path)} until its audit record ends (at most {timeout} s)")
     boot_for_record(platform, config, path, after, timeout, log_path)
     code, report, err = run_replay(log_path)

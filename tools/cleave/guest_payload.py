@@ -371,9 +371,15 @@ def busybox(root=None, apt=None):
         return path
 
 
+# On a guest's kernel command line: its /init powers off once it has printed its marker.
+POWEROFF_ARG = "cleave.poweroff"
+
+
 def init_script(guest):
     """The guest's /init: mount the kernel's file systems, print the marker, and run a
-    shell on the console for ever.
+    shell on the console for ever; or, with POWEROFF_ARG on the kernel's command line,
+    power off at once (PSCI SYSTEM_OFF: the audit of a boot, audit.py, needs the guest
+    to stop so the system goes quiet and the kernel prints its record).
 
     The marker goes out twice: first through /dev/kmsg at level 3 (err, which the
     console shows even under `quiet`) so the kernel stamps it with its own clock
@@ -390,6 +396,9 @@ def init_script(guest):
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 echo "<3>{line}" > /dev/kmsg
 echo "{line}"
+if /bin/busybox grep -qw {POWEROFF_ARG} /proc/cmdline; then
+    /bin/busybox poweroff -f
+fi
 /bin/busybox --install -s
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin HOME=/root
 cd /root

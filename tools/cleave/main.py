@@ -176,9 +176,18 @@ def add_audit(verbs):
     audit_verb.add_argument("--timeout", type=positive, default=audit.DEFAULT_TIMEOUT_S,
                             metavar="S", help="give up after S seconds "
                             f"(default {audit.DEFAULT_TIMEOUT_S})")
-    audit_verb.add_argument("--after", default=audit.DEFAULT_AFTER, metavar="TEXT",
+    audit_verb.add_argument("--after", action="append", metavar="TEXT",
                             help="the record ends at the first dump after a console line "
-                                 f"holding TEXT (default '{audit.DEFAULT_AFTER}')")
+                                 f"holding TEXT (default '{audit.DEFAULT_AFTER}'); given "
+                                 "more than once, after a line holding each")
+    audit_verb.add_argument("--coherence", metavar="POLICY",
+                            help="run every guest under this coherence policy instead of "
+                                 f"its own ({' or '.join(audit.COHERENCE)})")
+    audit_verb.add_argument("--break", dest="brk", metavar="NAME",
+                            help="for tests only: give every guest a deliberately broken "
+                                 f"VMM ({', '.join(sorted(audit.BREAKS))}: the loaded "
+                                 "image cleaned to the PoU only), which the audit must "
+                                 "catch")
     audit_verb.set_defaults(handler=cmd_audit)
 
 
@@ -254,10 +263,20 @@ def cmd_build(args):
 def cmd_audit(args):
     if args.system is None:
         raise UsageError("audit needs a SYSTEM (a .cleave file or a folder holding one)")
+    if args.coherence is not None and args.coherence not in audit.COHERENCE:
+        raise UsageError(f"--coherence {args.coherence}: the policies are "
+                         f"{', '.join(audit.COHERENCE)}")
+    if args.brk is not None and args.brk not in audit.BREAKS:
+        raise UsageError(f"--break {args.brk}: the test-only broken VMMs are "
+                         f"{', '.join(sorted(audit.BREAKS))}")
+    if args.after is not None and not all(args.after):
+        raise UsageError("--after: an empty TEXT matches every line; give the text of "
+                         "the line the record must follow")
     system = system_file(args.system)
     deps.ensure()
     platform = platforms.load(args.platform)
-    return audit.run(system, platform, args.timeout, args.after)
+    return audit.run(system, platform, args.timeout, args.after or audit.DEFAULT_AFTER,
+                     args.coherence, args.brk)
 
 
 def cmd_test(args):

@@ -23,6 +23,7 @@ from .paths import BUILD, shown
 from .progress import say, step
 
 PT_LOAD = 1
+COHERENCE = ("dc", "clean")  # the guests' coherence policies (docs/vmm.md)
 PF_X, PF_W, PF_R = 1, 2, 4
 
 
@@ -73,9 +74,20 @@ def prebuilt(inst, platform_name):
     return path.read_bytes()
 
 
-def vmm_program(platform_name):
-    """The per-guest VMM (personalities/vmm/server), as the CMake build made it."""
-    path = BUILD / "aarch64" / platform_name / "programs" / "vmm.elf"
+# The VMM programs the CMake build makes (personalities/vmm/server/CMakeLists.txt): the
+# one every normal image holds, its audit build, and the test-only broken audit builds
+# (the audit's system test audit/break-pou), which only an audit image may hold.
+VMM = "vmm"
+AUDIT_KERNEL = "cleave-loader-audit.bin"
+AUDIT_VMMS = ("vmm-audit", "vmm-audit-break-pou")
+
+
+def vmm_program(platform_name, name=VMM, kernel="cleave-loader.bin"):
+    """The per-guest VMM (personalities/vmm/server) `name`, as the CMake build made it."""
+    if name != VMM and (name not in AUDIT_VMMS or kernel != AUDIT_KERNEL):
+        raise CleaveError(f"the VMM program {name} goes only into images on the audit "
+                          f"kernel ({AUDIT_KERNEL}), not on {kernel}")
+    path = BUILD / "aarch64" / platform_name / "programs" / f"{name}.elf"
     if not path.is_file():
         raise CleaveError(f"the build made no VMM ({shown(path)}); a guest needs one")
     return path.read_bytes()
@@ -146,11 +158,13 @@ def guest_payloads(model):
 
 
 def build_system(system, platform_name, output=None, dump_caps=False, quiet=False,
-                 kernel="cleave-loader.bin", out_suffix=""):
+                 kernel="cleave-loader.bin", out_suffix="", vmm=VMM, coherence=None):
     """Build SYSTEM's image for the platform; returns (path, model, specification,
     report). `quiet` prints nothing but errors (the test runner's builds). `kernel`
     is the kernel and loader image the payload is appended to (the audit's is
-    cleave-loader-audit.bin; its image is then NAME`out_suffix`.img)."""
+    cleave-loader-audit.bin; its image is then NAME`out_suffix`.img), `vmm` the VMM
+    program every guest gets (an audit one only on the audit kernel). `coherence`
+    ("dc" or "clean") replaces every guest's coherence policy (the audit's runs)."""
     tell = (lambda *_: None) if quiet else say
     if not quiet:
         build.build()
@@ -172,7 +186,7 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
         if inst.kind == "guest":
             # Each guest's VMM runs the program the CMake build makes from
             # personalities/vmm (the same bytes, stored once in the image).
-            data = vmm_program(platform_name)
+            data = vmm_program(platform_name, vmm, kernel)
             programs[inst.name + capspec.VMM_SUFFIX] = data
             images[inst.name + capspec.VMM_SUFFIX] = elf_segments(data, "vmm")
         if inst.kind != "component":
@@ -192,6 +206,12 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
     model, target, specification, report, diags = syscheck.load(
         system, platform_name, images, {e.name: len(e.data) for e in payloads})
     syscheck.raise_on_errors(system, diags)
+    if coherence is not None:
+        if coherence not in COHERENCE:
+            raise CleaveError(f"coherence {coherence}: the policies are "
+                              f"{', '.join(COHERENCE)}")
+        for info in specification.guests.values():
+            info["coherence"] = coherence
     entries = [image.Entry("spec", "spec", b"")]
     elf_entries = {}
     for inst_name, data in programs.items():

@@ -2,10 +2,17 @@
  * The real backend of the VMM's pure modules (vmm/backend.h): every call is a
  * kernel invocation on a capability the loader gave this VMM (slots from the
  * info page), or a write through the VMM's own mapping of the guest's RAM.
+ *
+ * In the audit build (vmm-audit, CLEAVE_AUDIT) every write into guest RAM is
+ * also noted in the kernel's record (vmm/audit.h); the kernel records the rest
+ * of what the VMM does for the guest (cache maintenance, trap and register
+ * writes: the M/C/DC transitions cache_policy.c emulates) by itself. In the
+ * normal build the hook is an empty inline function.
  */
 #include <cleave/runtime.h>
 #include <cleave/vcpu_abi.h>
 #include <string.h>
+#include <vmm/audit.h>
 #include <vmm/backend.h>
 
 #include "vmm.h"
@@ -20,12 +27,23 @@ int vmm_be_cache_range(struct vmm_guest *g, uint64_t ipa, uint64_t size, enum vm
 				       [VMM_CACHE_INVALIDATE] = OP_INVALIDATE,
 				       [VMM_CACHE_CLEAN_INVALIDATE] = OP_CLEAN_INVALIDATE,
 				       [VMM_CACHE_UNIFY_I] = OP_UNIFY};
+	uint64_t kop = ops[op];
 	struct cl_result r;
 
-	/* The kernel's clean and invalidate go to PoC, which includes PoU. */
-	(void)point;
 	(void)g;
-	r = cl_aspace_cache_range(the_vmm.info->slot_guest_aspace, ops[op], ipa, size);
+	/*
+	 * The kernel's clean, invalidate and clean+invalidate reach the PoC, which
+	 * is at or beyond the PoU (Arm ARM D4.4.7), so they serve either point. Its
+	 * one operation that stops at the PoU is unify (DC CVAU, then IC IVAU):
+	 * a clean to the PoU is done as that, which is what was asked plus an
+	 * I-cache invalidation, and the audit's record shows it for what it is.
+	 * No instruction invalidates to the PoU only (D4.4.8).
+	 */
+	if (point == VMM_POU && op == VMM_CACHE_CLEAN)
+		kop = OP_UNIFY;
+	else if (point == VMM_POU && op != VMM_CACHE_UNIFY_I)
+		return -(int)CL_INVALID_ARG;
+	r = cl_aspace_cache_range(the_vmm.info->slot_guest_aspace, kop, ipa, size);
 	return r.err == CL_OK ? 0 : -(int)r.err;
 }
 
@@ -86,7 +104,12 @@ int vmm_be_write_guest(struct vmm_guest *g, uint64_t ipa, const void *src, size_
 	if (!vmm_guest_ram_contains(g, ipa, len))
 		return -(int)CL_INVALID_ARG;
 	memcpy((uint8_t *)the_vmm.info->ram_vaddr + (ipa - g->ram_base), src, len);
-	return 0;
+	/*
+	 * The audit build notes the write once the bytes are in (they may sit dirty
+	 * in this CPU's cache: the VMM's mapping is Normal Write-Back). A note the
+	 * kernel refused would leave the record silently incomplete: fail instead.
+	 */
+	return -vmm_audit_guest_write(the_vmm.info->slot_guest_aspace, ipa, len);
 }
 
 void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len)

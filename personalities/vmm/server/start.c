@@ -11,6 +11,7 @@
 #include <vmm/guest_fdt.h>
 #include <vmm/image.h>
 #include <vmm/sysreg_emul.h>
+#include <vmm/test_break.h>
 
 #include "info.h"
 #include "vmm.h"
@@ -74,6 +75,11 @@ static int load(struct vmm *v, struct vmm_error *err)
 	    image_load(&v->g, &lay, kernel, info->kernel_size, initrd, dtb, fdt_totalsize(dtb),
 		       err) != 0)
 		return -1;
+	/* The audit's test-only broken build says so before it does its damage. */
+	if (VMM_BROKEN(pou))
+		cl_printf("vmm: guest '%s': TEST-ONLY BROKEN VMM (VMM_TEST_BREAK=pou): what "
+			  "it loads is cleaned to the PoU only\n",
+			  v->g.name);
 	if (cache_policy_before_first_run(&v->g) != 0)
 		return vmm_fail(err, v->g.name, "cleaning what was loaded failed");
 	struct image_boot_regs regs = image_boot_regs(&lay);

@@ -2,8 +2,14 @@
  * Deliberately broken builds of the cache policy, for the cache model's
  * tests only (docs/vmm.md, "Deliberately broken builds"; docs/coherence.md).
  * A host test build passes -DVMM_TEST_BREAK=<name>; each name brings back one
- * mistake from the seeds, and the model must report it as a stale read. No
- * other build defines VMM_TEST_BREAK, and the AArch64 build refuses it.
+ * mistake from the seeds, and the model must report it as a stale read.
+ *
+ * On AArch64 one more build defines it: the test-only VMM server
+ * vmm-audit-break-pou (personalities/vmm/server/CMakeLists.txt), which the
+ * system test audit/break-pou boots on the audit kernel and whose record the
+ * audit must judge stale (docs/coherence.md). The AArch64 build accepts only
+ * `pou`, and only in the audit build (CLEAVE_AUDIT), so no normal VMM can be
+ * broken by mistake.
  *
  *   pou         `clean` cleans the loaded image to the PoU only (seed 004)
  *   no_dc       `dc` runs without HCR_EL2.DC and TVM, cleaning after loading
@@ -20,9 +26,6 @@
 #define VMM_TEST_BREAK_H
 
 #ifdef VMM_TEST_BREAK
-#ifdef __aarch64__
-#error "VMM_TEST_BREAK is for the host cache-model tests only"
-#endif
 #define VMM_BREAK_pou 1
 #define VMM_BREAK_no_dc 2
 #define VMM_BREAK_inval 3
@@ -33,6 +36,11 @@
 #define VMM_BREAK_ID(x) VMM_BREAK_CAT(VMM_BREAK_, x)
 #if VMM_BREAK_ID(VMM_TEST_BREAK) == 0
 #error "VMM_TEST_BREAK: unknown name (see vmm/test_break.h)"
+#endif
+#ifdef __aarch64__
+#if !defined(CLEAVE_AUDIT) || VMM_BREAK_ID(VMM_TEST_BREAK) != VMM_BREAK_pou
+#error "VMM_TEST_BREAK on AArch64: only pou, in the audit build (vmm-audit-break-pou)"
+#endif
 #endif
 #define VMM_BROKEN(name) (VMM_BREAK_ID(VMM_TEST_BREAK) == VMM_BREAK_##name)
 #else

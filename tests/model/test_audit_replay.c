@@ -382,6 +382,43 @@ static void vmm_turning_caches_on_must_invalidate(void **state)
 	audit_result_free(&r);
 }
 
+/*
+ * The set/way test guest's power-down (tests/guests/setway.c), as its audit recorded
+ * it: caches on (trapped, flushed), it writes with caches on, clears C itself with
+ * TVM off (seen at its next exit), and runs a set/way loop the VMM emulates with a
+ * clean+invalidate of its RAM. Leaving its lines dirty is the guest's own duty; the
+ * replay's guest is then taken to have done it, so the VMM's flush is not blamed for
+ * writing back lines the guest left dirty over what it wrote uncached since.
+ */
+static void guest_turning_caches_off_itself_relies_on_it(void **state)
+{
+	struct rec_list l = {0};
+	struct audit_result r;
+	uint64_t on = SCTLR_RESET | 1 | 4, m_only = SCTLR_RESET | 1;
+
+	(void)state;
+	boot_start(&l);
+	vmm_write(&l, 1, RAM_IPA, 0x1000);
+	cache(&l, 1, 2, CL_AUDIT_SRC_ASPACE, RAM_PA, 0x1000);
+	traps(&l, HCR_BASE | CL_HCR_TVM);
+	enter(&l, true, SCTLR_RESET, HCR_BASE | CL_HCR_TVM);
+	sysreg(&l, CL_VCPU_SCTLR_EL1, on, CL_AUDIT_BY_VMM);
+	traps(&l, HCR_BASE);
+	cache(&l, 1, 2, CL_AUDIT_SRC_ASPACE, RAM_PA, RAM_SIZE);
+	enter(&l, false, on, HCR_BASE);
+	sysreg(&l, CL_VCPU_SCTLR_EL1, m_only, CL_AUDIT_BY_GUEST);
+	traps(&l, HCR_BASE | CL_HCR_TVM);
+	cache(&l, 1, 2, CL_AUDIT_SRC_ASPACE, RAM_PA, RAM_SIZE);
+	enter(&l, false, m_only, HCR_BASE | CL_HCR_TVM);
+	r = replay(&l);
+	assert_int_equal(r.stale, 0);
+	assert_true(r.duties >= 1);
+	expect_problem(&r, AUDIT_GUEST_DUTY, RAM_IPA, RAM_SIZE,
+		       "written by the guest with its caches on (as it may) at #10",
+		       "still dirty in a cache when the guest turned the view uncached at #11");
+	audit_result_free(&r);
+}
+
 static void unmapped_ram_is_not_judged(void **state)
 {
 	struct rec_list l = {0};
@@ -570,6 +607,7 @@ int main(void)
 		cmocka_unit_test(non_cacheable_walks_after_dc_are_reported),
 		cmocka_unit_test(guest_turning_caches_on_itself_relies_on_it),
 		cmocka_unit_test(vmm_turning_caches_on_must_invalidate),
+		cmocka_unit_test(guest_turning_caches_off_itself_relies_on_it),
 		cmocka_unit_test(unmapped_ram_is_not_judged),
 		cmocka_unit_test(dropped_records_are_refused),
 		cmocka_unit_test(the_report_names_guest_address_and_fix),

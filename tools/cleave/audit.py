@@ -245,3 +245,159 @@ class AuditRecordJudge:
         if not self.done:
             return self.ktest.finish(why)
         return failed(f"no AUDIT END after KTEST DONE ({why})")
+
+
+# --- the audits of real boots, as system tests ------------------------------------------
+
+# Test guests (tests/system/guests/<name>.cleave) audited under each policy: mmu starts
+# with its caches off and turns them on (and off again), setway runs set/way loops the
+# VMM traps, psci starts a second vCPU (caches off) with PSCI CPU_ON.
+AUDITED_GUESTS = ("mmu", "setway", "psci")
+BREAK_GUEST = "mmu"  # booted with vmm-audit-break-pou by audit/break-pou, under clean
+BREAK_POLICY = "clean"  # the policy whose image cleaning the `pou` build breaks
+LINUX_MEMORY_MIB = 1024  # two guests of 256 MiB, the image and its files in frames
+TIMEOUT_S = 300  # Linux's two boots take ~60 s under Cleave on a busy machine
+BUILD_LOCK = threading.Lock()  # two tests may build the same system's glue at once
+STALE_RE = re.compile(r"STALE IPA (0x[0-9a-f]+)-(0x[0-9a-f]+) ")
+SUMMARY_RE = re.compile(r"^audit: (\d+) guests?, (\d+) stale, ")
+KERNEL_AT_RE = re.compile(r"vmm: guest '([^']+)': kernel at (0x[0-9a-f]+)")
+BROKEN_VMM = "TEST-ONLY BROKEN VMM (VMM_TEST_BREAK="
+POU_ONLY = "cleaned only to the PoU at #"
+NEEDS_POC = "needs clean to PoC"
+
+
+def linux_markers(guests):
+    from .guest_payload import marker
+    return [f"{g}: {marker(g)}" for g in guests] + \
+        [f"vmm: guest '{g}' stopped: it powered off" for g in guests]
+
+
+def guest_markers(guest):
+    return [f"{guest}: GUEST DONE: ", f"vmm: guest '{guest}' stopped: it powered off"]
+
+
+def audit_tests(platform):
+    """The audits `./cleave test` runs: the demo's Linux boot and the test guests under
+    each policy, judged clean; a test guest on the broken VMM, judged stale."""
+    from . import demo
+    from .systest import SysTest
+    tests = []
+    for policy in COHERENCE:
+        tests.append(SysTest(
+            f"audit/linux/{policy}", smp=2, memory=LINUX_MEMORY_MIB, timeout=TIMEOUT_S,
+            payload=lambda ctx, p=policy: _linux_image(ctx, p),
+            judge=lambda ctx, p=policy: AuditBootJudge(
+                ctx.logs / f"audit-linux-{p}.record.log", linux_markers(demo.GUESTS),
+                len(demo.GUESTS))))
+        for guest in AUDITED_GUESTS:
+            tests.append(SysTest(
+                f"audit/{guest}/{policy}", smp=2, timeout=TIMEOUT_S,
+                payload=lambda ctx, g=guest, p=policy: _guest_image(ctx, g, p),
+                judge=lambda ctx, g=guest, p=policy: AuditBootJudge(
+                    ctx.logs / f"audit-{g}-{p}.record.log", guest_markers(g), 1)))
+    tests.append(SysTest(
+        "audit/break-pou", smp=2, timeout=TIMEOUT_S,
+        payload=lambda ctx: _guest_image(ctx, BREAK_GUEST, BREAK_POLICY, "pou"),
+        judge=lambda ctx: AuditBootJudge(ctx.logs / "audit-break-pou.record.log",
+                                         guest_markers(BREAK_GUEST), 1, broken="pou")))
+    return tests
+
+
+def _build(ctx, system, name, coherence, brk=None):
+    out = ctx.images / f"audit-{name}.img"
+    with BUILD_LOCK:
+        build_image(str(system), ctx.platform.name, coherence, brk, quiet=True, output=out)
+    return out, []
+
+
+def _linux_image(ctx, policy):
+    """The demo (demo.py), its guests powering off once in userspace so the system goes
+    quiet and the kernel prints its record."""
+    from . import demo, guest_payload
+    with BUILD_LOCK:
+        system = demo.description(name="demo_audit",
+                                  append=f"{demo.APPEND} {guest_payload.POWEROFF_ARG}")
+    return _build(ctx, system, f"linux-{policy}", policy)
+
+
+def _guest_image(ctx, guest, policy, brk=None):
+    from .paths import ROOT
+    system = ROOT / "tests" / "system" / "guests" / f"{guest}.cleave"
+    return _build(ctx, system, f"{guest}-{policy}" + (f"-break-{brk}" if brk else ""),
+                  policy, brk)
+
+
+class AuditBootJudge:
+    """An audited boot: every marker shows (the guests ran to their end), then the
+    kernel's record ends (an AUDIT END line); the whole console is replayed. Without
+    `broken`, every one of `guests` must be judged clean (exit 0; relying on the guest
+    is clean). With `broken` (a --break name), the VMM must say it is the broken build
+    and the audit must fail: a STALE line for the range where the guest's kernel was
+    loaded, naming a clean only to the PoU and the missing clean to PoC."""
+
+    def __init__(self, log, markers, guests, broken=None):
+        self.log = log
+        self.waiter = RecordWaiter(markers)
+        self.guests = guests
+        self.broken = broken
+        self.kernels = []  # the IPAs where the VMMs loaded their guests' kernels
+        self.said_broken = False
+        self.settling = False
+
+    def feed(self, line):
+        line = line.rstrip("\r")
+        if "GUEST FAIL" in line:
+            return failed(f"a test guest's case failed: {line.strip()}")
+        kernel = KERNEL_AT_RE.search(line)
+        if kernel:
+            self.kernels.append(int(kernel.group(2), 16))
+        self.said_broken = self.said_broken or BROKEN_VMM in line
+        why = self.waiter.feed(line)
+        if why is None:
+            return None
+        if why:
+            return failed(why)
+        return self.judge()
+
+    def judge(self):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.log.write_text("\n".join(self.waiter.lines) + "\n")
+        code, out, err = run_replay(self.log)
+        where = f"(report: {shown(self.log)})"
+        if code not in (0, 1):
+            return failed(f"the record could not be judged, audit_replay exit {code}: "
+                          f"{(err or out).strip()[:300]} {where}")
+        summary = next((SUMMARY_RE.match(ln) for ln in out.splitlines()
+                        if SUMMARY_RE.match(ln)), None)
+        if summary is None:
+            return failed(f"the replay printed no summary: {out[-300:]} {where}")
+        if int(summary.group(1)) != self.guests:
+            return failed(f"the replay judged {summary.group(1)} guests, the system has "
+                          f"{self.guests} {where}")
+        stale = [ln for ln in out.splitlines() if STALE_RE.search(ln)]
+        if self.broken is None:
+            if code != 0 or stale:
+                return failed(f"the audit found stale data: {(stale or [out])[0][:400]}")
+            return passed()
+        return self.judge_broken(code, stale, where)
+
+    def judge_broken(self, code, stale, where):
+        if not self.said_broken:
+            return failed(f"the VMM did not say it is the broken build ({BROKEN_VMM}"
+                          f"{self.broken})")
+        if code == 0 or not stale:
+            return failed(f"the audit passed the broken VMM ({self.broken}) {where}")
+        if not self.kernels:
+            return failed("no VMM said where it loaded its guest's kernel")
+        for line in stale:
+            low = int(STALE_RE.search(line).group(1), 16)
+            if low in self.kernels and POU_ONLY in line and NEEDS_POC in line:
+                return passed()
+        return failed(f"no STALE line names the kernel's range (from "
+                      f"{', '.join(hex(k) for k in self.kernels)}) as '{POU_ONLY}n: "
+                      f"{NEEDS_POC}'; first: {stale[0][:300]} {where}")
+
+    def finish(self, why):
+        if not self.waiter.seen_after:
+            return failed(f"still waiting for '{self.waiter.waiting[0]}' ({why})")
+        return failed(f"no AUDIT END after the guests ended ({why})")

@@ -494,7 +494,8 @@ static void missing_op(const struct seg *g, const struct vcpu_st *v, bool cached
 		snprintf(buf, len, "never cleaned to PoC after it: needs clean to PoC");
 }
 
-static void add_problem(struct replay *rp, size_t s, const struct mapping *mp,
+/* Record a stale read as a problem; true when it is the guest's duty, not the VMM's. */
+static bool add_problem(struct replay *rp, size_t s, const struct mapping *mp,
 			const struct vcpu_st *v, size_t at, bool cached_read, bool walk)
 {
 	const struct seg *g = &rp->segs[s];
@@ -512,10 +513,10 @@ static void add_problem(struct replay *rp, size_t s, const struct mapping *mp,
 	    (last->cls == AUDIT_GUEST_DUTY) == duty && s > 0 && rp->segs[s - 1].w.at == g->w.at &&
 	    rp->segs[s - 1].pou_at == g->pou_at && rp->segs[s - 1].inval_at == g->inval_at) {
 		last->size += g->hi - g->lo;
-		return;
+		return duty;
 	}
 	if ((p = problem_new(rp)) == NULL)
-		return;
+		return duty;
 	p->cls = duty ? AUDIT_GUEST_DUTY : AUDIT_STALE;
 	p->vmid = mp->vmid;
 	p->ipa = ipa;
@@ -534,6 +535,7 @@ static void add_problem(struct replay *rp, size_t s, const struct mapping *mp,
 		rp->out->duties++;
 	else
 		rp->out->stale++;
+	return duty;
 }
 
 /* ---- A run of a vCPU: its reads, then its writes ------------------------ */
@@ -563,9 +565,16 @@ static void guest_run(struct replay *rp, struct vcpu_st *v, size_t at)
 				continue;
 			model_load(rp->m, cpu, addr_of(s),
 				   nc_data || nc_walk ? MODEL_NORMAL_NC : MODEL_NORMAL_WB, &rd);
-			if (rd.stale)
-				add_problem(rp, s, mp, v, at, check_cached && !nc_walk,
-					    !nc_data && nc_walk);
+			/*
+			 * A problem that is the guest's duty is reported once; the guest is
+			 * then taken to have done it (what "relies on the guest" means), so
+			 * its maintenance by address to PoC: otherwise the lines it left
+			 * dirty would later be written back over what it writes uncached now,
+			 * and the VMM's next flush (a set/way loop it emulates) blamed for it.
+			 */
+			if (rd.stale && add_problem(rp, s, mp, v, at, check_cached && !nc_walk,
+						    !nc_data && nc_walk))
+				model_dc_va(rp->m, cpu, MODEL_DC_CIVAC, addr_of(s));
 		}
 		for (size_t s = first; s < end; s++) {
 			if (uncached_data(v, s2)) {

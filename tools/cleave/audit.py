@@ -295,12 +295,42 @@ def audit_tests(platform):
                 payload=lambda ctx, g=guest, p=policy: _guest_image(ctx, g, p),
                 judge=lambda ctx, g=guest, p=policy: AuditBootJudge(
                     ctx.logs / f"audit-{g}-{p}.record.log", guest_markers(g), 1)))
+    tests.append(SysTest("audit/vmm-builds", judge=None,
+                         check=lambda ctx, stem: check_vmm_builds(ctx.platform.name)))
     tests.append(SysTest(
         "audit/break-pou", smp=2, timeout=TIMEOUT_S,
         payload=lambda ctx: _guest_image(ctx, BREAK_GUEST, BREAK_POLICY, "pou"),
         judge=lambda ctx: AuditBootJudge(ctx.logs / "audit-break-pou.record.log",
                                          guest_markers(BREAK_GUEST), 1, broken="pou")))
     return tests
+
+
+def check_vmm_builds(platform_name):
+    """The three VMM programs are what they claim: the normal one has no audit hook
+    (they are empty inline functions there, so they cost nothing) and is not the
+    broken build; the audit one has the hooks; only the broken one says it is."""
+    import subprocess as sp
+    from . import sysbuild
+    from .judge import failed as fail
+    programs = BUILD / "aarch64" / platform_name / "programs"
+    want = {sysbuild.VMM: (False, False), AUDIT_VMM: (True, False),
+            BREAKS["pou"]: (True, True)}
+    for name, (hooks, broken) in want.items():
+        path = programs / f"{name}.elf"
+        if not path.is_file():
+            return fail(f"the build made no {shown(path)}")
+        out = sp.run(["aarch64-linux-gnu-nm", str(path)], capture_output=True, text=True,
+                     check=False)
+        if out.returncode != 0:
+            return fail(f"nm {shown(path)} failed: {out.stderr.strip()[:200]}")
+        has_hooks = "vmm_audit_guest_write" in out.stdout
+        says_broken = BROKEN_VMM.encode() in path.read_bytes()
+        if (has_hooks, says_broken) != (hooks, broken):
+            return fail(f"{name}: audit hooks {'present' if has_hooks else 'absent'}, "
+                        f"{'says' if says_broken else 'does not say'} it is broken; "
+                        f"expected hooks {'present' if hooks else 'absent'}, "
+                        f"{'broken' if broken else 'not broken'}")
+    return passed()
 
 
 def _build(ctx, system, name, coherence, brk=None):

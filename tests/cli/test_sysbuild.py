@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cleave import image, sysbuild
+from cleave.errors import CleaveError
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "idl"))
@@ -247,3 +248,22 @@ def test_the_demo_has_two_isolated_linux_guests(tmp_path, monkeypatch):
     assert 'guest Linux1 linux1;' in text and 'guest Linux2 linux2;' in text
     assert 'initrd "/cache/linux2.cpio.gz";' in text
     assert "assert no_path(linux1, linux2);" in text
+
+
+def test_the_audits_demo_is_a_variant_whose_guests_power_off(tmp_path, monkeypatch):
+    from types import SimpleNamespace as NS
+    from cleave import demo, guest_payload
+    monkeypatch.setattr(guest_payload, "payload", lambda name: NS(
+        kernel=NS(image=f"/cache/Image-{name}"), initramfs=f"/cache/{name}.cpio.gz"))
+    path = demo.description(tmp_path, name="demo_audit",
+                            append=f"{demo.APPEND} {guest_payload.POWEROFF_ARG}")
+    text = path.read_text()
+    assert path.name == "demo_audit.cleave" and "system demo_audit {" in text
+    assert text.count(f'cmdline "{demo.APPEND} cleave.poweroff";') == 2
+    assert "system demo {" in demo.description(tmp_path / "plain").read_text()
+
+
+def test_the_coherence_override_must_be_a_policy():
+    with pytest.raises(CleaveError, match="coherence wb: the policies are dc, clean"):
+        sysbuild.build_system(str(ROOT / "examples/guest-hello/guest-hello.cleave"),
+                              "qemu-virt", quiet=True, coherence="wb")

@@ -243,3 +243,12 @@ def test_real_apt_names_the_kernel_metapackage_dependency():
     apt.updated = True
     names = apt.depends(guest_payload.KERNEL_META)
     assert any(guest_payload.KERNEL_PACKAGE_RE.match(name) for name in names), names
+
+
+def test_init_powers_off_after_its_marker_only_when_asked():
+    init = guest_payload.init_script("web-1")
+    marker = init.index('echo "cleave: web-1 reached userspace"\n')
+    asked = init.index("grep -qw cleave.poweroff /proc/cmdline")
+    off = init.index("poweroff -f")
+    assert marker < asked < off < init.index("cttyhack")
+    assert guest_payload.POWEROFF_ARG == "cleave.poweroff"

@@ -166,6 +166,8 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
     program every guest gets (an audit one only on the audit kernel). `coherence`
     ("dc" or "clean") replaces every guest's coherence policy (the audit's runs)."""
     tell = (lambda *_: None) if quiet else say
+    if coherence is not None and coherence not in COHERENCE:
+        raise CleaveError(f"coherence {coherence}: the policies are {', '.join(COHERENCE)}")
     if not quiet:
         build.build()
     model, target, specification, report, diags = syscheck.load(system, platform_name)
@@ -207,9 +209,6 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
         system, platform_name, images, {e.name: len(e.data) for e in payloads})
     syscheck.raise_on_errors(system, diags)
     if coherence is not None:
-        if coherence not in COHERENCE:
-            raise CleaveError(f"coherence {coherence}: the policies are "
-                              f"{', '.join(COHERENCE)}")
         for info in specification.guests.values():
             info["coherence"] = coherence
     entries = [image.Entry("spec", "spec", b"")]

@@ -146,7 +146,7 @@ def check_options(model, coherence, brk):
     for option, value in (("--coherence", coherence), ("--break", brk)):
         if value is not None and not guests:
             raise UsageError(f"{option} {value}: system '{model.system.name}' has no guest "
-                             "(it sets the guests' VMM)")
+                             "for it to act on")
     return guests
 
 

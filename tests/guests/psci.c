@@ -9,7 +9,7 @@
 
 const char guest_name[] = "psci";
 
-#define WAIT_MS 5000
+#define WAIT_MS 20000 /* generous: a loaded host can starve a QEMU vCPU thread for seconds */
 #define NO_SUCH_MPIDR 0xfe00U /* Aff1 = 0xfe: no board here has that many clusters */
 /* In the PSCI range but no PSCI function (1.0 defines 0x00-0x15). */
 #define PSCI_UNKNOWN 0x8400001fU

@@ -66,7 +66,7 @@ struct cl_vmm_info {
 	uint32_t gic_version;		      /* 2 or 3: written by the loader (0 in the image) */
 	uint32_t num_cpus;		      /* physical CPUs online: written by the loader */
 	uint32_t restart;		      /* CL_VMM_RESTART_ON_* | limit << 16 */
-	char cmdline[CL_VMM_CMDLINE_MAX]; /* the guest's kernel command line, NUL-terminated */
+	char cmdline[CL_VMM_CMDLINE_MAX];     /* the guest's kernel command line, NUL-terminated */
 };
 
 _Static_assert(sizeof(struct cl_vmm_info) == 1232, "vmm info layout");

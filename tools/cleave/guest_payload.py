@@ -380,6 +380,11 @@ def init_script(guest):
     (`[    1.234567] cleave: NAME reached userspace`, what the benchmark reads under
     -icount), then as the exact line on the console. cttyhack opens the real console
     device (ttyAMA0) so the shell gets a controlling terminal and job control.
+
+    A word `cleave.then=WHAT` on the kernel command line (which the kernel leaves to
+    /proc/cmdline) makes the guest then power off, reboot or panic (`poweroff -f`,
+    `reboot -f`, sysrq `c`), or print `cleave: NAME tick N` every second beside its
+    shell: the guests of linux_stops.py's tests.
     """
     check_guest_name(guest)
     line = marker(guest)
@@ -392,6 +397,14 @@ echo "<3>{line}" > /dev/kmsg
 echo "{line}"
 /bin/busybox --install -s
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin HOME=/root
+# What a test asks of this guest after the marker (linux_stops.py): cleave.then=...
+case " $(cat /proc/cmdline) " in
+*" cleave.then=poweroff "*) echo "cleave: {guest} powers off"; poweroff -f ;;
+*" cleave.then=reboot "*) echo "cleave: {guest} reboots"; reboot -f ;;
+*" cleave.then=panic "*) echo "cleave: {guest} panics"; echo c > /proc/sysrq-trigger ;;
+*" cleave.then=tick "*)
+    (i=0; while :; do sleep 1; i=$((i + 1)); echo "cleave: {guest} tick $i"; done) & ;;
+esac
 cd /root
 while :; do
     setsid cttyhack sh -l

@@ -127,6 +127,9 @@ class Guest(Declared):
     vcpus: int = 1
     devices: list = field(default_factory=list)  # (name, Loc) pairs
     coherence: str = "dc"  # dc: HCR_EL2.DC-style cacheable; clean: VMM cleans to PoC
+    on_reset: str = "restart"  # PSCI SYSTEM_RESET: restart (reload and boot) or stop
+    on_crash: str = "stop"  # an exit its VMM cannot handle: stop or restart
+    restart_limit: int = 3  # restarts in all before the VMM stops the guest
     partition: int = 0
     priority: int = DEFAULT_PRIORITY
 

@@ -17,6 +17,16 @@ LAYOUT = struct.Struct(f"<QII{NAME_MAX}s7Q4I{MAX_VCPUS}I{MAX_VCPUS}I4Q4I{CMDLINE
 SIZE = 1232
 assert LAYOUT.size == SIZE
 COHERENCE = {"dc": 0, "clean": 1}
+# The restart word (CL_VMM_RESTART_*): what a reset request and a crash do, and the limit.
+RESTART_ON_RESET, RESTART_ON_CRASH = 0x1, 0x2
+RESTART_LIMIT_MAX = 1000
+
+
+def restart_word(guest):
+    """The info page's restart word of `guest` (Specification.guests[name])."""
+    flags = (RESTART_ON_RESET if guest.get("on_reset", "restart") == "restart" else 0) | \
+        (RESTART_ON_CRASH if guest.get("on_crash", "stop") == "restart" else 0)
+    return flags | guest.get("restart_limit", 3) << 16
 
 
 class InfoError(Exception):
@@ -41,4 +51,4 @@ def pack(guest, name):
         guest["vcpus"], COHERENCE[guest["coherence"]], guest["slot_exits"],
         guest["slot_guest_aspace"], *guest["slot_vcpus"], *pad, *guest["slot_tcbs"], *pad,
         guest["gicd_ipa"], guest["gicc_ipa"], guest["gicr_ipa"], guest["uart_ipa"],
-        guest["uart_spi"], 0, 0, 0, cmdline)
+        guest["uart_spi"], 0, 0, restart_word(guest), cmdline)

@@ -259,7 +259,7 @@ def test_the_audits_demo_is_a_variant_whose_guests_power_off(tmp_path, monkeypat
                             append=f"{demo.APPEND} {guest_payload.POWEROFF_ARG}")
     text = path.read_text()
     assert path.name == "demo_audit.cleave" and "system demo_audit {" in text
-    assert text.count(f'cmdline "{demo.APPEND} cleave.poweroff";') == 2
+    assert text.count(f'cmdline "{demo.APPEND} cleave.then=poweroff";') == 2
     assert "system demo {" in demo.description(tmp_path / "plain").read_text()
 
 

@@ -248,7 +248,7 @@ def test_real_apt_names_the_kernel_metapackage_dependency():
 def test_init_powers_off_after_its_marker_only_when_asked():
     init = guest_payload.init_script("web-1")
     marker = init.index('echo "cleave: web-1 reached userspace"\n')
-    asked = init.index("grep -qw cleave.poweroff /proc/cmdline")
+    asked = init.index('*" cleave.then=poweroff "*)')
     off = init.index("poweroff -f")
     assert marker < asked < off < init.index("cttyhack")
-    assert guest_payload.POWEROFF_ARG == "cleave.poweroff"
+    assert guest_payload.POWEROFF_ARG == "cleave.then=poweroff"

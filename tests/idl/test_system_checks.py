@@ -217,6 +217,11 @@ CASES = [
      "s.cleave:2:19: error: cpu 4 is outside board's CPUs 0..3"),
     ("vcpus-zero", "guest G { vcpus 0; }\n" + system(),
      "s.cleave:2:17: error: vcpus 0: board has 1 to 4 CPUs"),
+    ("restart-limit-too-big", "guest G { restart_limit 1001; }\n" + system(),
+     "s.cleave:2:25: error: restart_limit 1001 is outside 0..1000"),
+    ("restart-limit-never-used", "guest G { on_reset stop; restart_limit 2; }\n" + system(),
+     "s.cleave:2:40: error: guest G has a restart_limit but never restarts (on_reset and "
+     "on_crash are stop)"),
     ("component-partition-4", "component X { partition 4; }\n" + system(),
      "s.cleave:2:25: error: partition 4 is outside 0..3"),
     ("window-partition-4", system("schedule { window 4 10ms; }"),
@@ -334,4 +339,4 @@ def test_every_check_runs_in_order():
     names = [c.__name__ for c in cleave_idl.checks.CHECKS]
     assert names.index("check_undefined") < names.index("check_connection_types")
     assert names.index("check_devices_exist") < names.index("check_device_owners")
-    assert len(names) == len(set(names)) == 16
+    assert len(names) == len(set(names)) == 17

@@ -247,6 +247,27 @@ system S { guest Linux vm; }
     assert guest["slot_vcpus"] == [10, 11] and guest["slot_tcbs"] == [12, 13]
     assert guest["coherence"] == "clean" and guest["cmdline"] == "quiet"
     assert guest["kernel_size"] == 0  # no payload sizes given: no kernel frames
+    # The defaults: a reset request restarts, a crash stops, at most 3 restarts.
+    assert (guest["on_reset"], guest["on_crash"], guest["restart_limit"]) == \
+        ("restart", "stop", 3)
+
+
+def test_guest_restart_policy_reaches_the_info_page(tmp_path):
+    import struct
+    from cleave_idl import vmminfo
+    spec = build(tmp_path, """
+guest Linux { memory 4M; on_reset stop; on_crash restart; restart_limit 7; }
+guest Other { memory 4M; }
+system S { guest Linux vm; guest Other vm2; }
+""")
+    guest = spec.guests["vm"]
+    assert (guest["on_reset"], guest["on_crash"], guest["restart_limit"]) == \
+        ("stop", "restart", 7)
+    at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 4  # the restart word, before the cmdline
+    word = struct.unpack_from("<I", vmminfo.pack(guest, "vm"), at)[0]
+    assert word == vmminfo.RESTART_ON_CRASH | 7 << 16
+    word = struct.unpack_from("<I", vmminfo.pack(spec.guests["vm2"], "vm2"), at)[0]
+    assert word == vmminfo.RESTART_ON_RESET | 3 << 16
 
 
 def test_guest_kernel_frames_cover_the_file(tmp_path):

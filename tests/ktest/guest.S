@@ -273,19 +273,72 @@ guest_smc_insn:
 	park
 
 /*
- * SVE, when the CPU has it (ID_AA64PFR0_EL1.SVE, bits [35:32]): enabled at
- * EL1 (CPACR_EL1.ZEN and FPEN), RDVL must still trap to EL2 (CPTR_EL2.TZ). Without
- * SVE it reports 0 at once.
+ * SVE: enabled at EL1 (CPACR_EL1.ZEN and FPEN), RDVL must still trap to EL2
+ * (CPTR_EL2.TZ). Run whether or not the ID registers show SVE (the kernel hides
+ * it): on a CPU without SVE it is undefined at EL1 and guest_vectors reports
+ * it with hvc #HVC_BAD.
  */
 	.globl	guest_sve
 guest_sve:
-	mrs	x1, id_aa64pfr0_el1
-	ubfx	x0, x1, #32, #4
-	cbz	x0, 1f
+	adr	x1, guest_vectors
+	msr	vbar_el1, x1
 	mov	x1, #(3 << 16)		/* ZEN */
 	orr	x1, x1, #(3 << 20)	/* FPEN: SVE needs FP/SIMD enabled too */
 	msr	cpacr_el1, x1
 	isb
 	.inst	0x04bf5020		/* rdvl x0, #1 */
-1:	hvc	#HVC_REPORT
+	hvc	#HVC_REPORT
 	park
+
+/*
+ * What the guest reads of features whose state is not switched (docs/vmm.md,
+ * "CPU features"): x0 = ID_AA64PFR0_EL1.SVE | ID_AA64ZFR0_EL1, x1 =
+ * ID_AA64PFR1_EL1.SME and .MTE, x2 = the pointer-authentication fields of
+ * ID_AA64ISAR1_EL1 and ID_AA64ISAR2_EL1. All must be 0.
+ */
+	.globl	guest_idregs
+guest_idregs:
+	mrs	x4, id_aa64pfr0_el1
+	and	x0, x4, #0xf00000000
+	mrs	x4, S3_0_C0_C4_4	/* ID_AA64ZFR0_EL1 */
+	orr	x0, x0, x4
+	mrs	x4, S3_0_C0_C4_1	/* ID_AA64PFR1_EL1 */
+	ldr	x5, =0x0f000f00		/* SME [27:24], MTE [11:8] */
+	and	x1, x4, x5
+	mrs	x4, id_aa64isar1_el1
+	ldr	x5, =0xff000ff0		/* GPI, GPA, API, APA */
+	and	x2, x4, x5
+	mrs	x4, S3_0_C0_C6_2	/* ID_AA64ISAR2_EL1 */
+	and	x4, x4, #0xff00		/* APA3, GPA3 */
+	orr	x2, x2, x4
+	hvc	#HVC_REPORT
+	park
+
+/*
+ * An EL1-reachable register of a newer CPU, chosen by x1: 0 TPIDR2_EL0 (SME),
+ * 1 DISR_EL1 (RAS; VDISR_EL2 while HCR_EL2.AMO is set). Reads it into x1,
+ * writes x0 unless x0 is 0, stops in hvc #3; then reads it again into x1
+ * and reports. Where the register does not exist the read is undefined and
+ * guest_vectors reports hvc #HVC_BAD.
+ */
+	.globl	guest_newer_reg
+guest_newer_reg:
+	adr	x9, guest_vectors
+	msr	vbar_el1, x9
+	isb
+	cbnz	x1, 2f
+	mrs	x1, S3_3_C13_C0_5	/* TPIDR2_EL0 */
+	cbz	x0, 1f
+	msr	S3_3_C13_C0_5, x0
+1:	hvc	#3
+	mrs	x1, S3_3_C13_C0_5
+	hvc	#HVC_REPORT
+	park
+2:	mrs	x1, S3_0_C12_C1_1	/* DISR_EL1 */
+	cbz	x0, 3f
+	msr	S3_0_C12_C1_1, x0
+3:	hvc	#3
+	mrs	x1, S3_0_C12_C1_1
+	hvc	#HVC_REPORT
+	park
+	.ltorg

@@ -22,11 +22,14 @@ void guest_spin(void);
 void guest_irqs(void);
 void guest_smc_insn(void);
 void guest_sve(void);
+void guest_idregs(void);
+void guest_newer_reg(void);
 
 #define HCR_BASE (CL_HCR_GUEST_FORCED | CL_HCR_DC)
 #define GUEST_PRIO 100
 #define HVC_REPORT 1
 #define HVC_PARK 2
+#define HVC_BAD 0xbad
 #define MMIO_IPA 0x09000000ULL /* the UART's physical address: not in a guest's space */
 #define GICV_IPA 0x08010000ULL /* where a GICv2 guest finds its CPU interface */
 
@@ -538,7 +541,9 @@ KTEST(vcpu_sve_traps_to_the_vmm)
 	CHECK(guest_start(t, &g, guest_sve, 0, 0, HCR_BASE, ep));
 	r = wait_exit(ep);
 	if (cl_msginfo_label(r.info) == CL_FAULT_VCPU_HVC) {
-		CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0); /* no SVE on this CPU: nothing to check */
+		/* No SVE on this CPU: RDVL was undefined at EL1 (EC 0). */
+		CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], HVC_BAD);
+		CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0] >> 26, 0);
 		return;
 	}
 	/* Its SVE state would not be switched: RDVL traps (EC 0x19), the VMM decides. */
@@ -547,4 +552,74 @@ KTEST(vcpu_sve_traps_to_the_vmm)
 	reply(CL_VCPU_REPLY_EMULATED, 0, 0, 0, 0, 0); /* skip it */
 	r = wait_exit(ep);
 	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
+}
+
+/*
+ * A guest reads no SVE, SME, MTE or pointer authentication in its ID registers
+ * (the kernel answers them under HCR_EL2.TID3 on CPUs that have these; on a
+ * Cortex-A57 they are zero anyway), and the reads cost no exit.
+ */
+KTEST(vcpu_id_registers_hide_unswitched_features)
+{
+	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	struct guest g;
+	struct cl_result r;
+
+	CHECK(guest_start(t, &g, guest_idregs, 0, 0, HCR_BASE, ep));
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC); /* the first exit is its report */
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], HVC_REPORT);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0); /* SVE */
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0); /* SME, MTE */
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X2], 0); /* pointer authentication */
+}
+
+/*
+ * TPIDR2_EL0 (which = 0) or DISR_EL1 (which = 1): a guest writes it, another
+ * guest on the CPU reads its own (zero), the first reads its value back. Both
+ * are reachable from EL1 without a trap, so the world switch must carry them.
+ */
+static void newer_reg_is_per_guest(struct kt *t, uint64_t which, uint64_t value)
+{
+	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	struct guest a;
+	struct guest b;
+	struct cl_result r;
+
+	CHECK(guest_start(t, &a, guest_newer_reg, value, which, HCR_BASE, ep));
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
+	if (r.mr[CL_FAULT_VCPU_HVC_IMM] == HVC_BAD) {
+		CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0] >> 26, 0); /* not on this CPU: undefined */
+		return;
+	}
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], 3);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0); /* a new guest's */
+	CHECK(guest_start(t, &b, guest_newer_reg, 0, which, HCR_BASE, ep));
+	CHECK_EQ(ERR(cl_tcb_set_priority(b.tcb, GUEST_PRIO + 10)), CL_OK);
+	reply(CL_VCPU_REPLY_RESUME, 0, 0, 0, 0, 0); /* a is runnable, b runs first */
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], 3);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0); /* b does not see a's value */
+	reply(CL_VCPU_REPLY_RESUME, 0, 0, 0, 0, 0);
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], HVC_REPORT);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0);
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], HVC_REPORT);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], value); /* a kept its own */
+}
+
+KTEST(vcpu_tpidr2_is_per_guest)
+{
+	newer_reg_is_per_guest(t, 0, 0xa1a1);
+}
+
+KTEST(vcpu_disr_is_per_guest)
+{
+	/* DISR_EL1.A [31] and DFSC [5:0] (0b010001, an SError): bits a guest can write. */
+	newer_reg_is_per_guest(t, 1, 0x80000011);
 }

@@ -371,21 +371,27 @@ def busybox(root=None, apt=None):
         return path
 
 
-# On a guest's kernel command line: its /init powers off once it has printed its marker.
-POWEROFF_ARG = "cleave.poweroff"
+# On a guest's kernel command line: its /init powers off once it has printed its marker
+# (one of the `cleave.then=` words below).
+POWEROFF_ARG = "cleave.then=poweroff"
 
 
 def init_script(guest):
     """The guest's /init: mount the kernel's file systems, print the marker, and run a
-    shell on the console for ever; or, with POWEROFF_ARG on the kernel's command line,
-    power off at once (PSCI SYSTEM_OFF: the audit of a boot, audit.py, needs the guest
-    to stop so the system goes quiet and the kernel prints its record).
+    shell on the console for ever.
 
     The marker goes out twice: first through /dev/kmsg at level 3 (err, which the
     console shows even under `quiet`) so the kernel stamps it with its own clock
     (`[    1.234567] cleave: NAME reached userspace`, what the benchmark reads under
     -icount), then as the exact line on the console. cttyhack opens the real console
     device (ttyAMA0) so the shell gets a controlling terminal and job control.
+
+    A word `cleave.then=WHAT` on the kernel command line (which the kernel leaves to
+    /proc/cmdline) makes the guest then power off, reboot or panic (`poweroff -f`,
+    `reboot -f`, sysrq `c`), or print `cleave: NAME tick N` every second beside its
+    shell: the guests of linux_stops.py's tests; POWEROFF_ARG is how the audit of a boot
+    (audit.py) makes the guest stop (PSCI SYSTEM_OFF), so the system goes quiet and the
+    kernel prints its record.
     """
     check_guest_name(guest)
     line = marker(guest)
@@ -396,11 +402,16 @@ def init_script(guest):
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 echo "<3>{line}" > /dev/kmsg
 echo "{line}"
-if /bin/busybox grep -qw {POWEROFF_ARG} /proc/cmdline; then
-    /bin/busybox poweroff -f
-fi
 /bin/busybox --install -s
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin HOME=/root
+# What a test asks of this guest after the marker (linux_stops.py): cleave.then=...
+case " $(cat /proc/cmdline) " in
+*" cleave.then=poweroff "*) echo "cleave: {guest} powers off"; poweroff -f ;;
+*" cleave.then=reboot "*) echo "cleave: {guest} reboots"; reboot -f ;;
+*" cleave.then=panic "*) echo "cleave: {guest} panics"; echo c > /proc/sysrq-trigger ;;
+*" cleave.then=tick "*)
+    (i=0; while :; do sleep 1; i=$((i + 1)); echo "cleave: {guest} tick $i"; done) & ;;
+esac
 cd /root
 while :; do
     setsid cttyhack sh -l

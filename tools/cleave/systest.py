@@ -79,7 +79,7 @@ KTEST_MIN_CASES = 100
 
 def all_tests(platform):
     """Every system test of `platform`, in the order they are started."""
-    from . import audit, demo, guest_bare, guest_tests  # they build SysTests: imported late
+    from . import audit, demo, guest_bare, guest_tests, linux_stops  # SysTests: late
 
     return boot_matrix(platform) + ktest_matrix(platform) + example_tests(platform) + \
         bad_image_tests() + [
@@ -103,7 +103,7 @@ def all_tests(platform):
                                                 "MUSL HELLO OK sum=500500",
                                                 "CLEAVE COMPONENT EXIT 7"])),
     ] + guest_tests.bare_linux(platform) + guest_bare.bare_guest_tests(platform) + \
-        demo.tests(platform) + audit.audit_tests(platform)
+        demo.tests(platform) + audit.audit_tests(platform) + linux_stops.tests(platform)
 
 
 # Systems from examples/ booted as tests: (name, description, markers their components
@@ -157,15 +157,36 @@ EXAMPLES.append(
         "vmm: guest 'crash' stopped: vCPU 0: stage-2 fault at IPA 0x200, pc 0x200",
         "good: hello-guest: done, powering off",
         "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)"]))
+# The reset guest: its VMM restarts it once, loading it again (a second kernel line).
+RESTART_MARKERS = ["GUEST reset: boot 1, asking for a reset",
+                   "vmm: guest 'reset' restarts (1 of at most 3): it asked for a reset "
+                   "(PSCI SYSTEM_RESET)", "GUEST reset: boot 2"]
 # Markers of an example that must come after another one (earlier, later).
-ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest: tick 10")]}
+ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest: tick 10")],
+           "guest-reset": [("vmm: guest 'reset' restarts", "GUEST reset: boot 2")],
+           "guest-restart": [("vmm: guest 'loop' restarts (1 of", "loop' restarts (2 of"),
+                             ("loop' restarts (2 of", "vmm: guest 'loop' stopped")]}
 # The test guests (tests/guests) under Cleave, each booted by its own VMM: every case
 # that passes on bare QEMU (guest_bare.GUESTS) must pass here too, then the VMM reports
 # the power-off. (The fault guest is covered by guest-fault: under Cleave its VMM stops
 # it, as it should, instead of the guest taking the abort itself.)
-GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq")
-EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", [])
+GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset")
+EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave",
+                 RESTART_MARKERS if g == "reset" else [])
                 for g in GUEST_SYSTEMS)
+# Test guests only run under Cleave (a reset on bare QEMU with -no-reboot ends QEMU).
+CLEAVE_ONLY_GUESTS = {"reset": ["reset/image-reloaded", "reset/registers",
+                                "reset/vcpu-identity"]}
+# Restart policies and their bound: three guests that reset or crash at every boot.
+EXAMPLES.append(("guest-restart", "tests/system/guests/restart.cleave", [
+    "vmm: guest 'loop' restarts (1 of at most 2): it asked for a reset (PSCI SYSTEM_RESET)",
+    "vmm: guest 'loop' restarts (2 of at most 2): it asked for a reset (PSCI SYSTEM_RESET)",
+    "vmm: guest 'loop' stopped: it asked for a reset (PSCI SYSTEM_RESET), after 2 restarts: "
+    "restart_limit 2 reached",
+    "vmm: guest 'nope' stopped: it asked for a reset (PSCI SYSTEM_RESET); on_reset is stop",
+    "vmm: guest 'crashy' restarts (1 of at most 1): vCPU 0: stage-2 fault at IPA 0x41000000",
+    "vmm: guest 'crashy' stopped: vCPU 0: stage-2 fault at IPA 0x41000000",
+    "after 1 restarts: restart_limit 1 reached"]))
 CONSOLE_TYPING = (("console: input goes to alpha", b"hi alpha\r"),
                   ("alpha: alpha got: hi alpha", b"\x012"),
                   ("console: input goes to beta", b"yo beta\r"))
@@ -265,7 +286,7 @@ def system_judge(name, markers):
     if name.startswith("guest-") and name[6:] in GUEST_SYSTEMS:
         from .guest_bare import GUESTS
         guest = name[6:]
-        inner = GuestJudge(GUESTS[guest],
+        inner = GuestJudge(GUESTS.get(guest) or CLEAVE_ONLY_GUESTS[guest],
                            power_off=f"vmm: guest '{guest}' stopped: it powered off")
     return SystemJudge(markers, spec, report, inner, ORDERED.get(name, ()))
 

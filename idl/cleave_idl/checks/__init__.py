@@ -11,7 +11,7 @@ from .assertions import check_assertions
 from .connections import check_connection_types, check_unconnected
 from .names import check_duplicates, check_system_count, check_undefined
 from .resources import (check_cpus, check_dataport_sizes, check_device_owners,
-                        check_devices_exist, check_grants, check_memory)
+                        check_devices_exist, check_grants, check_memory, check_restarts)
 from .schedule import check_partition_windows, check_partitions, check_priorities, check_schedule
 
 CHECKS = (
@@ -27,6 +27,7 @@ CHECKS = (
     check_device_owners,
     check_priorities,
     check_cpus,
+    check_restarts,
     check_partitions,
     check_schedule,
     check_partition_windows,

@@ -180,6 +180,24 @@ def check_device_owners(spec, diags, target=None):
                     break
 
 
+# The most restarts a guest's VMM makes (CL_VMM_RESTART_LIMIT_MAX in vmm_info.h).
+RESTART_LIMIT_MAX = 1000
+
+
+def check_restarts(spec, diags, target=None):
+    """A guest's restart_limit fits its VMM's info page; a limit with nothing that
+    restarts is a mistake the description should not hide."""
+    for guest in spec.guests:
+        if not 0 <= guest.restart_limit <= RESTART_LIMIT_MAX:
+            diags.error(guest.setting_loc("restart_limit"), f"restart_limit "
+                        f"{guest.restart_limit} is outside 0..{RESTART_LIMIT_MAX}")
+        elif any(s.name == "restart_limit" for s in guest.settings) and \
+                guest.on_reset == "stop" and guest.on_crash == "stop":
+            diags.error(guest.setting_loc("restart_limit"), f"guest {guest.name} has a "
+                        f"restart_limit but never restarts (on_reset and on_crash are "
+                        f"stop)")
+
+
 def check_cpus(spec, diags, target=None):
     if target is None:
         return

@@ -11,11 +11,16 @@
  * when the guest deactivates it. A guest's timer tick costs no message.
  * Maintenance for list registers the VMM filled with CL_VIRQ_EOI is
  * reported to the VMM (vcpu_maintenance).
+ *
+ * Reads of the ID registers (trapped by HCR_EL2.TID3 on CPUs with features
+ * a guest must not see) are answered here with what vcpu_idreg.c lets
+ * through, and cost no message either.
  */
 #include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <arch/vcpu_decode.h>
 #include <arch/vcpu_exit.h>
+#include <arch/vcpu_idreg.h>
 #include <arch/vcpu_switch.h>
 #include <arch/vgic.h>
 #include <cleave/arch.h>
@@ -39,6 +44,49 @@ static void send(struct tcb *t, struct vcpu *v, unsigned label, uint64_t esr, co
 	tcb_abort_blocking(t);
 }
 
+/* ID group 3 by encoding: op0 3, op1 0, CRn 0, CRm 1..7 (RAZ where unallocated, D18.3). */
+#define IDREG_CASE(crm, op2)               \
+	case CL_SYSREG(3, 0, 0, crm, op2): \
+		return read_sysreg(S3_0_C0_C##crm##_##op2)
+#define IDREG_ROW(crm)      \
+	IDREG_CASE(crm, 0); \
+	IDREG_CASE(crm, 1); \
+	IDREG_CASE(crm, 2); \
+	IDREG_CASE(crm, 3); \
+	IDREG_CASE(crm, 4); \
+	IDREG_CASE(crm, 5); \
+	IDREG_CASE(crm, 6); \
+	IDREG_CASE(crm, 7)
+
+static uint64_t idreg_raw(uint64_t key)
+{
+	switch (key) {
+		IDREG_ROW(1);
+		IDREG_ROW(2);
+		IDREG_ROW(3);
+		IDREG_ROW(4);
+		IDREG_ROW(5);
+		IDREG_ROW(6);
+		IDREG_ROW(7);
+	default:
+		return 0;
+	}
+}
+
+/* A trapped read of an ID register: the guest's value, the instruction completed. */
+static bool idreg_read(struct tcb *t, uint32_t iss)
+{
+	uint64_t key = esr_sysreg_key(iss);
+	unsigned rt = esr_sysreg_rt(iss);
+
+	if (!esr_sysreg_read(iss) || !vcpu_idreg_is_group3(key))
+		return false;
+	if (rt != 31)
+		t->regs.x[rt] = vcpu_idreg_value(key, idreg_raw(key));
+	t->regs.pc += 4;
+	return true;
+}
+
 void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 {
 	struct vcpu *v = c->guest;
@@ -59,6 +107,8 @@ void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 		label = CL_FAULT_VCPU_STAGE2;
 		break;
 	case EC_SYS64:
+		if (idreg_read(t, iss))
+			return;
 		mr[0] = esr_sysreg_key(iss);
 		mr[1] = esr_sysreg_read(iss);
 		mr[2] = esr_sysreg_read(iss) ? 0 : reg(t, esr_sysreg_rt(iss));

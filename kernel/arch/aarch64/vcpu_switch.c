@@ -14,9 +14,14 @@
  * Identity: VPIDR_EL2 and VMPIDR_EL2 come from the vCPU, so a guest reads
  * the same MIDR_EL1 and MPIDR_EL1 on whatever physical CPU it runs (Arm ARM
  * register descriptions of VPIDR_EL2 and VMPIDR_EL2; seed 001).
+ *
+ * Features whose state is not switched (SVE, SME, pointer authentication,
+ * MTE) are hidden and trapped; the two registers of newer CPUs a guest
+ * reaches untrapped (TPIDR2_EL0, VDISR_EL2) are switched (vcpu_idreg.c).
  */
 #include <arch/sysreg.h>
 #include <arch/vcpu_exit.h>
+#include <arch/vcpu_idreg.h>
 #include <arch/vcpu_switch.h>
 #include <arch/vgic.h>
 #include <cleave/arch.h>
@@ -46,6 +51,14 @@ struct vcpu_cpu {
 
 static struct vcpu_cpu vcpu_cpus[PLAT_CPUS_MAX];
 static unsigned vtimer_intid;
+/* From the boot CPU's ID registers (vcpu_idreg.c); CPUs are taken to be alike in these. */
+static struct vcpu_cpu_caps caps;
+
+/*
+ * By encoding, as the assembler for -march=armv8-a does not know their names:
+ * TPIDR2_EL0 S3_3_C13_C0_5, VDISR_EL2 S3_4_C12_C1_1, ID_AA64PFR1_EL1
+ * S3_0_C0_C4_1, ID_AA64ISAR2_EL1 S3_0_C0_C6_2.
+ */
 
 unsigned vcpu_vtimer_intid(void)
 {
@@ -54,6 +67,16 @@ unsigned vcpu_vtimer_intid(void)
 
 void vcpu_boot_init(const struct boot_info *bi)
 {
+	struct vcpu_idregs id = {
+		.pfr0 = read_sysreg(id_aa64pfr0_el1),
+		.pfr1 = read_sysreg(S3_0_C0_C4_1),
+		.isar1 = read_sysreg(id_aa64isar1_el1),
+		.isar2 = read_sysreg(S3_0_C0_C6_2),
+		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
+		.dfr0 = read_sysreg(id_aa64dfr0_el1),
+	};
+
+	caps = vcpu_idreg_caps(&id);
 	vtimer_intid = bi->timer_virt_intid;
 	vgic_init(bi);
 	if (vgic_lrs() != 0) {
@@ -155,6 +178,10 @@ static void save(struct vcpu *v)
 	s[CL_VCPU_CSSELR_EL1] = read_sysreg(csselr_el1);
 	s[CL_VCPU_CNTV_CTL_EL0] = read_sysreg(cntv_ctl_el0);
 	s[CL_VCPU_CNTV_CVAL_EL0] = read_sysreg(cntv_cval_el0);
+	if (caps.tpidr2)
+		s[CL_VCPU_TPIDR2_EL0] = read_sysreg(S3_3_C13_C0_5);
+	if (caps.vdisr)
+		s[CL_VCPU_VDISR_EL2] = read_sysreg(S3_4_C12_C1_1);
 	if (vgic_lrs() != 0)
 		vgic_save(v);
 }
@@ -200,6 +227,11 @@ static void restore(const struct vcpu *v)
 	write_sysreg(s[CL_VCPU_CNTVOFF_EL2], cntvoff_el2);
 	write_sysreg(s[CL_VCPU_VPIDR_EL2], vpidr_el2);
 	write_sysreg(s[CL_VCPU_VMPIDR_EL2], vmpidr_el2);
+	/* Reachable from EL1 without a trap on these CPUs: each guest has its own. */
+	if (caps.tpidr2)
+		write_sysreg(s[CL_VCPU_TPIDR2_EL0], S3_3_C13_C0_5);
+	if (caps.vdisr)
+		write_sysreg(s[CL_VCPU_VDISR_EL2], S3_4_C12_C1_1);
 	if (vgic_lrs() != 0)
 		vgic_restore(v);
 	restore_parked(v);
@@ -240,7 +272,7 @@ uint64_t vcpu_switch(struct cpu_user *c, struct vcpu *v)
 		audit_enter(v, aspace_vmid(v->tcb->aspace.cap.obj));
 	if (v != NULL && v == c->guest) {
 		enter(c, v);
-		return v->hcr;
+		return v->hcr | caps.hcr_forced;
 	}
 	if (c->in_guest) {
 		vc->cached = c->guest;
@@ -266,5 +298,5 @@ uint64_t vcpu_switch(struct cpu_user *c, struct vcpu *v)
 	c->guest = v;
 	c->in_guest = true;
 	enter(c, v);
-	return v->hcr;
+	return v->hcr | caps.hcr_forced;
 }

@@ -42,6 +42,34 @@ void vmm_stop_guest(struct vmm *v, const char *why)
 		  (unsigned long long)v->exits);
 }
 
+void vmm_guest_ended(struct vmm *v, bool crash, const char *why)
+{
+	unsigned flag = crash ? CL_VMM_RESTART_ON_CRASH : CL_VMM_RESTART_ON_RESET;
+	unsigned limit = CL_VMM_RESTART_LIMIT(v->info->restart);
+	struct vmm_error err;
+	char line[224];
+
+	if ((v->info->restart & flag) == 0) {
+		/* A crash stops by default: the report says only what happened. */
+		if (!crash)
+			ksnprintf(line, sizeof(line), "%s; on_reset is stop", why);
+		vmm_stop_guest(v, crash ? why : line);
+		return;
+	}
+	if (v->restarts >= limit) {
+		ksnprintf(line, sizeof(line), "%s, after %u restarts: restart_limit %u reached",
+			  why, v->restarts, limit);
+		vmm_stop_guest(v, line);
+		return;
+	}
+	v->restarts++;
+	vuart_flush(&v->uart);
+	cl_printf("vmm: guest '%s' restarts (%u of at most %u): %s (%llu exits served)\n",
+		  v->g.name, v->restarts, limit, why, (unsigned long long)v->exits);
+	if (vmm_restart(v, &err) != 0)
+		vmm_stop_guest(v, err.msg);
+}
+
 static bool in_window(uint64_t ipa, uint64_t base, uint64_t size)
 {
 	return ipa >= base && ipa - base < size;
@@ -91,7 +119,7 @@ static bool stage2(struct vmm *v, unsigned n, const uint64_t mr[4], struct reply
 	ksnprintf(why, sizeof(why), "vCPU %u: stage-2 fault at IPA %#llx, pc %#llx, ESR %#llx (%s)",
 		  n, (unsigned long long)ipa, (unsigned long long)pc, (unsigned long long)esr,
 		  e.kind == VMM_EXIT_MMIO ? "no RAM or device there" : e.why);
-	vmm_stop_guest(v, why);
+	vmm_guest_ended(v, true, why);
 	return false;
 }
 
@@ -103,7 +131,7 @@ static bool sysreg(struct vmm *v, unsigned n, const uint64_t mr[4], struct reply
 	struct vgic_actions act = {0};
 
 	if (e.kind != VMM_EXIT_SYSREG) {
-		vmm_stop_guest(v, "a system-register exit whose syndrome is not one");
+		vmm_guest_ended(v, true, "a system-register exit whose syndrome is not one");
 		return false;
 	}
 	switch (sysreg_emul_access(&v->g, n, &e.sysreg, &value, &err)) {
@@ -120,7 +148,7 @@ static bool sysreg(struct vmm *v, unsigned n, const uint64_t mr[4], struct reply
 		break;
 	}
 	if (e.sysreg.reg != VMM_SYSREG_UNKNOWN) {
-		vmm_stop_guest(v, err.msg);
+		vmm_guest_ended(v, true, err.msg);
 		return false;
 	}
 	/*
@@ -158,8 +186,7 @@ static bool psci(struct vmm *v, unsigned n, bool smc, const uint64_t mr[4], stru
 		vmm_stop_guest(v, "it powered off (PSCI SYSTEM_OFF)");
 		return false;
 	case PSCI_ACT_SYSTEM_RESET:
-		vmm_stop_guest(v, "it asked for a reset (PSCI SYSTEM_RESET), which this VMM does "
-				  "not do yet");
+		vmm_guest_ended(v, false, "it asked for a reset (PSCI SYSTEM_RESET)");
 		return false;
 	}
 	*out = r.write_x0 ? emulated_with(r.x0) : emulated;
@@ -176,7 +203,7 @@ static bool other(struct vmm *v, unsigned n, const uint64_t mr[4])
 		  n, (unsigned long long)mr[CL_FAULT_VCPU_OTHER_PC],
 		  (unsigned long long)mr[CL_FAULT_VCPU_OTHER_ESR],
 		  (unsigned long long)mr[CL_FAULT_VCPU_OTHER_FAR]);
-	vmm_stop_guest(v, why);
+	vmm_guest_ended(v, true, why);
 	return false;
 }
 

@@ -77,6 +77,12 @@ int vmm_info_check(const struct cl_vmm_info *info, struct vmm_error *err)
 				"info page: device windows not page aligned, or UART "
 				"SPI %u out of range",
 				info->uart_spi);
+	if ((info->restart & 0xffffU & ~CL_VMM_RESTART_FLAGS) != 0 ||
+	    CL_VMM_RESTART_LIMIT(info->restart) > CL_VMM_RESTART_LIMIT_MAX)
+		return vmm_fail(err, name,
+				"info page: restart word %#x: unknown flags or a limit "
+				"above %u",
+				info->restart, CL_VMM_RESTART_LIMIT_MAX);
 	if (!terminated(info->cmdline, CL_VMM_CMDLINE_MAX))
 		return vmm_fail(err, name, "info page: the command line is not terminated");
 	return 0;

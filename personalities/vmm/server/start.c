@@ -3,9 +3,12 @@
  * guest loaded per the Linux arm64 boot protocol (image.c places the kernel,
  * initrd and a device tree guest_fdt.c writes), the coherence policy's work
  * before the first run, and vCPU 0 started (booting.rst, "Call the kernel image").
+ * A restart (vmm_restart) does it all again on the same guest RAM after putting
+ * every vCPU, the vGIC and the UART back as they were at power-on.
  */
 #include <cleave/runtime.h>
 #include <cleave/vcpu_abi.h>
+#include <string.h>
 #include <libfdt.h>
 #include <vmm/cache_policy.h>
 #include <vmm/guest_fdt.h>
@@ -93,6 +96,79 @@ static int load(struct vmm *v, struct vmm_error *err)
 		return vmm_fail(err, v->g.name, "starting vCPU 0 failed");
 	v->state[0] = PSCI_STATE_ON;
 	return 0;
+}
+
+/*
+ * The EL1 state a restarted vCPU must not keep from the previous run, put back to
+ * its reset value 0 (SCTLR_EL1 and the trap bits come from sysreg_emul_vcpu_reset;
+ * the identity registers do not change).
+ */
+static const unsigned run_state[] = {
+	CL_VCPU_TTBR0_EL1,  CL_VCPU_TTBR1_EL1,	    CL_VCPU_TCR_EL1,	   CL_VCPU_MAIR_EL1,
+	CL_VCPU_AMAIR_EL1,  CL_VCPU_CONTEXTIDR_EL1, CL_VCPU_VBAR_EL1,	   CL_VCPU_ESR_EL1,
+	CL_VCPU_FAR_EL1,    CL_VCPU_AFSR0_EL1,	    CL_VCPU_AFSR1_EL1,	   CL_VCPU_PAR_EL1,
+	CL_VCPU_TPIDR_EL0,  CL_VCPU_TPIDR_EL1,	    CL_VCPU_TPIDRRO_EL0,   CL_VCPU_SP_EL1,
+	CL_VCPU_ELR_EL1,    CL_VCPU_SPSR_EL1,	    CL_VCPU_CPACR_EL1,	   CL_VCPU_CNTKCTL_EL1,
+	CL_VCPU_CSSELR_EL1, CL_VCPU_CNTV_CTL_EL0,   CL_VCPU_CNTV_CVAL_EL0, CL_VCPU_TPIDR2_EL0,
+	CL_VCPU_VDISR_EL2,  CL_VCPU_ICH_VMCR_EL2,
+};
+
+/* Waits (bounded) until vCPU n's thread, suspended, has left the CPU it ran on. */
+static int wait_off_cpu(struct vmm *v, unsigned n)
+{
+	for (unsigned i = 0; i < 1000000; i++) {
+		struct cl_result r = cl_vcpu_read_sysreg(v->info->slot_vcpu[n], CL_VCPU_HCR_EL2);
+
+		if (r.err != CL_ILLEGAL)
+			return r.err == CL_OK ? 0 : -1;
+		cl_sys_yield(0, 0, 0, 0, 0, 0, 0);
+	}
+	return -1;
+}
+
+/* vCPU n stopped and with the state of a vCPU that never ran; its list registers empty. */
+static int vcpu_power_on_state(struct vmm *v, unsigned n, struct vmm_error *err)
+{
+	cl_cptr_t vcpu = v->info->slot_vcpu[n];
+
+	cl_tcb_suspend(v->info->slot_tcb[n]);
+	v->state[n] = PSCI_STATE_OFF;
+	if (wait_off_cpu(v, n) != 0)
+		return vmm_fail(err, v->g.name, "vCPU %u did not stop", n);
+	for (unsigned i = 0; i < sizeof(run_state) / sizeof(run_state[0]); i++) {
+		if (call(cl_vcpu_write_sysreg(vcpu, run_state[i], 0), v, "resetting a register",
+			 err) != 0)
+			return -1;
+	}
+	for (unsigned lr = 0; lr < v->nr_lrs; lr++) {
+		if (call(cl_vcpu_inject(vcpu, lr, 0, 0, 0), v, "clearing a list register", err) !=
+		    0)
+			return -1;
+	}
+	memset(v->lr_intid[n], 0, sizeof(v->lr_intid[n]));
+	return 0;
+}
+
+int vmm_restart(struct vmm *v, struct vmm_error *err)
+{
+	const struct cl_vmm_info *info = v->info;
+
+	for (unsigned n = 0; n < v->g.nr_vcpus; n++) {
+		if (vcpu_power_on_state(v, n, err) != 0)
+			return -1;
+	}
+	vuart_flush(&v->uart);
+	vuart_init(&v->uart, &v->g);
+	if (vgic_dist_init(&v->gic, &v->g, info->gic_version, VMM_NR_IRQS, err) != 0)
+		return -1;
+	/*
+	 * The previous run's dirty lines must not land on this run's caches-off writes:
+	 * clean+invalidate all guest RAM to PoC (cache_policy.h); `clean` then cleans
+	 * what load() writes, `dc` starts vCPU 0 with DC and TVM again.
+	 */
+	if (cache_policy_guest_reset(&v->g) != 0)
+		return vmm_fail(err, v->g.name, "cleaning the guest's RAM for the restart failed");
+	return load(v, err);
 }
 
 int vmm_start(struct vmm *v, struct vmm_error *err)

@@ -29,6 +29,7 @@ struct vmm {
 	uint64_t exits;				       /* served, for the report */
 	uint64_t unknown_sysregs;		       /* RAZ/WI system registers seen */
 	uint64_t dropped_irqs;			       /* no list register was free */
+	unsigned restarts;			       /* by a reset request or a crash */
 	bool stopped;
 };
 
@@ -50,6 +51,18 @@ bool vmm_exit(struct vmm *v, unsigned n, uint64_t label, const uint64_t mr[4], u
 
 /* Stop every vCPU with a report line naming the guest (exits.c). */
 void vmm_stop_guest(struct vmm *v, const char *why);
+/*
+ * The guest asked for a reset (crash false) or crashed (an exit the VMM cannot
+ * handle): restart it if its description says so for this case and its
+ * restart_limit allows another, else stop it; a report line either way (exits.c).
+ */
+void vmm_guest_ended(struct vmm *v, bool crash, const char *why);
+/*
+ * Put every vCPU, the vGIC and the UART back to their power-on state, clean the
+ * guest's RAM, load the kernel, initrd and device tree again and start vCPU 0
+ * (start.c). 0 or -1 with *err set.
+ */
+int vmm_restart(struct vmm *v, struct vmm_error *err);
 
 /* Hand the vGIC's injections to the kernel's list registers (irq.c). */
 void vmm_inject(struct vmm *v, const struct vgic_actions *a);

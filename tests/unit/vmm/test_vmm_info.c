@@ -116,6 +116,21 @@ static void test_unknown_policy(void **state)
 	expect("guest 'linux1': info page: unknown coherence policy 7");
 }
 
+static void test_bad_restart_word(void **state)
+{
+	struct vmm_error err = {{0}};
+
+	(void)state;
+	info.restart = CL_VMM_RESTART_ON_RESET | 4; /* a flag no VMM knows */
+	expect("guest 'linux1': info page: restart word 0x5: unknown flags or a limit above "
+	       "1000");
+	info.restart = CL_VMM_RESTART_ON_CRASH | 1001U << 16;
+	expect("guest 'linux1': info page: restart word 0x3e90002: unknown flags or a limit "
+	       "above 1000");
+	info.restart = CL_VMM_RESTART_ON_RESET | CL_VMM_RESTART_ON_CRASH | 1000U << 16;
+	assert_int_equal(vmm_info_check(&info, &err), 0);
+}
+
 static void test_missing_slot(void **state)
 {
 	(void)state;
@@ -160,6 +175,7 @@ int main(void)
 		cmocka_unit_test_setup(test_gic_not_filled, setup),
 		cmocka_unit_test_setup(test_uart_spi_out_of_range, setup),
 		cmocka_unit_test_setup(test_cmdline_unterminated, setup),
+		cmocka_unit_test_setup(test_bad_restart_word, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

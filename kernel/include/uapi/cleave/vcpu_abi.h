@@ -39,6 +39,8 @@ enum cl_vcpu_reg {
 	CL_VCPU_CNTVOFF_EL2,
 	CL_VCPU_VPIDR_EL2,    /* what the guest reads as MIDR_EL1 */
 	CL_VCPU_VMPIDR_EL2,   /* what the guest reads as MPIDR_EL1 (bit 31 is RES1) */
+	CL_VCPU_TPIDR2_EL0,   /* switched only on CPUs with SME (docs/vmm.md, "CPU features") */
+	CL_VCPU_VDISR_EL2,    /* the guest's DISR_EL1, switched only on CPUs with RAS */
 	CL_VCPU_ICH_VMCR_EL2, /* virtual CPU interface control: ICH_VMCR_EL2, or GICH_VMCR on GICv2
 			       */
 	CL_VCPU_VTIMER_PRIO,  /* priority of the virtual timer interrupt the kernel injects */
@@ -108,6 +110,11 @@ enum {
 #define CL_HCR_TRVM (1ULL << 30)
 #define CL_HCR_RW (1ULL << 31)
 #define CL_HCR_E2H (1ULL << 34)
+#define CL_HCR_TLOR (1ULL << 35)
+#define CL_HCR_TERR (1ULL << 36)
+#define CL_HCR_APK (1ULL << 40)
+#define CL_HCR_API (1ULL << 41)
+#define CL_HCR_ATA (1ULL << 56)
 
 /*
  * What isolation needs, always set: stage 2 (VM); physical interrupts and
@@ -121,7 +128,14 @@ enum {
 #define CL_HCR_GUEST_FORCED                                                           \
 	(CL_HCR_VM | CL_HCR_SWIO | CL_HCR_FMO | CL_HCR_IMO | CL_HCR_AMO | CL_HCR_FB | \
 	 CL_HCR_BSU_IS | CL_HCR_TSC | CL_HCR_RW)
-/* Traps a VMM may choose (each only makes more exits). Every other bit is refused. */
+/*
+ * Traps a VMM may choose (each only makes more exits). Every other bit is
+ * refused: APK, API and ATA among them, so a guest's pointer-authentication
+ * keys and instructions and its MTE registers always trap (their state is
+ * not switched). On CPUs with features the world switch does not carry the
+ * kernel adds TID3 (and TLOR, TERR) itself and answers ID-register reads
+ * (docs/vmm.md, "CPU features"); TID3 here is then no extra.
+ */
 #define CL_HCR_GUEST_ALLOWED                                                                \
 	(CL_HCR_PTW | CL_HCR_DC | CL_HCR_TWI | CL_HCR_TWE | CL_HCR_TID0 | CL_HCR_TID1 |     \
 	 CL_HCR_TID2 | CL_HCR_TID3 | CL_HCR_TIDCP | CL_HCR_TACR | CL_HCR_TSW | CL_HCR_TPC | \

@@ -28,6 +28,18 @@ enum cl_vmm_coherence {
 	CL_VMM_COHERENCE_CLEAN = 1, /* clean what the VMM wrote to PoC before the guest runs */
 };
 
+/*
+ * What the VMM does when the guest asks for a reset (PSCI SYSTEM_RESET) or
+ * crashes (an exit the VMM cannot handle): restart it (reload and boot
+ * again) or stop it; at most CL_VMM_RESTART_LIMIT(restart) restarts in all
+ * (docs/system-language.md, "guest": on_reset, on_crash, restart_limit).
+ */
+#define CL_VMM_RESTART_ON_RESET 0x1U
+#define CL_VMM_RESTART_ON_CRASH 0x2U
+#define CL_VMM_RESTART_FLAGS 0x3U
+#define CL_VMM_RESTART_LIMIT(r) ((r) >> 16)
+#define CL_VMM_RESTART_LIMIT_MAX 1000U
+
 struct cl_vmm_info {
 	uint64_t magic;
 	uint32_t version;
@@ -53,8 +65,8 @@ struct cl_vmm_info {
 	uint32_t uart_spi;		      /* its interrupt: SPI number (INTID - 32) */
 	uint32_t gic_version;		      /* 2 or 3: written by the loader (0 in the image) */
 	uint32_t num_cpus;		      /* physical CPUs online: written by the loader */
-	uint32_t pad;
-	char cmdline[CL_VMM_CMDLINE_MAX]; /* the guest's kernel command line, NUL-terminated */
+	uint32_t restart;		      /* CL_VMM_RESTART_ON_* | limit << 16 */
+	char cmdline[CL_VMM_CMDLINE_MAX];     /* the guest's kernel command line, NUL-terminated */
 };
 
 _Static_assert(sizeof(struct cl_vmm_info) == 1232, "vmm info layout");

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define CL_VMM_INFO_MAGIC 0x314f464e494d4d56ULL /* "VMMINFO1" */
-#define CL_VMM_INFO_VERSION 1
+#define CL_VMM_INFO_VERSION 2
 #define CL_VMM_INFO_VADDR 0x30000000ULL
 #define CL_VMM_NAME_MAX 40	/* NUL included: guest names are at most 32 characters */
 #define CL_VMM_CMDLINE_MAX 1024 /* NUL included */
@@ -53,10 +53,17 @@ struct cl_vmm_info {
 	uint32_t uart_spi;		      /* its interrupt: SPI number (INTID - 32) */
 	uint32_t gic_version;		      /* 2 or 3: written by the loader (0 in the image) */
 	uint32_t num_cpus;		      /* physical CPUs online: written by the loader */
+	/*
+	 * The console server (`connection console GUEST -> SERVER;`, docs/console.md):
+	 * its Console endpoint (call) and the notification its input event signals. Both 0
+	 * when the guest has no console connection: its output goes to the kernel's console.
+	 */
+	uint32_t slot_console;
+	uint32_t slot_console_input;
 	uint32_t pad;
 	char cmdline[CL_VMM_CMDLINE_MAX]; /* the guest's kernel command line, NUL-terminated */
 };
 
-_Static_assert(sizeof(struct cl_vmm_info) == 1232, "vmm info layout");
+_Static_assert(sizeof(struct cl_vmm_info) == 1240, "vmm info layout");
 
 #endif

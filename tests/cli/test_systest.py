@@ -18,15 +18,17 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
     # boot matrix, ktest matrix, 5 others, Linux on bare QEMU (4 boots, 3 refusals) and
     # under Cleave (3), the example systems (hello, ktest, console, guest-hello,
-    # guest-fault, bad-guest, and 5 test guests under Cleave) on two GICs, 3 damaged
+    # guest-fault, bad-guest, guest-console and 5 test guests under Cleave) on two GICs,
+    # 3 damaged
     # system images, the test guests on bare QEMU (6 guests on two GICs, and the tvm
     # mutant), and the audit kernel's record
-    assert len(names) == len(set(names)) == 16 + 8 + 5 + 10 + 12 + 10 + 3 + 13 + 1 + 1
+    assert len(names) == len(set(names)) == 16 + 8 + 5 + 10 + 12 + 12 + 3 + 13 + 1 + 1
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",
                  "guests/bare/mmu/gic3", "guests/bare/tvm-mutant", "system/guest-hello/gic2",
-                 "system/guest-fault/gic3", "system/console/gic2", "audit/record",
+                 "system/guest-fault/gic3", "system/console/gic2", "system/guest-console/gic3",
+                 "audit/record",
                  "linux/cleave/cortex-a57/gic3", "linux/cleave/cortex-a57/gic2",
                  "linux/cleave/cortex-a57/gic3/vcpus2"):
         assert name in names

@@ -204,6 +204,14 @@ static bool write_reg(struct vuart *u, uint64_t off, uint32_t v)
 
 	if (r != NULL) {
 		*r = off == UARTIMSC ? v & INT_ALL : v;
+		/*
+		 * Masking the transmit interrupt is how Linux's amba-pl011 ends a burst of
+		 * output (it has nothing more to send): what is on the line now, a prompt
+		 * or an echoed key, should be seen without waiting for its newline.
+		 */
+		if (off == UARTIMSC && !(v & VUART_INT_TX) && u->line_len > 0 &&
+		    vmm_be_console_partial(u->guest, u->line, u->line_len))
+			u->line_len = 0;
 		return true;
 	}
 	switch (off) {

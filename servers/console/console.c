@@ -7,6 +7,11 @@
  * order of their connections in the system description; until someone moves it, the
  * focus is on the first of them that has said hello.
  *
+ * A client's unfinished line (a shell's prompt, the echo of a key) is shown when the
+ * client asks (flush), and the terminal line stays that client's until someone else
+ * prints: the rest of the line then continues it, or, after another's line came
+ * between, comes again in full on a line of its own.
+ *
  * The server waits on its endpoint with the UART's interrupt notification bound
  * to its thread, so one receive hears both a client's call and new input.
  */
@@ -34,7 +39,9 @@ static int focus = -1;
 static bool focus_moved;      /* by Ctrl-A: then a later hello does not take it */
 static char input[INPUT_MAX]; /* waiting for the client with the focus */
 static size_t input_len;
-static bool escape; /* the last byte was Ctrl-A */
+static bool escape;	     /* the last byte was Ctrl-A */
+static struct client *shown; /* whose unfinished line is on the terminal, or NULL */
+static size_t shown_len;     /* how much of it */
 
 static struct client *caller(void)
 {
@@ -44,11 +51,42 @@ static struct client *caller(void)
 	return NULL;
 }
 
+/* End the unfinished line on the terminal, before anything else is printed. */
+static void end_shown(void)
+{
+	if (shown != NULL)
+		cl_printf("\n");
+	shown = NULL;
+}
+
 static void flush_line(struct client *c)
 {
 	c->line[c->len] = '\0';
-	cl_printf("%s: %s\n", c->name[0] ? c->name : "?", c->line);
+	if (shown == c) {
+		cl_printf("%s\n", c->line + shown_len);
+		shown = NULL;
+	} else {
+		end_shown();
+		cl_printf("%s: %s\n", c->name[0] ? c->name : "?", c->line);
+	}
 	c->len = 0;
+}
+
+void console_flush(void)
+{
+	struct client *c = caller();
+
+	if (c == NULL || c->len == 0 || (shown == c && shown_len == c->len))
+		return;
+	c->line[c->len] = '\0';
+	if (shown == c) {
+		cl_printf("%s", c->line + shown_len);
+	} else {
+		end_shown();
+		cl_printf("%s: %s", c->name[0] ? c->name : "?", c->line);
+	}
+	shown = c;
+	shown_len = c->len;
 }
 
 void console_hello(const char *name)
@@ -60,6 +98,7 @@ void console_hello(const char *name)
 
 		if (nclients == MAX_CLIENTS)
 			return; /* no room: its output is dropped, its reads return nothing */
+		end_shown();	/* the clients move in the array */
 		/* Keep the clients in badge order: their numbers for Ctrl-A. */
 		while (at < nclients && clients[at].badge < console__badge)
 			at++;
@@ -75,6 +114,7 @@ void console_hello(const char *name)
 			break;
 	if (!focus_moved && (focus < 0 || c->badge < clients[focus].badge)) {
 		focus = (int)(c - clients);
+		end_shown();
 		cl_printf("console: input goes to %s (Ctrl-A then 1..%u moves it)\n", c->name,
 			  nclients);
 	}
@@ -120,6 +160,7 @@ static void take(char ch)
 			focus_moved = true;
 			input_len =
 				0; /* what was typed for the previous client stays theirs: gone */
+			end_shown();
 			cl_printf("console: input goes to %s\n", clients[focus].name);
 			return;
 		}

@@ -265,3 +265,25 @@ def test_only_the_console_server_joins_the_demo_guests():
     edges[("linux1.vmm", "linux2.vmm")] = {"share"}
     assert demo.only_the_console_joins(Report(names, edges)) == \
         "linux1 -> linux1.vmm (send) -> linux2.vmm (share) -> linux2 (send)"
+
+
+def test_run_names_the_console_clients_in_their_order(tmp_path):
+    from cleave import main
+    path = tmp_path / "s.cleave"
+    path.write_text(f"""import "{ROOT / 'servers' / 'console' / 'console.cleave'}";
+component Echo {{ uses Console console; consumes Input input; }}
+guest Vm {{ memory 4M; }}
+system S {{
+    component ConsoleServer console;
+    guest Vm b;
+    component Echo a;
+    guest Vm c;
+    connection console b -> console;
+    connection rpc a.console -> console.console;
+    connection notification console.input -> a.input;
+    connection console c -> console;
+}}
+""")
+    model, diags = cleave_idl.check_file(path, None)
+    assert not diags.errors, diags.render_all()
+    assert main.console_clients(model) == ["b", "a", "c"]

@@ -123,6 +123,12 @@ def check_unconnected(spec, diags, target=None):
         for conn in system.connections:
             for end in (conn.left, conn.right):
                 connected.add((end.instance, end.interface))
+            server = system.instance(conn.right.instance)
+            if conn.kind == "console" and server is not None and server.decl is not None:
+                # A guest's console uses the server's Console procedure and input event.
+                for iface in console_server_ends(server.decl):
+                    if iface is not None:
+                        connected.add((server.name, iface.name))
         for inst in system.instances:
             if inst.decl is None:
                 continue

@@ -89,6 +89,21 @@ int vmm_be_write_guest(struct vmm_guest *g, uint64_t ipa, const void *src, size_
 	return 0;
 }
 
+bool vmm_be_console_partial(struct vmm_guest *g, const char *text, size_t len)
+{
+	(void)g;
+	/*
+	 * The console server shows an unfinished line when asked (flush) and finishes it
+	 * when its newline comes; the kernel's console has no such thing, so without the
+	 * server the line waits for its end.
+	 */
+	if (!vmm_console_connected(&the_vmm))
+		return false;
+	vmm_console_write(&the_vmm, text, len);
+	vmm_console_flush(&the_vmm);
+	return true;
+}
+
 void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len)
 {
 	char buf[CL_VMM_NAME_MAX + VUART_LINE_MAX + 4];

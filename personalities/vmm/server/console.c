@@ -17,7 +17,7 @@
 
 #include "vmm.h"
 
-enum { CONSOLE_HELLO = 1, CONSOLE_WRITE = 2, CONSOLE_READ = 3 };
+enum { CONSOLE_HELLO = 1, CONSOLE_WRITE = 2, CONSOLE_READ = 3, CONSOLE_FLUSH = 4 };
 
 #define CHUNK 24 /* string<24>: the bytes one call carries */
 #define CHUNK_WORDS 3
@@ -73,6 +73,11 @@ void vmm_console_write(struct vmm *v, const char *text, size_t len)
 		text += n;
 		len -= n;
 	}
+}
+
+void vmm_console_flush(struct vmm *v)
+{
+	call(v, CONSOLE_FLUSH, NULL, 0);
 }
 
 /* Ask the server for input while a whole reply fits; false once it has none left. */

@@ -67,6 +67,8 @@ void vmm_uart_line(struct vmm *v, unsigned n, bool irq);
 bool vmm_console_connected(const struct vmm *v);
 int vmm_console_start(struct vmm *v, struct vmm_error *err);
 void vmm_console_write(struct vmm *v, const char *text, size_t len);
+/* Show the unfinished line written so far (a prompt) without waiting for its end. */
+void vmm_console_flush(struct vmm *v);
 void vmm_console_input(struct vmm *v);
 bool vmm_console_feed(struct vmm *v);
 

@@ -259,6 +259,37 @@ static void input_as_linux_reads_it(void **state)
 	assert_int_equal(rd(0x03c) & (VUART_INT_RX | VUART_INT_RT), 0);
 }
 
+/*
+ * Linux's amba-pl011 ends a burst of output by masking TXIM: the unfinished line (a
+ * prompt, an echoed key) is offered to the console then, and forgotten if it took it.
+ */
+static void partial_line_at_end_of_burst(void **state)
+{
+	(void)state;
+	make();
+	put("~ # ");
+	wr(0x038, 4, VUART_INT_TX | VUART_INT_RX); /* TXIM unmasked: more to come */
+	assert_int_equal(rec_count, 0);
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT); /* TXIM masked: the burst is over */
+	assert_int_equal(rec_count, 1);
+	rec_expect_console_partial(0, "~ # ");
+	put("ls\n"); /* not taken (the kernel's console): the line waited for its end */
+	rec_expect_console(1, "~ # ls");
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT); /* nothing unfinished: no call */
+	assert_int_equal(rec_count, 2);
+
+	rec_partial_taken = true; /* the console server shows it */
+	put("~ # ");
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT);
+	rec_expect_console_partial(2, "~ # ");
+	put("x");
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT);
+	rec_expect_console_partial(3, "x"); /* only what came after */
+	put("\n");
+	rec_expect_console(4, ""); /* the end of the line shown */
+	assert_int_equal(rec_count, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +302,7 @@ int main(void)
 		cmocka_unit_test(input_trigger_level),
 		cmocka_unit_test(input_timeout_cleared_and_raised),
 		cmocka_unit_test(input_as_linux_reads_it),
+		cmocka_unit_test(partial_line_at_end_of_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -234,8 +234,12 @@ bool vuart_access(struct vuart *u, uint64_t offset, unsigned size, bool write, u
 {
 	bool ok = false;
 
-	/* Registers are 32 bits wide; byte and halfword writes of DR are common. */
-	if ((size == 4 || (offset == UARTDR && (size == 1 || size == 2))) && offset % size == 0)
+	/*
+	 * Registers sit on 32-bit boundaries and hold at most 16 bits: Linux's amba-pl011
+	 * reaches an "arm,pl011" with 16-bit accesses (readw/writew) throughout, other
+	 * guests with 32-bit ones; bytes are taken for DR only (earlycon, boot loaders).
+	 */
+	if ((size == 4 || size == 2 || (offset == UARTDR && size == 1)) && offset % 4 == 0)
 		ok = write ? write_reg(u, offset, (uint32_t)*val) : read_reg(u, offset, val);
 	if (!ok) {
 		u->bad_accesses++;

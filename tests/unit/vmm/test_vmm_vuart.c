@@ -26,6 +26,20 @@ static uint64_t rd(uint64_t off)
 	return v;
 }
 
+/* Linux's amba-pl011 reaches an "arm,pl011" with 16-bit accesses (readw, writew). */
+static void wr16(uint64_t off, uint64_t v)
+{
+	assert_true(vuart_access(&u, off, 2, true, &v, &irq));
+}
+
+static uint64_t rd16(uint64_t off)
+{
+	uint64_t v = 0xbad;
+
+	assert_true(vuart_access(&u, off, 2, false, &v, &irq));
+	return v;
+}
+
 static void put(const char *s)
 {
 	while (*s)
@@ -154,9 +168,11 @@ static void bad_accesses(void **state)
 	assert_false(vuart_access(&u, 0x800, 4, false, &v, &irq)); /* nothing there */
 	assert_false(vuart_access(&u, 0x044, 4, false, &v, &irq)); /* ICR is write-only */
 	v = 0;
-	assert_false(vuart_access(&u, 0x018, 4, true, &v, &irq)); /* FR is read-only */
-	assert_false(vuart_access(&u, 0xfe0, 4, true, &v, &irq)); /* IDs are read-only */
-	assert_int_equal(u.bad_accesses, 7);
+	assert_false(vuart_access(&u, 0x018, 4, true, &v, &irq));  /* FR is read-only */
+	assert_false(vuart_access(&u, 0xfe0, 4, true, &v, &irq));  /* IDs are read-only */
+	assert_false(vuart_access(&u, 0x01a, 2, false, &v, &irq)); /* inside FR */
+	assert_false(vuart_access(&u, 0x018, 1, false, &v, &irq)); /* byte FR */
+	assert_int_equal(u.bad_accesses, 9);
 	assert_int_equal(rec_count, 0);
 }
 
@@ -224,7 +240,8 @@ static void input_timeout_cleared_and_raised(void **state)
  * What Linux's amba-pl011 driver does: at start-up it clears stray receive
  * interrupts, drains the FIFO, turns the FIFOs on and unmasks RXIM and RTIM; its
  * interrupt handler reads UARTMIS, reads UARTDR until UARTFR.RXFE, clears the
- * other interrupts through UARTICR and reads UARTMIS again until it is 0.
+ * other interrupts through UARTICR and reads UARTMIS again until it is 0. Every
+ * access is 16 bits wide, as the driver's readw/writew make them.
  */
 static void input_as_linux_reads_it(void **state)
 {
@@ -235,28 +252,28 @@ static void input_as_linux_reads_it(void **state)
 	(void)state;
 	make();
 	assert_int_equal(vuart_input(&u, "zz", 2, &irq), 2); /* typed before start-up */
-	wr(0x044, 4, 0x7ff);				     /* ICR: everything */
-	while (!(rd(0x018) & FR_RXFE))
-		rd(0x000); /* the driver drains and drops early input */
-	wr(0x02c, 4, LCR_H_FEN | (3U << 5));
-	wr(0x034, 4, IFLS_RX_HALF);
-	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT);
+	wr16(0x044, 0x7ff);				     /* ICR: everything */
+	while (!(rd16(0x018) & FR_RXFE))
+		rd16(0x000); /* the driver drains and drops early input */
+	wr16(0x02c, LCR_H_FEN | (3U << 5));
+	wr16(0x034, IFLS_RX_HALF);
+	wr16(0x038, VUART_INT_RX | VUART_INT_RT);
 	assert_false(irq);
 
 	assert_int_equal(vuart_input(&u, typed, strlen(typed), &irq), strlen(typed));
 	assert_true(irq);
-	for (unsigned pass = 0; rd(0x040) != 0; pass++) {
-		uint64_t mis = rd(0x040);
+	for (unsigned pass = 0; rd16(0x040) != 0; pass++) {
+		uint64_t mis = rd16(0x040);
 
 		assert_true(pass < 4);
-		wr(0x044, 4, mis & ~(uint64_t)(VUART_INT_TX | VUART_INT_RX | VUART_INT_RT));
-		while (!(rd(0x018) & FR_RXFE) && n < sizeof(got))
-			got[n++] = (char)rd(0x000);
+		wr16(0x044, mis & ~(uint64_t)(VUART_INT_TX | VUART_INT_RX | VUART_INT_RT));
+		while (!(rd16(0x018) & FR_RXFE) && n < sizeof(got))
+			got[n++] = (char)rd16(0x000);
 	}
 	assert_false(irq);
 	assert_int_equal(n, strlen(typed));
 	assert_memory_equal(got, typed, n);
-	assert_int_equal(rd(0x03c) & (VUART_INT_RX | VUART_INT_RT), 0);
+	assert_int_equal(rd16(0x03c) & (VUART_INT_RX | VUART_INT_RT), 0);
 }
 
 /*

@@ -29,8 +29,8 @@ struct vuart {
 void vuart_init(struct vuart *u, struct vmm_guest *g);
 
 /*
- * One MMIO access at offset into the 4 KiB window (32-bit accesses; DR
- * also 8- and 16-bit). Returns false for a bad offset or width (counted,
+ * One MMIO access at offset into the 4 KiB window (32- and 16-bit accesses
+ * at a register's offset; DR also 8-bit). Returns false for a bad offset or width (counted,
  * RAZ/WI). *irq is the UART's interrupt output after the access.
  */
 bool vuart_access(struct vuart *u, uint64_t offset, unsigned size, bool write, uint64_t *val,

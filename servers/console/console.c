@@ -145,8 +145,9 @@ void console_hello(const char *name)
 	if (!focus_moved && (focus < 0 || c->badge < clients[focus].badge)) {
 		erase_shown();
 		focus = (int)(c - clients);
-		cl_printf("console: input goes to %s (Ctrl-A then 1..%u moves it)\n", c->name,
-			  nclients);
+		/* More clients may still say hello: their count is not known yet. */
+		cl_printf("console: input goes to %s (Ctrl-A then a client's number moves it)\n",
+			  c->name);
 		redraw();
 	}
 }

@@ -36,7 +36,7 @@ INTERFACES = {
     "guest": ("emits", "consumes", "dataport"),
     "device": (),
 }
-CONNECTION_KINDS = ("rpc", "notification", "shared", "hardware")
+CONNECTION_KINDS = ("rpc", "notification", "shared", "hardware", "console")
 ASSERTION_KINDS = ("no_path",)
 KINDS_OF_VALUE = {"NUMBER": "a number", "STRING": "a string", "NAME": "a name",
                   "list": "a list"}

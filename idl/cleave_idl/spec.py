@@ -39,7 +39,7 @@ it goes; other mappings leave vaddr None (the loader places stack, heap and regi
 import json
 from dataclasses import asdict, dataclass, field
 
-from .checks.connections import resolve
+from .checks.connections import console_server_ends, resolve
 
 PAGE = 4096
 LARGE = 2 << 20  # a 2 MiB frame
@@ -225,6 +225,7 @@ class Builder:
         self.decls = {i.name: i.decl for i in self.system.instances}
         self.shared_ends = {}  # (instance, interface) of a provides/consumes end -> object
         self.devices = {d.name: d for d in model.devices}
+        self.consoles = {}  # guest -> (endpoint, notification, badge) of its console
 
     def add(self, obj):
         self.spec.objects.append(obj)
@@ -450,6 +451,10 @@ class Builder:
             self.give(holder, f"{g}.vcpu.{n}", RW, f"vcpu{n}")
         for n in range(decl.vcpus):
             self.give(holder, f"{g}.tcb.{n}", RW, f"tcb{n}")
+        if g in self.consoles:
+            ep, ntfn, badge = self.consoles[g]
+            self.give(holder, ep, ("write", "grant"), "console", badge=badge)
+            self.give(holder, ntfn, ("read",), "console_input")
         self.image(name, holder)
         self.frames(name, "stack", VMM_STACK, RW, [holder],
                     vaddr=STACK_TOP - pages(VMM_STACK) * PAGE)
@@ -483,7 +488,8 @@ class Builder:
             slot_vcpus=[caps[f"vcpu{n}"] for n in range(decl.vcpus)],
             slot_tcbs=[caps[f"tcb{n}"] for n in range(decl.vcpus)],
             gicd_ipa=GUEST_GICD_IPA, gicc_ipa=GUEST_GICC_IPA, gicr_ipa=GUEST_GICR_IPA,
-            uart_ipa=GUEST_UART_IPA, uart_spi=GUEST_UART_SPI)
+            uart_ipa=GUEST_UART_IPA, uart_spi=GUEST_UART_SPI,
+            slot_console=caps.get("console", 0), slot_console_input=caps.get("console_input", 0))
 
     def private_dataports(self, inst):
         """A dataport in no shared connection is memory of its own instance."""
@@ -519,6 +525,8 @@ class Builder:
                 self.give(right, obj, ("read",), conn.right.interface)
             rights_ = ("write", "grant") if conn.kind == "rpc" else ("write",)
             self.give(left, obj, rights_, conn.left.interface, badge=number)
+        elif conn.kind == "console":
+            self.console(number, conn, text)
         elif conn.kind == "shared":
             _, iface = resolve(self.system, conn.left)
             frame, bits = PAGE, 12
@@ -529,6 +537,27 @@ class Builder:
                     vaddr = dataport_vaddr(insts[end.instance], end.interface, n)
                     holder.mappings.append(Mapping(name, list(RW), end.interface,
                                                    vaddr=vaddr))
+
+    def console(self, number, conn, text):
+        """`connection console GUEST -> SERVER;`: the guest's VMM is a client of the
+        console server. It calls the server's Console endpoint (shared with every other
+        client, badged with the connection's number) and hears the server's input event
+        on a notification of its own; the VMM's caps are given in `vmm` (its holder does
+        not exist yet), the server's here in connection order."""
+        server = self.holders[conn.right.instance]
+        provides, emits = console_server_ends(self.decls[conn.right.instance])
+        end = (conn.right.instance, provides.name)
+        ep = self.shared_ends.get(end)
+        if ep is None:
+            ep = self.add(Object(f"ep:{conn.left}->{conn.right}.{provides.name}", "endpoint",
+                                 6, connection=text))
+            self.shared_ends[end] = ep
+            self.give(server, ep, ("read",), provides.name)
+        vmm = conn.left.instance + VMM_SUFFIX
+        ntfn = self.add(Object(f"ntfn:{conn.right}.{emits.name}->{vmm}", "notification", 6,
+                               connection=text))
+        self.give(server, ntfn, ("write",), emits.name, badge=number)
+        self.consoles[conn.left.instance] = (ep, ntfn, number)
 
     def device(self, holder, device, slot_name, text=None):
         """A device's register frames (mapped) and one IRQ handler per interrupt, which

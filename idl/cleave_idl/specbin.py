@@ -40,10 +40,17 @@ class SpecError(Exception):
 
 
 def abi_numbers():
-    """({object type name: number}, {right name: bit}) from idl/abi.yaml."""
-    abi = yaml.safe_load(ABI.read_text(encoding="utf-8"))
-    return ({o["name"]: o["number"] for o in abi["objects"]},
-            {r["name"]: r["bit"] for r in abi["rights"]})
+    """({object type name: number}, {right name: bit}) from idl/abi.yaml (read once:
+    the capability dump's check asks for every capability it reads)."""
+    if not _ABI_NUMBERS:
+        abi = yaml.safe_load(ABI.read_text(encoding="utf-8"))
+        _ABI_NUMBERS.append(({o["name"]: o["number"] for o in abi["objects"]},
+                             {r["name"]: r["bit"] for r in abi["rights"]}))
+    types, rights = _ABI_NUMBERS[0]
+    return dict(types), dict(rights)
+
+
+_ABI_NUMBERS = []
 
 
 class Strings:

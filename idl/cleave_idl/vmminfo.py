@@ -9,12 +9,12 @@ fills in the GIC version and the CPU count of the boot.
 import struct
 
 MAGIC = 0x314F464E494D4D56  # "VMMINFO1"
-VERSION = 1
+VERSION = 2
 NAME_MAX = 40
 CMDLINE_MAX = 1024
 MAX_VCPUS = 4
-LAYOUT = struct.Struct(f"<QII{NAME_MAX}s7Q4I{MAX_VCPUS}I{MAX_VCPUS}I4Q4I{CMDLINE_MAX}s")
-SIZE = 1232
+LAYOUT = struct.Struct(f"<QII{NAME_MAX}s7Q4I{MAX_VCPUS}I{MAX_VCPUS}I4Q6I{CMDLINE_MAX}s")
+SIZE = 1240
 assert LAYOUT.size == SIZE
 COHERENCE = {"dc": 0, "clean": 1}
 # The restart word (CL_VMM_RESTART_*): what a reset request and a crash do, and the limit.
@@ -51,4 +51,5 @@ def pack(guest, name):
         guest["vcpus"], COHERENCE[guest["coherence"]], guest["slot_exits"],
         guest["slot_guest_aspace"], *guest["slot_vcpus"], *pad, *guest["slot_tcbs"], *pad,
         guest["gicd_ipa"], guest["gicc_ipa"], guest["gicr_ipa"], guest["uart_ipa"],
-        guest["uart_spi"], 0, 0, restart_word(guest), cmdline)
+        guest["uart_spi"], 0, 0, restart_word(guest), guest.get("slot_console", 0),
+        guest.get("slot_console_input", 0), cmdline)

@@ -28,6 +28,9 @@
 #define FR_RXFF BIT(6)
 #define FR_RXFE BIT(4)
 
+/* UARTLCR_H.FEN [4]: the FIFOs are on (DDI 0183G 3.3.7). */
+#define LCR_H_FEN BIT(4)
+
 #define INT_ALL 0x7ff
 
 /* UARTPeriphID0-3 and UARTPCellID0-3 (DDI 0183G 3.3.14-15): PL011 r1p5. */
@@ -70,16 +73,34 @@ static void tx(struct vuart *u, char c)
 	u->ris |= VUART_INT_TX;
 }
 
+/*
+ * The receive interrupt's trigger level (DDI 0183G 3.3.9, UARTIFLS.RXIFLSEL): a
+ * fraction of the 32-byte FIFO. With the FIFOs off (UARTLCR_H.FEN clear) the UART
+ * holds one character and interrupts on each.
+ */
+static unsigned rx_trigger(const struct vuart *u)
+{
+	static const unsigned eighths[8] = {1, 2, 4, 6, 7, 4, 4, 4}; /* 5..7 reserved */
+
+	if (!(u->lcr_h & LCR_H_FEN))
+		return 1;
+	return eighths[(u->ifls >> 3) & 7] * VUART_RX_FIFO / 8;
+}
+
 static uint32_t rx_pop(struct vuart *u)
 {
 	uint32_t c;
 
 	if (u->rx_count == 0)
-		return 0;
+		return 0; /* an empty FIFO reads as a NUL with no error bits */
 	c = u->rx[u->rx_head];
 	u->rx_head = (u->rx_head + 1) % VUART_RX_FIFO;
-	if (--u->rx_count == 0)
-		u->ris &= ~(uint32_t)(VUART_INT_RX | VUART_INT_RT);
+	u->rx_count--;
+	/* RXRIS clears below the trigger level, RTRIS once the FIFO is empty (3.4.2). */
+	if (u->rx_count < rx_trigger(u))
+		u->ris &= ~(uint32_t)VUART_INT_RX;
+	if (u->rx_count == 0)
+		u->ris &= ~(uint32_t)VUART_INT_RT;
 	return c;
 }
 
@@ -92,13 +113,22 @@ size_t vuart_input(struct vuart *u, const char *buf, size_t len, bool *irq)
 		u->rx_count++;
 	}
 	/*
-	 * Data waiting: raise both the receive and the receive-timeout
-	 * interrupt, so a guest that enables either (Linux enables both) hears it.
+	 * Input comes in batches and nothing follows a batch at once, so the receive
+	 * timeout (data waiting and no more arriving for 32 bit periods, 3.4.2) has
+	 * passed as soon as it is in: RTRIS with any data, RXRIS at the trigger level.
+	 * Linux's amba-pl011 enables both and drains the FIFO until UARTFR.RXFE.
 	 */
-	if (u->rx_count != 0)
-		u->ris |= VUART_INT_RX | VUART_INT_RT;
+	if (n > 0 && u->rx_count >= rx_trigger(u))
+		u->ris |= VUART_INT_RX;
+	if (n > 0)
+		u->ris |= VUART_INT_RT;
 	*irq = vuart_irq(u);
 	return n;
+}
+
+size_t vuart_rx_space(const struct vuart *u)
+{
+	return VUART_RX_FIFO - u->rx_count;
 }
 
 static uint32_t flags(const struct vuart *u)
@@ -174,6 +204,14 @@ static bool write_reg(struct vuart *u, uint64_t off, uint32_t v)
 
 	if (r != NULL) {
 		*r = off == UARTIMSC ? v & INT_ALL : v;
+		/*
+		 * Masking the transmit interrupt is how Linux's amba-pl011 ends a burst of
+		 * output (it has nothing more to send): what is on the line now, a prompt
+		 * or an echoed key, should be seen without waiting for its newline.
+		 */
+		if (off == UARTIMSC && !(v & VUART_INT_TX) && u->line_len > 0 &&
+		    vmm_be_console_partial(u->guest, u->line, u->line_len))
+			u->line_len = 0;
 		return true;
 	}
 	switch (off) {
@@ -196,8 +234,12 @@ bool vuart_access(struct vuart *u, uint64_t offset, unsigned size, bool write, u
 {
 	bool ok = false;
 
-	/* Registers are 32 bits wide; byte and halfword writes of DR are common. */
-	if ((size == 4 || (offset == UARTDR && (size == 1 || size == 2))) && offset % size == 0)
+	/*
+	 * Registers sit on 32-bit boundaries and hold at most 16 bits: Linux's amba-pl011
+	 * reaches an "arm,pl011" with 16-bit accesses (readw/writew) throughout, other
+	 * guests with 32-bit ones; bytes are taken for DR only (earlycon, boot loaders).
+	 */
+	if ((size == 4 || size == 2 || (offset == UARTDR && size == 1)) && offset % 4 == 0)
 		ok = write ? write_reg(u, offset, (uint32_t)*val) : read_reg(u, offset, val);
 	if (!ok) {
 		u->bad_accesses++;

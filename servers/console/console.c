@@ -7,6 +7,11 @@
  * order of their connections in the system description; until someone moves it, the
  * focus is on the first of them that has said hello.
  *
+ * The focused client's unfinished line (a shell's prompt, the echo of a key) is
+ * shown when the client asks (flush) and continued as more comes; when another
+ * client's line must be printed first, the unfinished one is erased, the other line
+ * printed, and the unfinished one drawn again below it.
+ *
  * The server waits on its endpoint with the UART's interrupt notification bound
  * to its thread, so one receive hears both a client's call and new input.
  */
@@ -26,6 +31,7 @@ struct client {
 	char name[25];
 	char line[LINE_MAX + 1]; /* NUL-terminated when printed */
 	size_t len;
+	bool visible; /* it asked for its unfinished line to be shown (flush) */
 };
 
 static struct client clients[MAX_CLIENTS];
@@ -34,7 +40,9 @@ static int focus = -1;
 static bool focus_moved;      /* by Ctrl-A: then a later hello does not take it */
 static char input[INPUT_MAX]; /* waiting for the client with the focus */
 static size_t input_len;
-static bool escape; /* the last byte was Ctrl-A */
+static bool escape;	 /* the last byte was Ctrl-A */
+static bool shown;	 /* the focused client's unfinished line is on the terminal */
+static size_t shown_len; /* how much of it */
 
 static struct client *caller(void)
 {
@@ -44,11 +52,72 @@ static struct client *caller(void)
 	return NULL;
 }
 
+static const char *name_of(const struct client *c)
+{
+	return c->name[0] ? c->name : "?";
+}
+
+static struct client *focused(void)
+{
+	return focus < 0 ? NULL : &clients[focus];
+}
+
+/* Take the unfinished line off the terminal (CR, erase to end of line: ECMA-48 EL). */
+static void erase_shown(void)
+{
+	if (shown)
+		cl_printf("\r\x1b[K");
+	shown = false;
+}
+
+/* Put the focused client's unfinished line back, after someone else's output. */
+static void redraw(void)
+{
+	struct client *c = focused();
+
+	if (shown || c == NULL || !c->visible || c->len == 0)
+		return;
+	c->line[c->len] = '\0';
+	cl_printf("%s: %s", name_of(c), c->line);
+	shown = true;
+	shown_len = c->len;
+}
+
 static void flush_line(struct client *c)
 {
 	c->line[c->len] = '\0';
-	cl_printf("%s: %s\n", c->name[0] ? c->name : "?", c->line);
+	if (shown && c == focused()) {
+		cl_printf("%s\n", c->line + shown_len);
+		shown = false;
+	} else {
+		erase_shown();
+		cl_printf("%s: %s\n", name_of(c), c->line);
+	}
 	c->len = 0;
+	c->visible = false;
+	redraw();
+}
+
+/*
+ * Only the focused client's unfinished line is shown (the prompt of the shell being
+ * typed into); the others' wait for their newline, so their lines stay whole.
+ */
+void console_flush(void)
+{
+	struct client *c = caller();
+
+	if (c == NULL)
+		return;
+	c->visible = true;
+	if (c != focused() || c->len == 0 || (shown && shown_len == c->len))
+		return;
+	c->line[c->len] = '\0';
+	if (shown)
+		cl_printf("%s", c->line + shown_len);
+	else
+		cl_printf("%s: %s", name_of(c), c->line);
+	shown = true;
+	shown_len = c->len;
 }
 
 void console_hello(const char *name)
@@ -74,9 +143,12 @@ void console_hello(const char *name)
 		if ((c->name[i] = name[i]) == '\0')
 			break;
 	if (!focus_moved && (focus < 0 || c->badge < clients[focus].badge)) {
+		erase_shown();
 		focus = (int)(c - clients);
-		cl_printf("console: input goes to %s (Ctrl-A then 1..%u moves it)\n", c->name,
-			  nclients);
+		/* More clients may still say hello: their count is not known yet. */
+		cl_printf("console: input goes to %s (Ctrl-A then a client's number moves it)\n",
+			  c->name);
+		redraw();
 	}
 }
 
@@ -116,11 +188,13 @@ static void take(char ch)
 	if (escape) {
 		escape = false;
 		if (ch >= '1' && ch < '1' + (int)nclients) {
+			erase_shown();
 			focus = ch - '1';
 			focus_moved = true;
-			input_len =
-				0; /* what was typed for the previous client stays theirs: gone */
+			/* What was typed for the previous client stays theirs: gone. */
+			input_len = 0;
 			cl_printf("console: input goes to %s\n", clients[focus].name);
+			redraw(); /* its prompt, if it showed one */
 			return;
 		}
 		if (ch != CTRL_A)

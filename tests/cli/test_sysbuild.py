@@ -247,7 +247,47 @@ def test_the_demo_has_two_isolated_linux_guests(tmp_path, monkeypatch):
     text = demo.description(tmp_path).read_text()
     assert 'guest Linux1 linux1;' in text and 'guest Linux2 linux2;' in text
     assert 'initrd "/cache/linux2.cpio.gz";' in text
-    assert "assert no_path(linux1, linux2);" in text
+    assert "component ConsoleServer console;" in text
+    assert text.index("connection console linux1 -> console;") < \
+        text.index("connection console linux2 -> console;")  # Ctrl-A 1 is linux1
+
+
+def test_only_the_console_server_joins_the_demo_guests():
+    from cleave import demo
+    from cleave_idl.authority import Report
+    names = ["linux1", "linux1.vmm", "console", "linux2.vmm", "linux2"]
+    chain = [("linux1", "linux1.vmm"), ("linux1.vmm", "console"), ("console", "linux2.vmm"),
+             ("linux2.vmm", "linux2")]
+    edges = {}
+    for a, b in chain:
+        edges[(a, b)] = {"send"}
+        edges[(b, a)] = {"control"}
+    assert demo.only_the_console_joins(Report(names, dict(edges))) is None
+    edges[("linux1.vmm", "linux2.vmm")] = {"share"}
+    assert demo.only_the_console_joins(Report(names, edges)) == \
+        "linux1 -> linux1.vmm (send) -> linux2.vmm (share) -> linux2 (send)"
+
+
+def test_run_names_the_console_clients_in_their_order(tmp_path):
+    from cleave import main
+    path = tmp_path / "s.cleave"
+    path.write_text(f"""import "{ROOT / 'servers' / 'console' / 'console.cleave'}";
+component Echo {{ uses Console console; consumes Input input; }}
+guest Vm {{ memory 4M; }}
+system S {{
+    component ConsoleServer console;
+    guest Vm b;
+    component Echo a;
+    guest Vm c;
+    connection console b -> console;
+    connection rpc a.console -> console.console;
+    connection notification console.input -> a.input;
+    connection console c -> console;
+}}
+""")
+    model, diags = cleave_idl.check_file(path, None)
+    assert not diags.errors, diags.render_all()
+    assert main.console_clients(model) == ["b", "a", "c"]
 
 
 def test_the_audits_demo_is_a_variant_whose_guests_power_off(tmp_path, monkeypatch):

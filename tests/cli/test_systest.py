@@ -18,19 +18,21 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
     # boot matrix, ktest matrix, 5 others, Linux on bare QEMU (4 boots, 3 refusals) and
     # under Cleave (3), the example systems (hello, ktest, console, guest-hello,
-    # guest-fault, bad-guest, and 5 test guests under Cleave) on two GICs, 3 damaged
+    # guest-fault, bad-guest, guest-console and 5 test guests under Cleave) on two GICs,
+    # 3 damaged
     # system images, the test guests on bare QEMU (6 guests on two GICs, and the tvm
     # mutant), the audit kernel's record, and the audits of real boots (the demo's
     # Linux and 3 test guests under 2 policies, the VMM builds, and the broken VMM);
     # Linux under Cleave on max (3), two Linux guests of which one stops (2),
     # guest-reset and guest-restart on two GICs (4)
     assert len(names) == len(set(names)) == \
-        16 + 8 + 5 + 10 + 12 + 10 + 3 + 13 + 1 + 1 + 10 + 3 + 2 + 4
+        16 + 8 + 5 + 10 + 12 + 12 + 3 + 13 + 1 + 1 + 10 + 3 + 2 + 4
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",
                  "guests/bare/mmu/gic3", "guests/bare/tvm-mutant", "system/guest-hello/gic2",
-                 "system/guest-fault/gic3", "system/console/gic2", "audit/record",
+                 "system/guest-fault/gic3", "system/console/gic2", "system/guest-console/gic3",
+                 "audit/record",
                  "linux/cleave/cortex-a57/gic3", "linux/cleave/cortex-a57/gic2",
                  "linux/cleave/cortex-a57/gic3/vcpus2", "audit/linux/dc", "audit/linux/clean",
                  "audit/mmu/dc", "audit/setway/clean", "audit/psci/dc", "audit/break-pou",

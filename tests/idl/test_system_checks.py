@@ -36,6 +36,9 @@ component PageSharer { dataport Page buf (4K); }
 component Driver { hardware regs; }
 component Idle { }
 guest Linux { memory 128M; devices { console; } }
+guest Tiny { memory 16M; }
+procedure Console { void hello(in string<24> name); }
+component ConsoleServer { provides Console console; emits Input input; }
 device rtc { path "/pl031@9010000"; }
 device rtc_too { compatible "arm,pl031"; }
 device net0 { path "/virtio@a000000"; }
@@ -244,6 +247,29 @@ CASES = [
     ("partition-without-schedule", "component X { partition 1; }\n" +
      system("component X x;"),
      "s.cleave:4:17: error: 'x' is in partition 1, which has no window: it would never run"),
+    # --- a guest's console ---
+    ("console-from-component", system("component Idle i;", "component ConsoleServer c;",
+                                      "connection console i -> c;"),
+     "s.cleave:5:24: error: a console connection starts at a guest; 'i' is a component"),
+    ("console-to-guest", system("guest Tiny g;", "guest Tiny h;",
+                                "connection console g -> h;"),
+     "s.cleave:5:29: error: a console connection ends at the console server; 'h' is a guest"),
+    ("console-to-no-server", system("guest Tiny g;", "component Idle i;",
+                                    "connection console g -> i;"),
+     "s.cleave:5:29: error: 'i' is not a console server: component Idle has no "
+     "'provides Console' or no 'emits'"),
+    ("console-to-interface", system("guest Tiny g;", "component ConsoleServer c;",
+                                    "connection console g -> c.console;"),
+     "s.cleave:5:31: error: a console connection joins a guest to the console server, "
+     "not 'c.console'"),
+    ("console-twice", system("guest Tiny g;", "component ConsoleServer c;",
+                             "connection console g -> c;", "connection console g -> c;"),
+     "s.cleave:6:24: error: guest 'g' already has a console"),
+    ("console-arrow", system("guest Tiny g;", "component ConsoleServer c;",
+                             "connection console g <-> c;"),
+     "s.cleave:5:26: error: a console connection is written with '->'"),
+    ("console-unknown-server", system("guest Tiny g;", "connection console g -> cons;"),
+     "s.cleave:4:29: error: no instance 'cons' in system 'S'"),
     # --- assertions ---
     ("no-path-fails", system("component Client c;", "component Server s;",
                              "connection rpc c.echo -> s.echo;", "assert no_path(c, s);"),
@@ -288,6 +314,16 @@ def test_provides_unconnected_is_a_warning(tmp_path):
     assert errors(diags) == []
     assert [d.headline() for d in diags.warnings] == [
         "s.cleave:3:22: warning: 's.echo' (provides Echo) is not connected; nothing calls it"]
+
+
+def test_guest_console_checks_clean(tmp_path):
+    """Two guests on one console server: no error, and the server joins them."""
+    _, diags = check(tmp_path, system(
+        "guest Tiny g;", "guest Tiny h;", "component ConsoleServer c;",
+        "connection console g -> c;", "connection console h -> c;", "assert no_path(g, h);"))
+    assert errors(diags) == ["s.cleave:8:12: error: no_path(g, h) does not hold"]
+    assert diags.warnings == []  # the server's Console and event are in use
+    assert [d.hint for d in diags.errors] == ["connected through g -console- c, c -console- h"]
 
 
 def test_no_path_holds_without_a_chain(tmp_path):

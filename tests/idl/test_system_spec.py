@@ -270,6 +270,61 @@ system S { guest Linux vm; guest Other vm2; }
     assert word == vmminfo.RESTART_ON_RESET | 3 << 16
 
 
+def test_guest_console_connects_its_vmm_to_the_console_server(tmp_path):
+    """`connection console g -> server;`: the guest's VMM calls the server's one Console
+    endpoint (badged with the connection's number, as an rpc client's) and hears the
+    server's input event on a notification of its own; its info page has both slots."""
+    console = ROOT / "servers" / "console" / "console.cleave"
+    spec = build(tmp_path, f"""
+import "{console}";
+component Echo {{ uses Console console; consumes Input input; }}
+guest Linux {{ memory 4M; }}
+system S {{
+    component ConsoleServer console;
+    component Echo alpha;
+    guest Linux vm1;
+    guest Linux vm2;
+    connection rpc alpha.console -> console.console;
+    connection notification console.input -> alpha.input;
+    connection console vm1 -> console;
+    connection console vm2 -> console;
+}}
+""")
+    server = spec.holder("console")
+    endpoint = [c for c in server.caps if c.name == "console"]
+    assert len(endpoint) == 1 and endpoint[0].rights == ["read"]  # one endpoint for all
+    inputs = [c for c in server.caps if c.name == "input"]
+    assert [(c.rights, c.badge) for c in inputs] == [(["write"], 2), (["write"], 3),
+                                                     (["write"], 4)]
+    for n, vm in ((3, "vm1"), (4, "vm2")):
+        vmm = {c.name: c for c in spec.holder(f"{vm}.vmm").caps}
+        assert vmm["console"].object == endpoint[0].object
+        assert (vmm["console"].rights, vmm["console"].badge) == (["write", "grant"], n)
+        ntfn = vmm["console_input"]
+        assert ntfn.rights == ["read"] and ntfn.object == inputs[n - 2].object
+        assert spec.guests[vm]["slot_console"] == vmm["console"].slot
+        assert spec.guests[vm]["slot_console_input"] == ntfn.slot
+    from cleave_idl import authority
+    report = authority.analyse(spec)
+    assert "send" in report.kinds("vm1.vmm", "console")
+    assert "signal" in report.kinds("console", "vm1.vmm")
+    assert report.reaches("vm1", "vm2")  # through the console server
+
+
+def test_guest_without_console_has_no_console_slots(tmp_path):
+    spec = build(tmp_path, "guest Linux { memory 4M; }\nsystem S { guest Linux vm; }\n")
+    assert spec.guests["vm"]["slot_console"] == 0
+    assert spec.guests["vm"]["slot_console_input"] == 0
+    from cleave_idl import vmminfo
+    guest = dict(spec.guests["vm"], slot_console=14, slot_console_input=15)
+    data = vmminfo.pack(guest, "vm")
+    assert len(data) == vmminfo.SIZE == 1240
+    # struct cl_vmm_info: uart_spi, gic_version, num_cpus, slot_console,
+    # slot_console_input, pad, then the command line.
+    at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 24
+    assert data[at + 12:at + 20] == (14).to_bytes(4, "little") + (15).to_bytes(4, "little")
+
+
 def test_guest_kernel_frames_cover_the_file(tmp_path):
     path = tmp_path / "s.cleave"
     path.write_text('guest Linux { kernel "Image"; memory 4M; }\nsystem S { guest Linux vm; }\n')

@@ -473,3 +473,11 @@ void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len)
 	(void)line;
 	(void)len;
 }
+
+bool vmm_be_console_partial(struct vmm_guest *g, const char *text, size_t len)
+{
+	(void)g;
+	(void)text;
+	(void)len;
+	return false;
+}

@@ -235,7 +235,16 @@ def cmd_run(args):
     if args.until_userspace:
         guests = [i.name for i in model.system.instances if i.kind == "guest"]
         return untiluser.run(platform, config, path, guests, args.timeout)
-    qemu.run_interactive(platform, config, path)
+    qemu.run_interactive(platform, config, path, console_clients(model))
+
+
+def console_clients(model):
+    """The console server's clients, in its numbering (their connections' order), when
+    guests are among them; [] otherwise."""
+    conns = model.system.connections
+    servers = {c.right.instance for c in conns if c.kind == "console"}
+    return [c.left.instance for c in conns
+            if c.kind in ("console", "rpc") and c.right.instance in servers] if servers else []
 
 
 def cmd_build(args):

@@ -50,12 +50,17 @@ def require_binary(platform):
         raise CleaveError(f"{platform.binary} not found; install the qemu-system-arm package")
 
 
-def run_interactive(platform, config, image):
-    """Replace this process with QEMU, its console on the terminal."""
+def run_interactive(platform, config, image, console_guests=()):
+    """Replace this process with QEMU, its console on the terminal. `console_guests`:
+    the guests on the console server, in its numbering (docs/console.md)."""
     require_binary(platform)
     argv = command(platform, config, image)
     step(f"booting {shown(image)} on {platform.name} ({config.describe()})")
     say("    the console is this terminal; press Ctrl-A then X to quit QEMU")
+    if console_guests:
+        # QEMU takes the first Ctrl-A and passes on a second one to the console server.
+        keys = ", ".join(f"Ctrl-A Ctrl-A {n} {g}" for n, g in enumerate(console_guests, 1))
+        say(f"    the keyboard goes to {console_guests[0]} first; {keys}")
     sys.stdout.flush()
     os.execvp(argv[0], argv)
 

@@ -54,7 +54,8 @@ class SysTest:
     append: str = None
     setup: Callable = None  # (Context, Config, Path stem) -> extra QEMU args
     # What to type on the serial console: (marker, bytes) pairs, each sent once a line
-    # containing its marker has been printed, in order.
+    # containing its marker has been printed, in order (after the pair before was sent).
+    # A marker may be a tuple of markers: sent once each has shown, in any order.
     typing: tuple = ()
     # Context -> (kernel Path, extra QEMU args): boots that kernel instead of `image`
     # (a guest payload, guest_tests.py).
@@ -157,6 +158,14 @@ EXAMPLES.append(
         "vmm: guest 'crash' stopped: vCPU 0: stage-2 fault at IPA 0x200, pc 0x200",
         "good: hello-guest: done, powering off",
         "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)"]))
+EXAMPLES.append(
+    # Two bare guests on the console server (no Linux): the PL011's receive path, each
+    # typed line reaching the guest with the focus only (GUEST_CONSOLE_TYPING).
+    ("guest-console", "tests/system/guest-console/guest-console.cleave", [
+        'first: hello-guest: got "one"', "console: input goes to second",
+        'second: hello-guest: got "two"',
+        "vmm: guest 'first' stopped: it powered off (PSCI SYSTEM_OFF)",
+        "vmm: guest 'second' stopped: it powered off (PSCI SYSTEM_OFF)"]))
 # The reset guest: its VMM restarts it once, loading it again (a second kernel line).
 RESTART_MARKERS = ["GUEST reset: boot 1, asking for a reset",
                    "vmm: guest 'reset' restarts (1 of at most 3): it asked for a reset "
@@ -190,6 +199,11 @@ EXAMPLES.append(("guest-restart", "tests/system/guests/restart.cleave", [
 CONSOLE_TYPING = (("console: input goes to alpha", b"hi alpha\r"),
                   ("alpha: alpha got: hi alpha", b"\x012"),
                   ("console: input goes to beta", b"yo beta\r"))
+GUEST_CONSOLE_TYPING = ((("first: hello-guest: type a line",
+                          "second: hello-guest: type a line"), b"one\r"),
+                        ('first: hello-guest: got "one"', b"\x012"),
+                        ("console: input goes to second", b"two\r"))
+TYPING = {"console": CONSOLE_TYPING, "guest-console": GUEST_CONSOLE_TYPING}
 # The RTC cases (7), the device-tree case (1), console input (1) and, on GICv2, the 3
 # cases that map the virtual CPU interface (device memory).
 KTEST_SYSTEM_SKIPS = 12
@@ -268,7 +282,7 @@ def example_tests(platform):
             tests.append(SysTest(
                 f"system/{name}/gic{gic}", image=f"system-{name}.img", gic=gic, smp=2,
                 judge=lambda ctx, name=name, markers=markers: system_judge(name, markers),
-                typing=CONSOLE_TYPING if name == "console" else ()))
+                typing=TYPING.get(name, ())))
     return tests
 
 
@@ -423,6 +437,7 @@ class Watch:
     def __init__(self, proc, judge, log, timeout, stop, typing=()):
         self.proc, self.judge, self.log, self.stop = proc, judge, log, stop
         self.typing = list(typing)
+        self.typed_seen = set()  # markers of the next input seen so far
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
         self.pending = b""
@@ -467,9 +482,15 @@ class Watch:
         return None
 
     def _type(self, line):
-        """Send the next input once its marker shows (the console's input tests)."""
-        if self.typing and self.typing[0][0] in line:
+        """Send the next input once its markers show (the console's input tests)."""
+        if not self.typing:
+            return
+        markers = self.typing[0][0]
+        markers = (markers,) if isinstance(markers, str) else tuple(markers)
+        self.typed_seen |= {m for m in markers if m in line}
+        if self.typed_seen.issuperset(markers):
             _, data = self.typing.pop(0)
+            self.typed_seen = set()
             try:
                 self.proc.stdin.write(data)
                 self.proc.stdin.flush()

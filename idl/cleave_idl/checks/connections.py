@@ -46,6 +46,8 @@ def check_connection_types(spec, diags, target=None):
         for conn in system.connections:
             if conn.kind in SHAPES:
                 check_connection(system, conn, used, diags)
+            elif conn.kind == "console":
+                check_console(system, conn, used, diags)
 
 
 def check_connection(system, conn, used, diags):
@@ -121,6 +123,12 @@ def check_unconnected(spec, diags, target=None):
         for conn in system.connections:
             for end in (conn.left, conn.right):
                 connected.add((end.instance, end.interface))
+            server = system.instance(conn.right.instance)
+            if conn.kind == "console" and server is not None and server.decl is not None:
+                # A guest's console uses the server's Console procedure and input event.
+                for iface in console_server_ends(server.decl):
+                    if iface is not None:
+                        connected.add((server.name, iface.name))
         for inst in system.instances:
             if inst.decl is None:
                 continue
@@ -134,3 +142,56 @@ def check_unconnected(spec, diags, target=None):
                                 "add: " + SUGGEST[iface.kind].format(end=end))
                 elif iface.kind in SHOULD_CONNECT:
                     diags.warning(inst.loc, f"{label} is not connected; nothing calls it")
+
+
+# A guest's console: its VMM's PL011 is a client of the console server
+# (servers/console/console.cleave), whose `Console` procedure it calls and whose input
+# event it hears. `connection console GUEST -> SERVER;` (docs/system-language.md).
+CONSOLE_PROCEDURE = "Console"
+
+
+def console_server_ends(decl):
+    """(the provides Console interface, the emits interface) of a console server's
+    component, either None when it has none."""
+    provides = next((i for i in decl.interfaces
+                     if i.kind == "provides" and i.type == CONSOLE_PROCEDURE), None)
+    emits = next((i for i in decl.interfaces if i.kind == "emits"), None)
+    return provides, emits
+
+
+def check_console(system, conn, used, diags):
+    if conn.arrow != "->":
+        diags.error(conn.arrow_loc, "a console connection is written with '->'")
+        return
+    for end in (conn.left, conn.right):
+        if end.interface is not None:
+            if resolve(system, end) is None:
+                return  # check_undefined said so
+            diags.error(end.iface_loc, f"a console connection joins a guest to the console "
+                        f"server, not '{end}'", "write: connection console GUEST -> SERVER;")
+            return
+    guest, server = system.instance(conn.left.instance), system.instance(conn.right.instance)
+    if guest is None or server is None or guest.decl is None or server.decl is None:
+        return  # check_undefined said so
+    if guest.kind != "guest":
+        diags.error(conn.left.loc, f"a console connection starts at a guest; "
+                    f"'{guest.name}' is a component",
+                    "a component uses the Console procedure with connection rpc")
+        return
+    if server.kind != "component":
+        diags.error(conn.right.loc, f"a console connection ends at the console server; "
+                    f"'{server.name}' is a guest")
+        return
+    provides, emits = console_server_ends(server.decl)
+    if provides is None or emits is None:
+        diags.error(conn.right.loc, f"'{server.name}' is not a console server: component "
+                    f"{server.type} has no 'provides {CONSOLE_PROCEDURE}' or no 'emits'",
+                    'import "servers/console/console.cleave" and connect to its '
+                    "ConsoleServer")
+        return
+    key = (guest.name, "(console)")
+    if key in used:
+        diags.error(conn.left.loc, f"guest '{guest.name}' already has a console",
+                    f"its connection is at {used[key]}")
+        return
+    used[key] = conn.left.loc

@@ -112,17 +112,40 @@ int vmm_be_write_guest(struct vmm_guest *g, uint64_t ipa, const void *src, size_
 	return -vmm_audit_guest_write(the_vmm.info->slot_guest_aspace, ipa, len);
 }
 
+bool vmm_be_console_partial(struct vmm_guest *g, const char *text, size_t len)
+{
+	(void)g;
+	/*
+	 * The console server shows an unfinished line when asked (flush) and finishes it
+	 * when its newline comes; the kernel's console has no such thing, so without the
+	 * server the line waits for its end.
+	 */
+	if (!vmm_console_connected(&the_vmm))
+		return false;
+	vmm_console_write(&the_vmm, text, len);
+	vmm_console_flush(&the_vmm);
+	return true;
+}
+
 void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len)
 {
 	char buf[CL_VMM_NAME_MAX + VUART_LINE_MAX + 4];
 	size_t n = strlen(g->name);
 
+	if (len > VUART_LINE_MAX)
+		len = VUART_LINE_MAX;
+	if (vmm_console_connected(&the_vmm)) {
+		/* The console server prefixes it: the line and its newline, 24 bytes a call. */
+		memcpy(buf, line, len);
+		buf[len] = '\n';
+		vmm_console_write(&the_vmm, buf, len + 1);
+		return;
+	}
+
 	/* One write per line, so that lines of different guests never interleave. */
 	memcpy(buf, g->name, n);
 	buf[n++] = ':';
 	buf[n++] = ' ';
-	if (len > VUART_LINE_MAX)
-		len = VUART_LINE_MAX;
 	memcpy(buf + n, line, len);
 	n += len;
 	buf[n++] = '\n';

@@ -75,6 +75,17 @@ static bool in_window(uint64_t ipa, uint64_t base, uint64_t size)
 	return ipa >= base && ipa - base < size;
 }
 
+void vmm_uart_line(struct vmm *v, unsigned n, bool irq)
+{
+	struct vgic_actions act = {0};
+
+	if (irq)
+		vgic_raise(&v->gic, n, 32 + v->info->uart_spi, &act);
+	else
+		vgic_lower(&v->gic, n, 32 + v->info->uart_spi);
+	vmm_inject(v, &act);
+}
+
 /* An emulated device's register, or false when no device is at the IPA. */
 static bool mmio(struct vmm *v, unsigned n, uint64_t ipa, const struct vmm_exit_mmio *m,
 		 uint64_t *val)
@@ -90,10 +101,10 @@ static bool mmio(struct vmm *v, unsigned n, uint64_t ipa, const struct vmm_exit_
 		vgic_gicr_access(&v->gic, n, ipa - info->gicr_ipa, m->size, m->write, val, &act);
 	} else if (in_window(ipa, info->uart_ipa, GUEST_FDT_UART_SIZE)) {
 		vuart_access(&v->uart, ipa - info->uart_ipa, m->size, m->write, val, &irq);
-		if (irq)
-			vgic_raise(&v->gic, n, 32 + info->uart_spi, &act);
-		else
-			vgic_lower(&v->gic, n, 32 + info->uart_spi);
+		if (v->input_len > 0 || v->input_more)
+			irq = vmm_console_feed(v); /* the guest read: room for what waits */
+		vmm_uart_line(v, n, irq);
+		return true;
 	} else {
 		return false;
 	}

@@ -83,6 +83,11 @@ int vmm_info_check(const struct cl_vmm_info *info, struct vmm_error *err)
 				"info page: restart word %#x: unknown flags or a limit "
 				"above %u",
 				info->restart, CL_VMM_RESTART_LIMIT_MAX);
+	if ((info->slot_console == 0) != (info->slot_console_input == 0))
+		return vmm_fail(err, name,
+				"info page: console slot %u and console input slot %u: a console "
+				"needs both or neither",
+				info->slot_console, info->slot_console_input);
 	if (!terminated(info->cmdline, CL_VMM_CMDLINE_MAX))
 		return vmm_fail(err, name, "info page: the command line is not terminated");
 	return 0;

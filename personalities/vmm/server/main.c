@@ -29,6 +29,12 @@ static _Noreturn void serve(struct vmm *v)
 		uint64_t n = r.badge - 1;
 		bool resume;
 
+		if (r.err == CL_OK && cl_msginfo_label(r.info) == 0) {
+			/* The console's input notification, bound to this thread: no exit. */
+			vmm_console_input(v);
+			r = cl_sys_recv(exits, 0, 0, 0, 0, 0, 0);
+			continue;
+		}
 		if (r.err != CL_OK || n >= v->g.nr_vcpus) {
 			cl_printf("vmm: guest '%s': a message on the exits endpoint that is no "
 				  "vCPU's exit (error %llu, badge %llu); ignored\n",

@@ -186,6 +186,8 @@ int vmm_start(struct vmm *v, struct vmm_error *err)
 	    vgic_dist_init(&v->gic, &v->g, info->gic_version, VMM_NR_IRQS, err) != 0)
 		return -1;
 	vuart_init(&v->uart, &v->g);
+	if (vmm_console_start(v, err) != 0)
+		return -1;
 	v->psci = (struct psci_config){
 		.nr_vcpus = info->nr_vcpus, .ram_base = info->ram_ipa, .ram_size = info->ram_size};
 	r = cl_vcpu_read_sysreg(info->slot_vcpu[0], CL_VCPU_VGIC_LRS);

@@ -15,7 +15,8 @@
 #include <vmm/vuart_pl011.h>
 
 #define VMM_MAX_LRS 16
-#define VMM_NR_IRQS 64 /* SGIs, PPIs and 32 SPIs: the UART's is SPI 1 */
+#define VMM_NR_IRQS 64	  /* SGIs, PPIs and 32 SPIs: the UART's is SPI 1 */
+#define VMM_INPUT_MAX 256 /* console input the PL011's FIFO has no room for yet */
 
 struct vmm {
 	const struct cl_vmm_info *info;
@@ -31,6 +32,9 @@ struct vmm {
 	uint64_t dropped_irqs;			       /* no list register was free */
 	unsigned restarts;			       /* by a reset request or a crash */
 	bool stopped;
+	char input[VMM_INPUT_MAX]; /* from the console server, waiting for FIFO room */
+	size_t input_len;
+	bool input_more; /* the server may hold more than there was room for */
 };
 
 extern struct vmm the_vmm;
@@ -63,6 +67,23 @@ void vmm_guest_ended(struct vmm *v, bool crash, const char *why);
  * (start.c). 0 or -1 with *err set.
  */
 int vmm_restart(struct vmm *v, struct vmm_error *err);
+
+/* Drive the PL011's interrupt line (an SPI) high or low, as seen from vCPU n (exits.c). */
+void vmm_uart_line(struct vmm *v, unsigned n, bool irq);
+
+/*
+ * The console server (console.c), when the guest has one; without one the guest's
+ * lines go to the kernel's console. Start: bind its input, say hello. Write: output
+ * bytes. Input: its input event came. Feed: move waiting input into the PL011's FIFO
+ * (after the guest read some), returning the UART's interrupt output.
+ */
+bool vmm_console_connected(const struct vmm *v);
+int vmm_console_start(struct vmm *v, struct vmm_error *err);
+void vmm_console_write(struct vmm *v, const char *text, size_t len);
+/* Show the unfinished line written so far (a prompt) without waiting for its end. */
+void vmm_console_flush(struct vmm *v);
+void vmm_console_input(struct vmm *v);
+bool vmm_console_feed(struct vmm *v);
 
 /* Hand the vGIC's injections to the kernel's list registers (irq.c). */
 void vmm_inject(struct vmm *v, const struct vgic_actions *a);

@@ -7,6 +7,8 @@
  *   undef        runs an undefined instruction with no vectors of its own: the
  *                exception goes to VBAR_EL1 = 0, outside its RAM (a crash);
  *   ticks=N      prints N ticks, 100 ms apart (on the virtual counter);
+ *   echo         reads a line from its PL011 (polling UARTFR.RXFE every 10 ms and
+ *                reading UARTDR) and prints it back;
  * and powers off with PSCI SYSTEM_OFF. Every line starts "hello-guest: ".
  */
 #include <stdbool.h>
@@ -26,6 +28,7 @@
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define UART_FR_TXFF (1U << 5)
+#define UART_FR_RXFE (1U << 4)
 #define OUTSIDE_RAM 0x10000000UL
 
 void hello_main(uint64_t dtb);
@@ -187,6 +190,30 @@ static uint64_t number_after(const char *s)
 	return n;
 }
 
+/* One line of console input, without interrupts: the receive path alone. */
+static void echo_line(void)
+{
+	char line[64];
+	size_t n = 0;
+
+	puts_("hello-guest: type a line\n");
+	for (;;) {
+		char c;
+
+		while (uart[UART_FR / 4] & UART_FR_RXFE)
+			wait_ms(10); /* on the virtual counter: no exit while waiting */
+		c = (char)(uart[UART_DR / 4] & 0xff);
+		if (c == '\r' || c == '\n')
+			break;
+		if (n + 1 < sizeof(line))
+			line[n++] = c;
+	}
+	line[n] = '\0';
+	puts_("hello-guest: got \"");
+	puts_(line);
+	puts_("\"\n");
+}
+
 void hello_main(uint64_t dtb)
 {
 	uint64_t el, mpidr, version;
@@ -224,6 +251,8 @@ void hello_main(uint64_t dtb)
 		__asm__ volatile("udf #0");
 		puts_("hello-guest: still running after the crash (wrong)\n");
 	}
+	if (find(bootargs, "echo") != NULL)
+		echo_line();
 	ticks = find(bootargs, "ticks=");
 	for (uint64_t i = 1, n = ticks ? number_after(ticks + 6) : 0; i <= n; i++) {
 		wait_ms(100);

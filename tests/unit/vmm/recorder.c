@@ -13,6 +13,7 @@ int rec_fail_at = -1;
 uint8_t *rec_ram;
 uint64_t rec_ram_base;
 uint64_t rec_ram_size;
+bool rec_partial_taken;
 
 void rec_reset(void)
 {
@@ -20,6 +21,7 @@ void rec_reset(void)
 	rec_count = 0;
 	rec_fail_at = -1;
 	rec_ram = NULL;
+	rec_partial_taken = false;
 }
 
 static struct rec_call *add(enum rec_kind kind, int *rc)
@@ -97,6 +99,19 @@ void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len)
 	c->size = len;
 }
 
+bool vmm_be_console_partial(struct vmm_guest *g, const char *text, size_t len)
+{
+	int rc;
+	struct rec_call *c = add(REC_CONSOLE_PARTIAL, &rc);
+
+	(void)g;
+	assert_true(len < sizeof(c->text));
+	memcpy(c->text, text, len);
+	c->text[len] = '\0';
+	c->size = len;
+	return rec_partial_taken;
+}
+
 static const struct rec_call *at(unsigned i, enum rec_kind kind)
 {
 	if (i >= rec_count)
@@ -146,4 +161,11 @@ void rec_expect_console(unsigned i, const char *line)
 	const struct rec_call *c = at(i, REC_CONSOLE);
 
 	assert_string_equal(c->text, line);
+}
+
+void rec_expect_console_partial(unsigned i, const char *text)
+{
+	const struct rec_call *c = at(i, REC_CONSOLE_PARTIAL);
+
+	assert_string_equal(c->text, text);
 }

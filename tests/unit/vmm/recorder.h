@@ -14,6 +14,7 @@ enum rec_kind {
 	REC_SYSREG,
 	REC_WRITE,
 	REC_CONSOLE,
+	REC_CONSOLE_PARTIAL,
 };
 
 struct rec_call {
@@ -38,6 +39,8 @@ extern int rec_fail_at;
 extern uint8_t *rec_ram;
 extern uint64_t rec_ram_base;
 extern uint64_t rec_ram_size;
+/* What vmm_be_console_partial answers (false after rec_reset). */
+extern bool rec_partial_taken;
 
 void rec_reset(void);
 
@@ -48,5 +51,6 @@ void rec_expect_traps(unsigned i, unsigned vcpu, uint64_t hcr);
 void rec_expect_sysreg(unsigned i, unsigned vcpu, enum vmm_sysreg reg, uint64_t value);
 void rec_expect_write(unsigned i, uint64_t ipa, uint64_t size);
 void rec_expect_console(unsigned i, const char *line);
+void rec_expect_console_partial(unsigned i, const char *text);
 
 #endif

@@ -68,16 +68,16 @@ static void test_bad_magic(void **state)
 {
 	(void)state;
 	info.magic = 0;
-	expect("guest '?': info page: magic 0x0, version 1, size 1232; this VMM reads version 1 "
-	       "of 1232 bytes");
+	expect("guest '?': info page: magic 0x0, version 2, size 1240; this VMM reads version 2 "
+	       "of 1240 bytes");
 }
 
 static void test_bad_size(void **state)
 {
 	(void)state;
 	info.size = 1000;
-	expect("guest '?': info page: magic 0x314f464e494d4d56, version 1, size 1000; this VMM "
-	       "reads version 1 of 1232 bytes");
+	expect("guest '?': info page: magic 0x314f464e494d4d56, version 2, size 1000; this VMM "
+	       "reads version 2 of 1240 bytes");
 }
 
 static void test_name_unterminated(void **state)
@@ -153,6 +153,24 @@ static void test_uart_spi_out_of_range(void **state)
 	       "of range");
 }
 
+static void test_console_with_both_slots_passes(void **state)
+{
+	struct vmm_error err = {{0}};
+
+	(void)state;
+	info.slot_console = 14;
+	info.slot_console_input = 15;
+	assert_int_equal(vmm_info_check(&info, &err), 0);
+}
+
+static void test_console_without_input(void **state)
+{
+	(void)state;
+	info.slot_console = 14;
+	expect("guest 'linux1': info page: console slot 14 and console input slot 0: a console "
+	       "needs both or neither");
+}
+
 static void test_cmdline_unterminated(void **state)
 {
 	(void)state;
@@ -174,6 +192,8 @@ int main(void)
 		cmocka_unit_test_setup(test_missing_slot, setup),
 		cmocka_unit_test_setup(test_gic_not_filled, setup),
 		cmocka_unit_test_setup(test_uart_spi_out_of_range, setup),
+		cmocka_unit_test_setup(test_console_with_both_slots_passes, setup),
+		cmocka_unit_test_setup(test_console_without_input, setup),
 		cmocka_unit_test_setup(test_cmdline_unterminated, setup),
 		cmocka_unit_test_setup(test_bad_restart_word, setup),
 	};

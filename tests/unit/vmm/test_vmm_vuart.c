@@ -26,6 +26,20 @@ static uint64_t rd(uint64_t off)
 	return v;
 }
 
+/* Linux's amba-pl011 reaches an "arm,pl011" with 16-bit accesses (readw, writew). */
+static void wr16(uint64_t off, uint64_t v)
+{
+	assert_true(vuart_access(&u, off, 2, true, &v, &irq));
+}
+
+static uint64_t rd16(uint64_t off)
+{
+	uint64_t v = 0xbad;
+
+	assert_true(vuart_access(&u, off, 2, false, &v, &irq));
+	return v;
+}
+
 static void put(const char *s)
 {
 	while (*s)
@@ -154,18 +168,158 @@ static void bad_accesses(void **state)
 	assert_false(vuart_access(&u, 0x800, 4, false, &v, &irq)); /* nothing there */
 	assert_false(vuart_access(&u, 0x044, 4, false, &v, &irq)); /* ICR is write-only */
 	v = 0;
-	assert_false(vuart_access(&u, 0x018, 4, true, &v, &irq)); /* FR is read-only */
-	assert_false(vuart_access(&u, 0xfe0, 4, true, &v, &irq)); /* IDs are read-only */
-	assert_int_equal(u.bad_accesses, 7);
+	assert_false(vuart_access(&u, 0x018, 4, true, &v, &irq));  /* FR is read-only */
+	assert_false(vuart_access(&u, 0xfe0, 4, true, &v, &irq));  /* IDs are read-only */
+	assert_false(vuart_access(&u, 0x01a, 2, false, &v, &irq)); /* inside FR */
+	assert_false(vuart_access(&u, 0x018, 1, false, &v, &irq)); /* byte FR */
+	assert_int_equal(u.bad_accesses, 9);
 	assert_int_equal(rec_count, 0);
+}
+
+#define FR_RXFE (1U << 4)
+#define LCR_H_FEN (1U << 4)
+#define IFLS_RX_HALF (2U << 3)
+#define IFLS_RX_EIGHTH (0U << 3)
+
+/* With the FIFOs on, RXRIS waits for the trigger level; RTRIS comes with any data. */
+static void input_trigger_level(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	make();
+	wr(0x02c, 4, LCR_H_FEN | (3U << 5)); /* LCR_H: FIFOs on, 8 bits */
+	wr(0x034, 4, IFLS_RX_HALF);
+	wr(0x038, 4, VUART_INT_RX); /* only the receive interrupt */
+	assert_int_equal(vuart_input(&u, "abc", 3, &irq), 3);
+	assert_false(irq); /* 3 of 16: below the trigger level */
+	assert_int_equal(rd(0x03c), VUART_INT_RT);
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(vuart_input(&u, buf, 13, &irq), 13); /* 16: at the level */
+	assert_true(irq);
+	assert_int_equal(rd(0x03c), VUART_INT_RX | VUART_INT_RT);
+	assert_int_equal(rd(0x000), 'a'); /* 15 left: RX drops, RT stays */
+	assert_false(irq);
+	assert_int_equal(rd(0x03c), VUART_INT_RT);
+	assert_int_equal(vuart_rx_space(&u), VUART_RX_FIFO - 15);
+
+	/* 1/8 of the FIFO: 4 bytes. */
+	make();
+	wr(0x02c, 4, LCR_H_FEN);
+	wr(0x034, 4, IFLS_RX_EIGHTH);
+	assert_int_equal(vuart_input(&u, "abc", 3, &irq), 3);
+	assert_int_equal(rd(0x03c), VUART_INT_RT);
+	assert_int_equal(vuart_input(&u, "d", 1, &irq), 1);
+	assert_int_equal(rd(0x03c), VUART_INT_RX | VUART_INT_RT);
+}
+
+/* ICR clears RTRIS with data still waiting; the next input raises it again. */
+static void input_timeout_cleared_and_raised(void **state)
+{
+	(void)state;
+	make();
+	wr(0x02c, 4, LCR_H_FEN);
+	wr(0x038, 4, VUART_INT_RT);
+	assert_int_equal(vuart_input(&u, "ab", 2, &irq), 2);
+	assert_true(irq);
+	wr(0x044, 4, VUART_INT_RT); /* ICR */
+	assert_false(irq);
+	assert_int_equal(rd(0x040), 0);
+	assert_int_equal(rd(0x018) & FR_RXFE, 0); /* the data is still there */
+	assert_int_equal(vuart_input(&u, "c", 1, &irq), 1);
+	assert_true(irq);
+	assert_int_equal(rd(0x040), VUART_INT_RT);
+	/* Nothing arrived: no interrupt. */
+	make();
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT);
+	assert_int_equal(vuart_input(&u, "", 0, &irq), 0);
+	assert_false(irq);
+}
+
+/*
+ * What Linux's amba-pl011 driver does: at start-up it clears stray receive
+ * interrupts, drains the FIFO, turns the FIFOs on and unmasks RXIM and RTIM; its
+ * interrupt handler reads UARTMIS, reads UARTDR until UARTFR.RXFE, clears the
+ * other interrupts through UARTICR and reads UARTMIS again until it is 0. Every
+ * access is 16 bits wide, as the driver's readw/writew make them.
+ */
+static void input_as_linux_reads_it(void **state)
+{
+	const char *typed = "echo cleave-typed-$((6*7))\r";
+	char got[64];
+	size_t n = 0;
+
+	(void)state;
+	make();
+	assert_int_equal(vuart_input(&u, "zz", 2, &irq), 2); /* typed before start-up */
+	wr16(0x044, 0x7ff);				     /* ICR: everything */
+	while (!(rd16(0x018) & FR_RXFE))
+		rd16(0x000); /* the driver drains and drops early input */
+	wr16(0x02c, LCR_H_FEN | (3U << 5));
+	wr16(0x034, IFLS_RX_HALF);
+	wr16(0x038, VUART_INT_RX | VUART_INT_RT);
+	assert_false(irq);
+
+	assert_int_equal(vuart_input(&u, typed, strlen(typed), &irq), strlen(typed));
+	assert_true(irq);
+	for (unsigned pass = 0; rd16(0x040) != 0; pass++) {
+		uint64_t mis = rd16(0x040);
+
+		assert_true(pass < 4);
+		wr16(0x044, mis & ~(uint64_t)(VUART_INT_TX | VUART_INT_RX | VUART_INT_RT));
+		while (!(rd16(0x018) & FR_RXFE) && n < sizeof(got))
+			got[n++] = (char)rd16(0x000);
+	}
+	assert_false(irq);
+	assert_int_equal(n, strlen(typed));
+	assert_memory_equal(got, typed, n);
+	assert_int_equal(rd16(0x03c) & (VUART_INT_RX | VUART_INT_RT), 0);
+}
+
+/*
+ * Linux's amba-pl011 ends a burst of output by masking TXIM: the unfinished line (a
+ * prompt, an echoed key) is offered to the console then, and forgotten if it took it.
+ */
+static void partial_line_at_end_of_burst(void **state)
+{
+	(void)state;
+	make();
+	put("~ # ");
+	wr(0x038, 4, VUART_INT_TX | VUART_INT_RX); /* TXIM unmasked: more to come */
+	assert_int_equal(rec_count, 0);
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT); /* TXIM masked: the burst is over */
+	assert_int_equal(rec_count, 1);
+	rec_expect_console_partial(0, "~ # ");
+	put("ls\n"); /* not taken (the kernel's console): the line waited for its end */
+	rec_expect_console(1, "~ # ls");
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT); /* nothing unfinished: no call */
+	assert_int_equal(rec_count, 2);
+
+	rec_partial_taken = true; /* the console server shows it */
+	put("~ # ");
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT);
+	rec_expect_console_partial(2, "~ # ");
+	put("x");
+	wr(0x038, 4, VUART_INT_RX | VUART_INT_RT);
+	rec_expect_console_partial(3, "x"); /* only what came after */
+	put("\n");
+	rec_expect_console(4, ""); /* the end of the line shown */
+	assert_int_equal(rec_count, 5);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(output_lines),	   cmocka_unit_test(long_lines_split),
-		cmocka_unit_test(registers),	   cmocka_unit_test(interrupts),
-		cmocka_unit_test(input_fifo_full), cmocka_unit_test(bad_accesses),
+		cmocka_unit_test(output_lines),
+		cmocka_unit_test(long_lines_split),
+		cmocka_unit_test(registers),
+		cmocka_unit_test(interrupts),
+		cmocka_unit_test(input_fifo_full),
+		cmocka_unit_test(bad_accesses),
+		cmocka_unit_test(input_trigger_level),
+		cmocka_unit_test(input_timeout_cleared_and_raised),
+		cmocka_unit_test(input_as_linux_reads_it),
+		cmocka_unit_test(partial_line_at_end_of_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

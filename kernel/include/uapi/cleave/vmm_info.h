@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define CL_VMM_INFO_MAGIC 0x314f464e494d4d56ULL /* "VMMINFO1" */
-#define CL_VMM_INFO_VERSION 1
+#define CL_VMM_INFO_VERSION 2
 #define CL_VMM_INFO_VADDR 0x30000000ULL
 #define CL_VMM_NAME_MAX 40	/* NUL included: guest names are at most 32 characters */
 #define CL_VMM_CMDLINE_MAX 1024 /* NUL included */
@@ -66,9 +66,16 @@ struct cl_vmm_info {
 	uint32_t gic_version;		      /* 2 or 3: written by the loader (0 in the image) */
 	uint32_t num_cpus;		      /* physical CPUs online: written by the loader */
 	uint32_t restart;		      /* CL_VMM_RESTART_ON_* | limit << 16 */
-	char cmdline[CL_VMM_CMDLINE_MAX];     /* the guest's kernel command line, NUL-terminated */
+	/*
+	 * The console server (`connection console GUEST -> SERVER;`, docs/console.md):
+	 * its Console endpoint (call) and the notification its input event signals. Both 0
+	 * when the guest has no console connection: its output goes to the kernel's console.
+	 */
+	uint32_t slot_console;
+	uint32_t slot_console_input;
+	char cmdline[CL_VMM_CMDLINE_MAX]; /* the guest's kernel command line, NUL-terminated */
 };
 
-_Static_assert(sizeof(struct cl_vmm_info) == 1232, "vmm info layout");
+_Static_assert(sizeof(struct cl_vmm_info) == 1240, "vmm info layout");
 
 #endif

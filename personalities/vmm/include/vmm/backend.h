@@ -51,4 +51,11 @@ int vmm_be_write_guest(struct vmm_guest *g, uint64_t ipa, const void *src, size_
 /* One line of the guest's console output (without its newline) for the console server. */
 void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len);
 
+/*
+ * The guest's output went quiet in the middle of a line (a shell's prompt, the echo of
+ * a key typed): true when the console took the unfinished line to show now (the PL011
+ * then forgets it and sends only what follows), false to keep it until the line ends.
+ */
+bool vmm_be_console_partial(struct vmm_guest *g, const char *text, size_t len);
+
 #endif

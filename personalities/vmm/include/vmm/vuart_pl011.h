@@ -29,15 +29,23 @@ struct vuart {
 void vuart_init(struct vuart *u, struct vmm_guest *g);
 
 /*
- * One MMIO access at offset into the 4 KiB window (32-bit accesses; DR
- * also 8- and 16-bit). Returns false for a bad offset or width (counted,
+ * One MMIO access at offset into the 4 KiB window (32- and 16-bit accesses
+ * at a register's offset; DR also 8-bit). Returns false for a bad offset or width (counted,
  * RAZ/WI). *irq is the UART's interrupt output after the access.
  */
 bool vuart_access(struct vuart *u, uint64_t offset, unsigned size, bool write, uint64_t *val,
 		  bool *irq);
 
-/* Console input for the guest: takes what fits in the FIFO, returns how many bytes. */
+/*
+ * Console input for the guest: takes what fits in the receive FIFO and returns how
+ * many bytes (the caller keeps the rest until the guest reads: nothing is dropped).
+ * Raises the receive-timeout interrupt, and the receive interrupt once the FIFO is at
+ * its trigger level; *irq is the interrupt output after it.
+ */
 size_t vuart_input(struct vuart *u, const char *buf, size_t len, bool *irq);
+
+/* Free room in the receive FIFO: what vuart_input would take now. */
+size_t vuart_rx_space(const struct vuart *u);
 
 /* Send a partial line (the guest printed a prompt and went quiet). */
 void vuart_flush(struct vuart *u);

@@ -156,7 +156,13 @@ EXAMPLES.append(
         "crash: hello-guest: running an undefined instruction",
         "vmm: guest 'crash' stopped: vCPU 0: stage-2 fault at IPA 0x200, pc 0x200",
         "good: hello-guest: done, powering off",
-        "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)"]))
+        "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)",
+        # Its exit report: the kernel counted exactly its two HVCs (PSCI VERSION and
+        # SYSTEM_OFF), the VMM each by function; the crashed one's last exit was the
+        # fetch outside its RAM.
+        "vmm: guest 'good' exits at stop: total=", " hvc=2 smc=0 wfx=0 ",
+        "hvc.0x84000008=1", "vmm: guest 'good' exits at stop: end",
+        "mmio.none=1", "vmm: guest 'crash' exits at stop: end"]))
 # Markers of an example that must come after another one (earlier, later).
 ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest: tick 10")]}
 # The test guests (tests/guests) under Cleave, each booted by its own VMM: every case

@@ -104,4 +104,5 @@ void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len)
 	n += len;
 	buf[n++] = '\n';
 	cl_write(buf, n);
+	vmm_console_line_seen(&the_vmm, line, len);
 }

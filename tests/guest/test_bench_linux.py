@@ -65,8 +65,8 @@ def fake_boot(samples):
     """A boot function returning `samples` in turn and noting each command."""
     seen = []
 
-    def boot(argv, marker, log_path, timeout=None):
-        seen.append((argv, log_path.name))
+    def boot(argv, marker, log_path, timeout=None, exits_of=None):
+        seen.append((argv, log_path.name, exits_of))
         return samples.pop(0)
     return boot, seen
 
@@ -77,12 +77,12 @@ def test_measure_alternates_halves_and_takes_medians(tmp_path):
     boot, seen = fake_boot(walls + stamps)
     result = bench_linux.measure({"bare": ["qemu", "b"], "cleave": ["qemu", "c"]}, MARKER,
                                  runs=3, icount_runs=2, logs=tmp_path, boot=boot)
-    assert [argv[1] for argv, _ in seen[:6]] == ["b", "c"] * 3
+    assert [argv[1] for argv, _, _ in seen[:6]] == ["b", "c"] * 3
     assert result["bare"]["wall_s"] == [3.0, 1.0, 2.0] and result["bare"]["median_s"] == 2.0
     assert result["cleave"]["median_s"] == 5.0
     assert result["bare"]["icount_marker_s"] == [0.81, 0.81]
     assert result["cleave"]["icount_marker_s"] == [0.95, 0.95]
-    for argv, log in seen[6:]:
+    for argv, log, _ in seen[6:]:
         assert argv[-2:] == ["-icount", "shift=0,sleep=off,align=off"]
         assert "icount" in log
 

@@ -22,7 +22,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from . import guest_payload, qemu, systest
+from . import exitreport, guest_payload, qemu, systest
 from .errors import CleaveError
 from .guest_tests import APPEND
 from .judge import LinuxJudge
@@ -47,33 +47,56 @@ LOGS = BUILD / "bench-linux"
 class Sample:
     wall_s: float  # QEMU start to the marker line, host time
     stamp_s: float = None  # the kernel's printk stamp on the marker line
+    exits: object = None  # the VMM's exit report at the marker (exitreport.ExitReport)
 
 
-def boot_to_marker(argv, marker, log_path, timeout=TIMEOUT_S):
-    """Boot `argv` once until `marker`; its Sample, or CleaveError naming the log."""
-    judge = LinuxJudge(marker)
+def boot_to_marker(argv, marker, log_path, timeout=TIMEOUT_S, exits_of=None):
+    """Boot `argv` once until `marker` (and, with `exits_of`, that guest's exit report
+    after it); its Sample, or CleaveError naming the log."""
+    judge = LinuxJudge(marker, exits_of)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     verdict = systest.boot(argv, judge, log_path, timeout)
     if not verdict.ok:
         raise CleaveError(f"bench: {verdict.reason}; serial log in {shown(log_path)}")
-    return Sample(judge.seen_at - start, judge.stamp)
+    if judge.exits is not None:
+        try:
+            exitreport.check(judge.exits)
+        except exitreport.ReportError as err:
+            raise CleaveError(f"bench: the exit report does not add up: {err}; serial log "
+                              f"in {shown(log_path)}") from None
+    return Sample(judge.seen_at - start, judge.stamp, judge.exits)
 
 
 def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
-            boot=boot_to_marker):
+            boot=boot_to_marker, exits_of=None):
     """{half: {"wall_s": [...], "median_s": m, "icount_marker_s": [...]}} for the QEMU
-    command lines in `commands` ({half: argv}), their wall-time boots alternating."""
+    command lines in `commands` ({half: argv}), their wall-time boots alternating.
+    `exits_of` ({half: guest}): the halves whose VMM prints an exit report; their
+    figures add "exits" and "exits_icount", one report per boot."""
+    exits_of = exits_of or {}
     results = {half: {"wall_s": [], "icount_marker_s": []} for half in commands}
+    for half in exits_of:
+        results[half].update({"exits": [], "exits_icount": []})
+
+    def keep(half, key, sample):
+        if half in exits_of:
+            if sample.exits is None:
+                raise CleaveError(f"bench: the {half} boot gave no exit report")
+            results[half][key].append(sample.exits.as_json())
+
     for run in range(runs):
         for half, argv in commands.items():
-            sample = boot(argv, marker, logs / f"{half}-{run + 1}.log")
+            sample = boot(argv, marker, logs / f"{half}-{run + 1}.log",
+                          exits_of=exits_of.get(half))
             results[half]["wall_s"].append(round(sample.wall_s, 3))
+            keep(half, "exits", sample)
             say(f"    {half} boot {run + 1}/{runs}: {sample.wall_s:.2f} s")
     for run in range(icount_runs):
         for half, argv in commands.items():
             sample = boot(argv + ICOUNT, marker, logs / f"{half}-icount-{run + 1}.log",
-                          ICOUNT_TIMEOUT_S)
+                          ICOUNT_TIMEOUT_S, exits_of=exits_of.get(half))
+            keep(half, "exits_icount", sample)
             if sample.stamp_s is None:
                 raise CleaveError(f"bench: the {half} marker line has no kernel time stamp "
                                   f"(is printk.time on?); serial log in "
@@ -121,10 +144,14 @@ def run(platform, config, runs=RUNS, halves=HALVES):
     step(f"Linux boot: Debian's {kernel.package.describe()} (Linux {kernel.release}) and "
          f"busybox to '{payload.marker}', {config.describe()}; {runs} boots per half, "
          f"then {ICOUNT_RUNS} under {' '.join(ICOUNT)}")
-    halves = measure(commands, payload.marker, runs)
+    halves = measure(commands, payload.marker, runs,
+                     exits_of={"cleave": GUEST} if "cleave" in commands else None)
     ratio = None
     for line in table(halves):
         say(line)
+    if "cleave" in halves:
+        for line in exits_table(halves["cleave"]):
+            say(line)
     if "cleave" in halves:
         ratio = round(halves["cleave"]["median_s"] / halves["bare"]["median_s"], 2)
         say(f"under Cleave / bare QEMU (median wall time): {ratio}x")
@@ -151,3 +178,17 @@ def table(halves):
     width = max(len(row[0]) for row in rows)
     return [f"{row[0]:<{width}}" + "".join(f"{cell:>11}" for cell in row[1:4])
             + f"  {row[4]}" for row in rows]
+
+
+def exits_table(figures):
+    """Text lines: the exit report of the first -icount boot under Cleave (the one that
+    repeats), else of its first boot."""
+    reports = figures.get("exits_icount") or figures.get("exits") or []
+    if not reports:
+        return []
+    r = reports[0]
+    report = exitreport.ExitReport(GUEST, r["when"], r["total"], r["kinds"], r["causes"])
+    source = "-icount boot" if figures.get("exits_icount") else "first boot"
+    lines = exitreport.table(report)
+    lines[0] += f" (the {source}; every boot's in bench.json)"
+    return lines

@@ -209,6 +209,16 @@ static COLD void fault_from_user(struct tcb *t, uint64_t esr, unsigned ec)
 	}
 }
 
+/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. Out of line:
+ * inlined, its guest count made the compiler call sync_from_user() out of line instead. */
+static COLD void fpsimd_from_user(struct cpu_user *c, struct tcb *t)
+{
+	if (c->in_guest)
+		vcpu_count_entry(c, CL_VCPU_EXIT_FPSIMD);
+	fpsimd_trap(t);
+	c->cptr = CPTR_EL2_RES1;
+}
+
 /* ESR_EL2 still describes this exception: nothing at EL2 has taken another since. */
 static void sync_from_user(struct cpu_user *c, struct tcb *t)
 {
@@ -218,11 +228,7 @@ static void sync_from_user(struct cpu_user *c, struct tcb *t)
 	if (ec == 0x15) { /* SVC from AArch64 */
 		syscall_handle(t, ESR_ISS(esr) & 0xffff);
 	} else if (ec == EC_FPSIMD) {
-		/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. */
-		if (c->in_guest)
-			vcpu_count_entry(c, CL_VCPU_EXIT_FPSIMD);
-		fpsimd_trap(t);
-		c->cptr = CPTR_EL2_RES1;
+		fpsimd_from_user(c, t);
 	} else if (c->in_guest) {
 		/* A guest's exit. (A guest cannot raise an SVC exception at EL2: none above.) */
 		vcpu_exit_sync(c, t, esr);

@@ -17,10 +17,12 @@ with its VMM, whose ratio of medians is reported):
 A half is a name and a QEMU command line; `measure()` takes any number of them.
 """
 
+import os
 import shlex
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import exitreport, guest_payload, qemu, systest
 from .errors import CleaveError
@@ -49,12 +51,35 @@ class Sample:
     wall_s: float  # QEMU start to the marker line, host time
     stamp_s: float = None  # the kernel's printk stamp on the marker line
     exits: object = None  # the VMM's exit report at the marker (exitreport.ExitReport)
+    cpu_s: float = None  # QEMU's CPU time (user + system) at the marker line
+
+
+def children_cpu_s():
+    """CPU time (user + system, seconds) of this process's running children: the one
+    QEMU a boot runs. On a host shared with other work it moves far less than wall time
+    does (a boot waiting for a core costs wall time, not CPU time). None where /proc
+    does not say."""
+    total, seen = 0.0, False
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path("/proc/self/task").glob("*"):
+        try:
+            pids = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+            seen = True
+    return round(total, 2) if seen else None
 
 
 def boot_to_marker(argv, marker, log_path, timeout=TIMEOUT_S, exits_of=None):
     """Boot `argv` once until `marker` (and, with `exits_of`, that guest's exit report
     after it); its Sample, or CleaveError naming the log."""
-    judge = LinuxJudge(marker, exits_of)
+    judge = LinuxJudge(marker, exits_of, cpu_clock=children_cpu_s)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     verdict = systest.boot(argv, judge, log_path, timeout)
@@ -66,7 +91,7 @@ def boot_to_marker(argv, marker, log_path, timeout=TIMEOUT_S, exits_of=None):
         except exitreport.ReportError as err:
             raise CleaveError(f"bench: the exit report does not add up: {err}; serial log "
                               f"in {shown(log_path)}") from None
-    return Sample(judge.seen_at - start, judge.stamp, judge.exits)
+    return Sample(judge.seen_at - start, judge.stamp, judge.exits, judge.cpu_at)
 
 
 def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
@@ -76,7 +101,7 @@ def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
     `exits_of` ({half: guest}): the halves whose VMM prints an exit report; their
     figures add "exits" and "exits_icount", one report per boot."""
     exits_of = exits_of or {}
-    results = {half: {"wall_s": [], "icount_marker_s": []} for half in commands}
+    results = {half: {"wall_s": [], "cpu_s": [], "icount_marker_s": []} for half in commands}
     for half in exits_of:
         results[half].update({"exits": [], "exits_icount": []})
 
@@ -91,8 +116,10 @@ def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
             sample = boot(argv, marker, logs / f"{half}-{run + 1}.log",
                           exits_of=exits_of.get(half))
             results[half]["wall_s"].append(round(sample.wall_s, 3))
+            results[half]["cpu_s"].append(sample.cpu_s)
             keep(half, "exits", sample)
-            say(f"    {half} boot {run + 1}/{runs}: {sample.wall_s:.2f} s")
+            cpu = f" (QEMU CPU {sample.cpu_s:.2f} s)" if sample.cpu_s is not None else ""
+            say(f"    {half} boot {run + 1}/{runs}: {sample.wall_s:.2f} s{cpu}")
     for run in range(icount_runs):
         for half, argv in commands.items():
             sample = boot(argv + ICOUNT, marker, logs / f"{half}-icount-{run + 1}.log",
@@ -105,6 +132,8 @@ def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
             results[half]["icount_marker_s"].append(sample.stamp_s)
     for figures in results.values():
         figures["median_s"] = round(statistics.median(figures["wall_s"]), 3)
+        cpus = [c for c in figures["cpu_s"] if c is not None]
+        figures["median_cpu_s"] = round(statistics.median(cpus), 2) if cpus else None
     return results
 
 
@@ -157,9 +186,14 @@ def run(platform, config, runs=RUNS, halves=HALVES):
     if "cleave" in halves:
         for line in exits_table(halves["cleave"]):
             say(line)
+    cpu_ratio = None
     if "cleave" in halves:
         ratio = round(halves["cleave"]["median_s"] / halves["bare"]["median_s"], 2)
         say(f"under Cleave / bare QEMU (median wall time): {ratio}x")
+        if halves["cleave"]["median_cpu_s"] and halves["bare"]["median_cpu_s"]:
+            cpu_ratio = round(halves["cleave"]["median_cpu_s"] /
+                              halves["bare"]["median_cpu_s"], 2)
+            say(f"under Cleave / bare QEMU (median QEMU CPU time): {cpu_ratio}x")
     return {
         "kernel": {"package": kernel.package.name, "version": kernel.package.version,
                    "release": kernel.release},
@@ -170,19 +204,22 @@ def run(platform, config, runs=RUNS, halves=HALVES):
         "commands": {half: shlex.join(argv) for half, argv in commands.items()},
         "halves": halves,
         "ratio_cleave_to_bare": ratio,
+        "cpu_ratio_cleave_to_bare": cpu_ratio,
     }
 
 
 def table(halves):
     """Text lines: per half, the median wall time, its range and the -icount stamps."""
-    rows = [("boot to userspace", "median s", "min s", "max s", "kernel s (icount)")]
+    rows = [("boot to userspace", "median s", "min s", "max s", "CPU s", "kernel s (icount)")]
     for half, f in halves.items():
         stamps = " ".join(f"{s:.6f}" for s in f["icount_marker_s"]) or "-"
+        cpu = f.get("median_cpu_s")
         rows.append((half, f"{f['median_s']:.3f}", f"{min(f['wall_s']):.3f}",
-                     f"{max(f['wall_s']):.3f}", stamps))
+                     f"{max(f['wall_s']):.3f}", "-" if cpu is None else f"{cpu:.2f}",
+                     stamps))
     width = max(len(row[0]) for row in rows)
-    return [f"{row[0]:<{width}}" + "".join(f"{cell:>11}" for cell in row[1:4])
-            + f"  {row[4]}" for row in rows]
+    return [f"{row[0]:<{width}}" + "".join(f"{cell:>11}" for cell in row[1:5])
+            + f"  {row[5]}" for row in rows]
 
 
 def exits_table(figures):

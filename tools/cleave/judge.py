@@ -409,14 +409,17 @@ class LinuxJudge:
     """A Linux guest that must reach its /init's `marker` line (the whole line, after
     any printk stamp) and not panic. Passes at the first such line, keeping the
     kernel's stamp on it (`stamp`, seconds, None when the line had none) and the host
-    time it was read at (`seen_at`, time.monotonic()). With `exits_of` (a guest's
-    name) it goes on reading until that guest's VMM printed its exit report at the
-    marker (exitreport.py), kept in `exits`."""
+    time it was read at (`seen_at`, time.monotonic()), and `cpu_at`, what `cpu_clock`
+    (a function, when given) said then. With `exits_of` (a guest's name) it goes on
+    reading until that guest's VMM printed its exit report at the marker
+    (exitreport.py), kept in `exits`."""
 
-    def __init__(self, marker, exits_of=None):
+    def __init__(self, marker, exits_of=None, cpu_clock=None):
         self.marker = marker
         self.stamp = None
         self.seen_at = None
+        self.cpu_clock = cpu_clock
+        self.cpu_at = None
         self.settling = False
         self.exits_of = exits_of
         self.exits = None
@@ -447,6 +450,7 @@ class LinuxJudge:
             stamp, text = split_printk_time(candidate)
             if text == self.marker:
                 self.seen_at = time.monotonic()
+                self.cpu_at = self.cpu_clock() if self.cpu_clock else None
                 self.stamp = stamp
                 return passed() if self.exits_of is None or self.exits else None
         return None

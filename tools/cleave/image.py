@@ -48,9 +48,10 @@ def checksum(data):
     """The payload's checksum (docs/image.md; servers/loader/payload.c computes the same):
     the bytes as 32-bit little-endian words, the last one padded with zeroes; a is their
     sum, b the sum of a after each word, both mod 2^32; the checksum is a XOR b rotated
-    left by 16. A Fletcher sum over words: it catches any changed byte and any two words
-    swapped, and costs the loader about one instruction a byte (a byte-wise FNV-1a over
-    a 33 MiB payload took it a sizeable share of a Linux guest's boot)."""
+    left by 16. A Fletcher sum over words: a changed byte always changes a, and b
+    depends on where each word is (it sees words swapped). It costs the loader about
+    one instruction a byte; a byte-wise FNV-1a over a 33 MiB payload took a sizeable
+    share of a Linux guest's boot."""
     data = bytes(data) + bytes(-len(data) % 4)
     words = array.array("I")
     words.frombytes(data)

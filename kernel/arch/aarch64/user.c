@@ -209,8 +209,8 @@ static COLD void fault_from_user(struct tcb *t, uint64_t esr, unsigned ec)
 	}
 }
 
-/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. Out of line:
- * inlined, its guest count made the compiler call sync_from_user() out of line instead. */
+/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. Out of line,
+ * with a guest's count, so that sync_from_user() stays short for system calls. */
 static COLD void fpsimd_from_user(struct cpu_user *c, struct tcb *t)
 {
 	if (c->in_guest)
@@ -296,9 +296,9 @@ struct user_regs *user_trap(unsigned vector)
 	kernel_lock();
 	/* The registers went to c->running; it is the current thread unless that was destroyed. */
 	t = sched_current();
-	if (vector == VEC_LOWER64_SYNC && t != NULL)
+	if (vector == VEC_LOWER64_SYNC && t != NULL) {
 		sync_from_user(c, t);
-	else {
+	} else {
 		if (UNLIKELY(c->in_guest))
 			vcpu_count_entry(c, CL_VCPU_EXIT_IRQ);
 		irq_handle();

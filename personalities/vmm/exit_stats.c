@@ -57,9 +57,13 @@ static void sysreg_word(struct words *w, const struct exit_stats_key *k)
 
 	if (x == NULL)
 		return;
-	if (reg != VMM_SYSREG_UNKNOWN)
+	if (reg != VMM_SYSREG_UNKNOWN) {
 		ksnprintf(x->name, sizeof(x->name), "sysreg.%s", vmm_sysreg_name(reg));
-	else
+		/* A word has no space: "DC CISW" becomes DC_CISW. */
+		for (char *c = x->name; *c != '\0'; c++)
+			if (*c == ' ')
+				*c = '_';
+	} else
 		ksnprintf(x->name, sizeof(x->name), "sysreg.S%u_%u_C%u_C%u_%u", op0, op1, crn, crm,
 			  op2);
 }

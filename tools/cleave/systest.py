@@ -170,7 +170,9 @@ ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest:
 # the power-off. (The fault guest is covered by guest-fault: under Cleave its VMM stops
 # it, as it should, instead of the guest taking the abort itself.)
 GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq")
-EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", [])
+# The set/way guest's exit report names its trapped DC CISW loops (one word each).
+GUEST_MARKERS = {"setway": ["vmm: guest 'setway' exits at stop: total=", "sysreg.DC_CISW="]}
+EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", GUEST_MARKERS.get(g, []))
                 for g in GUEST_SYSTEMS)
 CONSOLE_TYPING = (("console: input goes to alpha", b"hi alpha\r"),
                   ("alpha: alpha got: hi alpha", b"\x012"),

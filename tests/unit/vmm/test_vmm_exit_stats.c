@@ -26,12 +26,13 @@ static void words_in_order(void **state)
 	exit_stats_mmio(&s, EXIT_DEV_GICD);
 	exit_stats_sysreg(&s, (uint32_t)CL_SYSREG(3, 0, 1, 0, 0)); /* SCTLR_EL1 */
 	exit_stats_sysreg(&s, (uint32_t)CL_SYSREG(3, 0, 1, 0, 0));
-	exit_stats_sysreg(&s, (uint32_t)CL_SYSREG(2, 0, 0, 2, 2)); /* no name here */
+	exit_stats_sysreg(&s, (uint32_t)CL_SYSREG(2, 0, 0, 2, 2));  /* no name here */
+	exit_stats_sysreg(&s, (uint32_t)CL_SYSREG(1, 0, 7, 14, 2)); /* DC CISW: one word */
 	exit_stats_call(&s, false, 0x84000000);
 	exit_stats_call(&s, true, 0x84000008);
 	s.maintenance = 5;
 	n = exit_stats_words(&s, w, EXIT_STATS_WORDS_MAX);
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 8);
 	assert_string_equal(w[0].name, "mmio.gicd");
 	assert_int_equal(w[0].count, 1);
 	assert_string_equal(w[1].name, "mmio.uart");
@@ -39,10 +40,11 @@ static void words_in_order(void **state)
 	assert_string_equal(w[2].name, "sysreg.SCTLR_EL1");
 	assert_int_equal(w[2].count, 2);
 	assert_string_equal(w[3].name, "sysreg.S2_0_C0_C2_2");
-	assert_string_equal(w[4].name, "hvc.0x84000000");
-	assert_string_equal(w[5].name, "smc.0x84000008");
-	assert_string_equal(w[6].name, "maintenance");
-	assert_int_equal(w[6].count, 5);
+	assert_string_equal(w[4].name, "sysreg.DC_CISW");
+	assert_string_equal(w[5].name, "hvc.0x84000000");
+	assert_string_equal(w[6].name, "smc.0x84000008");
+	assert_string_equal(w[7].name, "maintenance");
+	assert_int_equal(w[7].count, 5);
 	/* A short array gets the first words only. */
 	assert_int_equal(exit_stats_words(&s, w, 2), 2);
 }

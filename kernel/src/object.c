@@ -40,7 +40,7 @@ struct cap obj_create(unsigned obj_type, uintptr_t mem, unsigned size_bits, bool
 
 	/* Untyped children are zeroed when they become objects, not when they are cut. */
 	if (!device && obj_type != CL_OBJ_UNTYPED) {
-		memset((void *)mem, 0, (size_t)1 << size_bits);
+		arch_zero(mem, (size_t)1 << size_bits);
 		audit_zero(obj_type, mem, 1ULL << size_bits);
 	}
 	/*

@@ -206,6 +206,19 @@ static unsigned inject(struct invocation *inv, struct vcpu *v)
 	return CL_OK;
 }
 
+/* Counted under the kernel lock, as this runs: a read while the guest runs is a snapshot. */
+static unsigned read_exits(struct invocation *inv, const struct vcpu *v)
+{
+	uint64_t first = inv->args[CL_ARG_VCPU_READ_EXITS_FIRST];
+
+	if (first >= CL_VCPU_NUM_EXIT_KINDS)
+		return CL_INVALID_ARG;
+	inv->nresults = 0;
+	for (uint64_t k = first; k < CL_VCPU_NUM_EXIT_KINDS && inv->nresults < 4; k++)
+		inv->results[inv->nresults++] = v->exits[k];
+	return CL_OK;
+}
+
 unsigned vcpu_invoke(struct invocation *inv)
 {
 	struct vcpu *v = (struct vcpu *)inv->target->cap.obj;
@@ -234,6 +247,8 @@ unsigned vcpu_invoke(struct invocation *inv)
 		return CL_OK;
 	case CL_LABEL_VCPU_INJECT:
 		return inject(inv, v);
+	case CL_LABEL_VCPU_READ_EXITS:
+		return read_exits(inv, v);
 	default:
 		return CL_UNKNOWN_LABEL;
 	}

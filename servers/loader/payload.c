@@ -17,11 +17,25 @@
 
 uint32_t payload_checksum(const uint8_t *p, uint64_t n)
 {
-	uint32_t h = 2166136261u;
+	/* Fletcher over 32-bit little-endian words (docs/image.md, tools/cleave/image.py). */
+	uint32_t a = 0, b = 0, w;
+	uint64_t i = 0;
 
-	for (uint64_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	if (((uintptr_t)p & 3) == 0) {
+		for (; i + 4 <= n; i += 4) {
+			w = *(const uint32_t *)(const void *)(p + i);
+			a += w;
+			b += a;
+		}
+	}
+	for (; i < n; i += 4) {
+		w = 0;
+		for (unsigned k = 0; k < 4 && i + k < n; k++)
+			w |= (uint32_t)p[i + k] << (8 * k);
+		a += w;
+		b += a;
+	}
+	return a ^ (b << 16 | b >> 16);
 }
 
 static int name_ok(const char *name)

@@ -29,7 +29,10 @@ struct spec {
 	const char *strings;
 };
 
-/* FNV-1a, 32 bits: the payload's checksum (tools/cleave/image.py computes the same). */
+/*
+ * The payload's checksum: a Fletcher sum over 32-bit little-endian words, the last
+ * one padded with zeroes (docs/image.md; tools/cleave/image.py computes the same).
+ */
 uint32_t payload_checksum(const uint8_t *p, uint64_t n);
 
 /* Checks the payload at base (size bytes mapped); 0 or -1 with a message in err. */

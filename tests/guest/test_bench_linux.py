@@ -3,6 +3,7 @@ waits for a guest's marker, and of the bare-QEMU system tests' list; one real ru
 
 import json
 import subprocess
+import time
 
 import pytest
 
@@ -65,8 +66,8 @@ def fake_boot(samples):
     """A boot function returning `samples` in turn and noting each command."""
     seen = []
 
-    def boot(argv, marker, log_path, timeout=None):
-        seen.append((argv, log_path.name))
+    def boot(argv, marker, log_path, timeout=None, exits_of=None):
+        seen.append((argv, log_path.name, exits_of))
         return samples.pop(0)
     return boot, seen
 
@@ -77,12 +78,12 @@ def test_measure_alternates_halves_and_takes_medians(tmp_path):
     boot, seen = fake_boot(walls + stamps)
     result = bench_linux.measure({"bare": ["qemu", "b"], "cleave": ["qemu", "c"]}, MARKER,
                                  runs=3, icount_runs=2, logs=tmp_path, boot=boot)
-    assert [argv[1] for argv, _ in seen[:6]] == ["b", "c"] * 3
+    assert [argv[1] for argv, _, _ in seen[:6]] == ["b", "c"] * 3
     assert result["bare"]["wall_s"] == [3.0, 1.0, 2.0] and result["bare"]["median_s"] == 2.0
     assert result["cleave"]["median_s"] == 5.0
     assert result["bare"]["icount_marker_s"] == [0.81, 0.81]
     assert result["cleave"]["icount_marker_s"] == [0.95, 0.95]
-    for argv, log in seen[6:]:
+    for argv, log, _ in seen[6:]:
         assert argv[-2:] == ["-icount", "shift=0,sleep=off,align=off"]
         assert "icount" in log
 
@@ -99,6 +100,32 @@ def test_boot_to_marker_times_a_real_process(tmp_path):
     script.write_text(f"sleep 0.3\necho '[    0.500000] {MARKER}'\nexec sleep 30\n")
     sample = bench_linux.boot_to_marker(["sh", str(script)], MARKER, tmp_path / "b.log")
     assert 0.3 <= sample.wall_s < 5 and sample.stamp_s == 0.5
+    assert sample.cpu_s is not None and 0 <= sample.cpu_s < 0.3  # it slept
+
+
+def test_children_cpu_counts_a_busy_child():
+    busy = subprocess.Popen(["/usr/bin/python3", "-c",
+                             "import time\nt = time.process_time()\n"
+                             "while time.process_time() - t < 0.4: pass\n"
+                             "time.sleep(30)"])
+    try:
+        deadline = time.monotonic() + 20
+        while (bench_linux.children_cpu_s() or 0) < 0.3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert bench_linux.children_cpu_s() >= 0.3
+    finally:
+        busy.kill()
+        busy.wait()
+
+
+def test_medians_of_cpu_time(tmp_path):
+    samples = [bench_linux.Sample(1.0, None, None, c) for c in (2.0, 1.0, 3.0)]
+    boot, _ = fake_boot(samples + [bench_linux.Sample(1.0, 0.8)])
+    result = bench_linux.measure({"bare": ["b"]}, MARKER, runs=3, icount_runs=1,
+                                 logs=tmp_path, boot=boot)
+    assert result["bare"]["cpu_s"] == [2.0, 1.0, 3.0]
+    assert result["bare"]["median_cpu_s"] == 2.0
+    assert "CPU s" in bench_linux.table(result)[0] and "2.00" in bench_linux.table(result)[1]
 
 
 def test_boot_to_marker_failure_names_the_log(tmp_path):

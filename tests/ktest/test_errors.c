@@ -57,6 +57,7 @@ static const struct {
 	{CL_LABEL_VCPU_WRITE_GPR, CL_OBJ_VCPU, 2},
 	{CL_LABEL_VCPU_SET_TRAPS, CL_OBJ_VCPU, 1},
 	{CL_LABEL_VCPU_INJECT, CL_OBJ_VCPU, 4},
+	{CL_LABEL_VCPU_READ_EXITS, CL_OBJ_VCPU, 1},
 };
 #define NUM_INVOCATIONS (sizeof(invocations) / sizeof(invocations[0]))
 

@@ -77,6 +77,14 @@ static void reply(uint64_t label, unsigned len, uint64_t m0, uint64_t m1, uint64
 	cl_sys_reply(0, cl_msginfo(label, len, 0), m0, m1, m2, m3, 0);
 }
 
+/* The guest's entries to EL2 of kind k so far (vcpu read_exits), ~0 when the call fails. */
+static uint64_t exits_of(cl_cptr_t vcpu, unsigned k)
+{
+	struct cl_result r = cl_vcpu_read_exits(vcpu, k);
+
+	return r.err == CL_OK ? r.mr[0] : ~0ULL;
+}
+
 #define CHECK_EXIT(r, label_)                                   \
 	do {                                                    \
 		CHECK_EQ(ERR(r), CL_OK);                        \
@@ -108,6 +116,12 @@ KTEST(vcpu_hvc_exit_and_reply_sets_registers)
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0xabc);
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0xdef);
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X2], 0x13);
+	/* The kernel counted both HVCs and nothing else it forwards. */
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_HVC), 2);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_STAGE2), 0);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG), 0);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_OTHER), 0);
+	CHECK_EQ(ERR(cl_vcpu_read_exits(g.vcpu, CL_VCPU_NUM_EXIT_KINDS)), CL_INVALID_ARG);
 }
 
 KTEST(vcpu_mmio_exits_carry_ipa_and_take_emulated_loads)
@@ -152,6 +166,12 @@ KTEST(vcpu_mmio_exits_carry_ipa_and_take_emulated_loads)
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0x1122334455667788ULL);
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0xbbbb);
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X2], 0xffffffffffffff80ULL);
+	/* Four accesses, four stage-2 exits; one HVC; no other forwarded exit. */
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_STAGE2), 4);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_HVC), 1);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG) + exits_of(g.vcpu, CL_VCPU_EXIT_SMC) +
+			 exits_of(g.vcpu, CL_VCPU_EXIT_WFX) + exits_of(g.vcpu, CL_VCPU_EXIT_OTHER),
+		 0);
 }
 
 KTEST(vcpu_tvm_and_trvm_trap_sctlr)
@@ -369,6 +389,13 @@ KTEST(vcpu_virtual_timer_reaches_the_guest)
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], HVC_REPORT);
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 27); /* the virtual timer's PPI on QEMU's virt */
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 3);
+	/* Each tick: a physical interrupt, counted as the timer's, then the maintenance of its
+	 * deactivation; the kernel handled them all, the VMM saw one HVC. */
+	CHECK(exits_of(g.vcpu, CL_VCPU_EXIT_VTIMER) >= 3);
+	CHECK(exits_of(g.vcpu, CL_VCPU_EXIT_MAINTENANCE) >= 3);
+	CHECK(exits_of(g.vcpu, CL_VCPU_EXIT_IRQ) >=
+	      exits_of(g.vcpu, CL_VCPU_EXIT_VTIMER) + exits_of(g.vcpu, CL_VCPU_EXIT_MAINTENANCE));
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_HVC), 1);
 }
 
 KTEST(vcpu_injected_interrupt_and_its_maintenance)

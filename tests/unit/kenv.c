@@ -11,6 +11,7 @@
 struct cte kenv_root;
 uintptr_t kenv_ut_base;
 uint64_t kres[4];
+unsigned knres;
 static void *cnode_mem;
 
 void kenv_setup(void)
@@ -63,6 +64,7 @@ unsigned kcall(uint64_t cptr, unsigned label, unsigned nargs, uint64_t a0, uint6
 		return err;
 	err = invoke(&inv);
 	memcpy(kres, inv.results, sizeof(kres));
+	knres = inv.nresults;
 	return err;
 }
 

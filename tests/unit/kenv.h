@@ -28,6 +28,8 @@ unsigned kcall(uint64_t cptr, unsigned label, unsigned nargs, uint64_t a0, uint6
 	       uint64_t a3);
 /* MR0..MR3 of the last kcall's reply. */
 extern uint64_t kres[4];
+/* How many of them the invocation set. */
+extern unsigned knres;
 /* Retypes count objects into slots from dest; asserts success. */
 void kretype(unsigned type, unsigned bits, uint64_t dest, unsigned count);
 

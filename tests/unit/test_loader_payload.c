@@ -160,12 +160,25 @@ static void test_good_payload_passes(void **state)
 	assert_string_equal(open_all(), "");
 }
 
-static void test_checksum_is_fnv1a(void **state)
+static void test_checksum_is_fletcher_over_words(void **state)
 {
+	static const uint8_t two_words[9] = {1, 0, 0, 0, 2, 0, 0, 0, 3};
+	static const uint32_t aligned[2] = {0x01020304, 0x05060708};
+	static const uint32_t swapped[2] = {0x05060708, 0x01020304};
+	uint8_t unaligned[9];
+
 	(void)state;
-	/* Known FNV-1a 32 values: the empty string and "a". */
-	assert_int_equal(payload_checksum((const uint8_t *)"", 0), 2166136261u);
-	assert_int_equal(payload_checksum((const uint8_t *)"a", 1), 0xe40c292cu);
+	assert_int_equal(payload_checksum((const uint8_t *)"", 0), 0);
+	/* "a": one word 0x61: a = 0x61, b = 0x61, a ^ rotl(b, 16). */
+	assert_int_equal(payload_checksum((const uint8_t *)"a", 1), 0x61 ^ 0x610000);
+	/* Words 1, 2, then 3 padded: a = 6, b = 1 + 3 + 6 = 10. */
+	assert_int_equal(payload_checksum(two_words, 9), 6 ^ (10 << 16));
+	/* Word order matters (b), and an unaligned copy gives the same sum. */
+	memcpy(unaligned + 1, aligned, 8);
+	assert_int_equal(payload_checksum(unaligned + 1, 8),
+			 payload_checksum((const uint8_t *)aligned, 8));
+	assert_int_not_equal(payload_checksum((const uint8_t *)aligned, 8),
+			     payload_checksum((const uint8_t *)swapped, 8));
 }
 
 static void test_bad_magic(void **state)
@@ -474,7 +487,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_good_payload_passes, setup),
-		cmocka_unit_test_setup(test_checksum_is_fnv1a, setup),
+		cmocka_unit_test_setup(test_checksum_is_fletcher_over_words, setup),
 		cmocka_unit_test_setup(test_bad_magic, setup),
 		cmocka_unit_test_setup(test_bad_version, setup),
 		cmocka_unit_test_setup(test_damaged_byte, setup),

@@ -158,6 +158,30 @@ static void registers(void **state)
 	assert_int_equal(kres[0], 3);
 }
 
+/* read_exits: four counts from the kind asked for, fewer at the end, a bad kind refused. */
+static void exit_counts(void **state)
+{
+	struct vcpu *v;
+
+	(void)state;
+	v = vcpu_at(S_V0);
+	for (unsigned k = 0; k < CL_VCPU_NUM_EXIT_KINDS; k++)
+		v->exits[k] = 100 + k;
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_READ_EXITS, 1, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(kres[0], 100);
+	assert_int_equal(kres[3], 103);
+	assert_int_equal(
+		kcall(S_V0, CL_LABEL_VCPU_READ_EXITS, 1, CL_VCPU_NUM_EXIT_KINDS - 2, 0, 0, 0),
+		CL_OK);
+	assert_int_equal(knres, 2);
+	assert_int_equal(kres[1], 100 + CL_VCPU_NUM_EXIT_KINDS - 1);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_READ_EXITS, 1, CL_VCPU_NUM_EXIT_KINDS, 0, 0, 0),
+			 CL_INVALID_ARG);
+	/* A new vCPU has counted nothing. */
+	assert_int_equal(kcall(S_V1, CL_LABEL_VCPU_READ_EXITS, 1, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(kres[0] | kres[1] | kres[2] | kres[3], 0);
+}
+
 static void general_registers(void **state)
 {
 	(void)state;
@@ -238,6 +262,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(set_traps, setup, teardown),
 		cmocka_unit_test_setup_teardown(bind_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(registers, setup, teardown),
+		cmocka_unit_test_setup_teardown(exit_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(general_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(inject, setup, teardown),
 		cmocka_unit_test_setup_teardown(deleting_either_unbinds, setup, teardown),

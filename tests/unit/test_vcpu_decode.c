@@ -112,12 +112,28 @@ static void fault_ipa(void **state)
 	assert_int_equal(vcpu_fault_ipa(1ULL << 63 | (0x40000000ULL >> 8), 0), 0x40000000ULL);
 }
 
+/* The kind each exception class counts under (vcpu read_exits). */
+static void exit_kinds(void **state)
+{
+	(void)state;
+	assert_int_equal(vcpu_exit_kind(0x24), CL_VCPU_EXIT_STAGE2); /* data abort, lower EL */
+	assert_int_equal(vcpu_exit_kind(0x20), CL_VCPU_EXIT_STAGE2); /* instruction abort */
+	assert_int_equal(vcpu_exit_kind(0x18), CL_VCPU_EXIT_SYSREG);
+	assert_int_equal(vcpu_exit_kind(0x16), CL_VCPU_EXIT_HVC);
+	assert_int_equal(vcpu_exit_kind(0x17), CL_VCPU_EXIT_SMC);
+	assert_int_equal(vcpu_exit_kind(0x01), CL_VCPU_EXIT_WFX);
+	assert_int_equal(vcpu_exit_kind(0x07), CL_VCPU_EXIT_FPSIMD);
+	assert_int_equal(vcpu_exit_kind(0x00), CL_VCPU_EXIT_OTHER); /* undefined */
+	assert_int_equal(vcpu_exit_kind(0x22), CL_VCPU_EXIT_OTHER); /* pc alignment */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sysreg_msr_sctlr), cmocka_unit_test(sysreg_mrs_and_every_field),
 		cmocka_unit_test(sysreg_set_way),   cmocka_unit_test(mmio_loads),
 		cmocka_unit_test(mmio_stores),	    cmocka_unit_test(fault_ipa),
+		cmocka_unit_test(exit_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

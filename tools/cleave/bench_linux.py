@@ -17,12 +17,14 @@ with its VMM, whose ratio of medians is reported):
 A half is a name and a QEMU command line; `measure()` takes any number of them.
 """
 
+import os
 import shlex
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from . import guest_payload, qemu, systest
+from . import exitreport, guest_payload, qemu, systest
 from .errors import CleaveError
 from .guest_tests import APPEND
 from .judge import LinuxJudge
@@ -36,9 +38,10 @@ ICOUNT = ["-icount", "shift=0,sleep=off,align=off"]
 ICOUNT_RUNS = 2
 SMP = 1
 TIMEOUT_S = 120
-# Under -icount QEMU runs every CPU in one host thread at one instruction per ns: the
-# Cleave half's loader (copying the kernel and initramfs into frames, zeroing 256 MiB)
-# takes minutes there before the guest starts. The figure is the guest's own clock.
+# Under -icount QEMU runs at one instruction per ns in one host thread; the Cleave half's
+# loader (zeroing and cleaning its 296 MiB of objects, copying the kernel and initramfs
+# into frames) runs before the guest starts, a few seconds. The figure is the guest's own
+# clock.
 ICOUNT_TIMEOUT_S = 1200
 LOGS = BUILD / "bench-linux"
 
@@ -47,33 +50,81 @@ LOGS = BUILD / "bench-linux"
 class Sample:
     wall_s: float  # QEMU start to the marker line, host time
     stamp_s: float = None  # the kernel's printk stamp on the marker line
+    exits: object = None  # the VMM's exit report at the marker (exitreport.ExitReport)
+    cpu_s: float = None  # QEMU's CPU time (user + system) at the marker line
 
 
-def boot_to_marker(argv, marker, log_path, timeout=TIMEOUT_S):
-    """Boot `argv` once until `marker`; its Sample, or CleaveError naming the log."""
-    judge = LinuxJudge(marker)
+def children_cpu_s():
+    """CPU time (user + system, seconds) of this process's running children: the one
+    QEMU a boot runs. On a host shared with other work it moves far less than wall time
+    does (a boot waiting for a core costs wall time, not CPU time). None where /proc
+    does not say."""
+    total, seen = 0.0, False
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path("/proc/self/task").glob("*"):
+        try:
+            pids = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+            seen = True
+    return round(total, 2) if seen else None
+
+
+def boot_to_marker(argv, marker, log_path, timeout=TIMEOUT_S, exits_of=None):
+    """Boot `argv` once until `marker` (and, with `exits_of`, that guest's exit report
+    after it); its Sample, or CleaveError naming the log."""
+    judge = LinuxJudge(marker, exits_of, cpu_clock=children_cpu_s)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     verdict = systest.boot(argv, judge, log_path, timeout)
     if not verdict.ok:
         raise CleaveError(f"bench: {verdict.reason}; serial log in {shown(log_path)}")
-    return Sample(judge.seen_at - start, judge.stamp)
+    if judge.exits is not None:
+        try:
+            exitreport.check(judge.exits)
+        except exitreport.ReportError as err:
+            raise CleaveError(f"bench: the exit report does not add up: {err}; serial log "
+                              f"in {shown(log_path)}") from None
+    return Sample(judge.seen_at - start, judge.stamp, judge.exits, judge.cpu_at)
 
 
 def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
-            boot=boot_to_marker):
+            boot=boot_to_marker, exits_of=None):
     """{half: {"wall_s": [...], "median_s": m, "icount_marker_s": [...]}} for the QEMU
-    command lines in `commands` ({half: argv}), their wall-time boots alternating."""
-    results = {half: {"wall_s": [], "icount_marker_s": []} for half in commands}
+    command lines in `commands` ({half: argv}), their wall-time boots alternating.
+    `exits_of` ({half: guest}): the halves whose VMM prints an exit report; their
+    figures add "exits" and "exits_icount", one report per boot."""
+    exits_of = exits_of or {}
+    results = {half: {"wall_s": [], "cpu_s": [], "icount_marker_s": []} for half in commands}
+    for half in exits_of:
+        results[half].update({"exits": [], "exits_icount": []})
+
+    def keep(half, key, sample):
+        if half in exits_of:
+            if sample.exits is None:
+                raise CleaveError(f"bench: the {half} boot gave no exit report")
+            results[half][key].append(sample.exits.as_json())
+
     for run in range(runs):
         for half, argv in commands.items():
-            sample = boot(argv, marker, logs / f"{half}-{run + 1}.log")
+            sample = boot(argv, marker, logs / f"{half}-{run + 1}.log",
+                          exits_of=exits_of.get(half))
             results[half]["wall_s"].append(round(sample.wall_s, 3))
-            say(f"    {half} boot {run + 1}/{runs}: {sample.wall_s:.2f} s")
+            results[half]["cpu_s"].append(sample.cpu_s)
+            keep(half, "exits", sample)
+            cpu = f" (QEMU CPU {sample.cpu_s:.2f} s)" if sample.cpu_s is not None else ""
+            say(f"    {half} boot {run + 1}/{runs}: {sample.wall_s:.2f} s{cpu}")
     for run in range(icount_runs):
         for half, argv in commands.items():
             sample = boot(argv + ICOUNT, marker, logs / f"{half}-icount-{run + 1}.log",
-                          ICOUNT_TIMEOUT_S)
+                          ICOUNT_TIMEOUT_S, exits_of=exits_of.get(half))
+            keep(half, "exits_icount", sample)
             if sample.stamp_s is None:
                 raise CleaveError(f"bench: the {half} marker line has no kernel time stamp "
                                   f"(is printk.time on?); serial log in "
@@ -81,6 +132,8 @@ def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
             results[half]["icount_marker_s"].append(sample.stamp_s)
     for figures in results.values():
         figures["median_s"] = round(statistics.median(figures["wall_s"]), 3)
+        cpus = [c for c in figures["cpu_s"] if c is not None]
+        figures["median_cpu_s"] = round(statistics.median(cpus), 2) if cpus else None
     return results
 
 
@@ -105,7 +158,11 @@ def cleave_command(platform, config, payload):
                                                name=GUEST, vcpus=1))
     image = BUILD / "images" / platform.name / "bench-linux.img"
     sysbuild.build_system(str(description), platform.name, image, quiet=True)
-    cleave = platform.configure(config.cpu, config.gic, max(config.smp, 2),
+    # As many CPUs as the bare half (1): the guest's vCPU, its VMM and the kernel share
+    # them, as a Cleave system on a 1-CPU board would. (With 2, an -icount boot took 10
+    # minutes instead of 20 s: QEMU runs the CPUs in turn, so a CPU can spend its whole
+    # turn spinning on the kernel lock the other holds.)
+    cleave = platform.configure(config.cpu, config.gic, config.smp,
                                 CLEAVE_MEMORY_MIB)
     return qemu.command(platform, cleave, image, headless=True)
 
@@ -121,13 +178,22 @@ def run(platform, config, runs=RUNS, halves=HALVES):
     step(f"Linux boot: Debian's {kernel.package.describe()} (Linux {kernel.release}) and "
          f"busybox to '{payload.marker}', {config.describe()}; {runs} boots per half, "
          f"then {ICOUNT_RUNS} under {' '.join(ICOUNT)}")
-    halves = measure(commands, payload.marker, runs)
+    halves = measure(commands, payload.marker, runs,
+                     exits_of={"cleave": GUEST} if "cleave" in commands else None)
     ratio = None
     for line in table(halves):
         say(line)
     if "cleave" in halves:
+        for line in exits_table(halves["cleave"]):
+            say(line)
+    cpu_ratio = None
+    if "cleave" in halves:
         ratio = round(halves["cleave"]["median_s"] / halves["bare"]["median_s"], 2)
         say(f"under Cleave / bare QEMU (median wall time): {ratio}x")
+        if halves["cleave"]["median_cpu_s"] and halves["bare"]["median_cpu_s"]:
+            cpu_ratio = round(halves["cleave"]["median_cpu_s"] /
+                              halves["bare"]["median_cpu_s"], 2)
+            say(f"under Cleave / bare QEMU (median QEMU CPU time): {cpu_ratio}x")
     return {
         "kernel": {"package": kernel.package.name, "version": kernel.package.version,
                    "release": kernel.release},
@@ -138,16 +204,33 @@ def run(platform, config, runs=RUNS, halves=HALVES):
         "commands": {half: shlex.join(argv) for half, argv in commands.items()},
         "halves": halves,
         "ratio_cleave_to_bare": ratio,
+        "cpu_ratio_cleave_to_bare": cpu_ratio,
     }
 
 
 def table(halves):
     """Text lines: per half, the median wall time, its range and the -icount stamps."""
-    rows = [("boot to userspace", "median s", "min s", "max s", "kernel s (icount)")]
+    rows = [("boot to userspace", "median s", "min s", "max s", "CPU s", "kernel s (icount)")]
     for half, f in halves.items():
         stamps = " ".join(f"{s:.6f}" for s in f["icount_marker_s"]) or "-"
+        cpu = f.get("median_cpu_s")
         rows.append((half, f"{f['median_s']:.3f}", f"{min(f['wall_s']):.3f}",
-                     f"{max(f['wall_s']):.3f}", stamps))
+                     f"{max(f['wall_s']):.3f}", "-" if cpu is None else f"{cpu:.2f}",
+                     stamps))
     width = max(len(row[0]) for row in rows)
-    return [f"{row[0]:<{width}}" + "".join(f"{cell:>11}" for cell in row[1:4])
-            + f"  {row[4]}" for row in rows]
+    return [f"{row[0]:<{width}}" + "".join(f"{cell:>11}" for cell in row[1:5])
+            + f"  {row[5]}" for row in rows]
+
+
+def exits_table(figures):
+    """Text lines: the exit report of the first -icount boot under Cleave (the one that
+    repeats), else of its first boot."""
+    reports = figures.get("exits_icount") or figures.get("exits") or []
+    if not reports:
+        return []
+    r = reports[0]
+    report = exitreport.ExitReport(GUEST, r["when"], r["total"], r["kinds"], r["causes"])
+    source = "-icount boot" if figures.get("exits_icount") else "first boot"
+    lines = exitreport.table(report)
+    lines[0] += f" (the {source}; every boot's in bench.json)"
+    return lines

@@ -409,27 +409,54 @@ class LinuxJudge:
     """A Linux guest that must reach its /init's `marker` line (the whole line, after
     any printk stamp) and not panic. Passes at the first such line, keeping the
     kernel's stamp on it (`stamp`, seconds, None when the line had none) and the host
-    time it was read at (`seen_at`, time.monotonic())."""
+    time it was read at (`seen_at`, time.monotonic()), and `cpu_at`, what `cpu_clock`
+    (a function, when given) said then. With `exits_of` (a guest's name) it goes on
+    reading until that guest's VMM printed its exit report at the marker
+    (exitreport.py), kept in `exits`."""
 
-    def __init__(self, marker):
+    def __init__(self, marker, exits_of=None, cpu_clock=None):
         self.marker = marker
         self.stamp = None
         self.seen_at = None
+        self.cpu_clock = cpu_clock
+        self.cpu_at = None
         self.settling = False
+        self.exits_of = exits_of
+        self.exits = None
+        self.reports = None
+        if exits_of is not None:
+            from .exitreport import ReportReader
+            self.reports = ReportReader()
 
     def feed(self, line):
         if LINUX_PANIC in line:
             return failed(f"the guest kernel panicked: {line.strip()}")
+        if self.reports is not None:
+            from .exitreport import ReportError
+            try:
+                report = self.reports.feed(line)
+            except ReportError as err:
+                return failed(f"a bad exit report: {err} (in '{line.strip()}')")
+            if report is not None and report.guest == self.exits_of and \
+                    report.when == "at userspace":
+                self.exits = report
+                return passed() if self.seen_at is not None else None
         line = line.strip()
+        if self.seen_at is not None:
+            return None
         # Under Cleave the VMM prefixes each line of the guest's with its name.
         guest = GUEST_PREFIX_RE.match(line)
         for candidate in (line, guest.group(1)) if guest else (line,):
             stamp, text = split_printk_time(candidate)
             if text == self.marker:
                 self.seen_at = time.monotonic()
+                self.cpu_at = self.cpu_clock() if self.cpu_clock else None
                 self.stamp = stamp
-                return passed()
+                return passed() if self.exits_of is None or self.exits else None
         return None
 
     def finish(self, why):
+        if self.seen_at is not None:
+            return failed(f"no exit report of '{self.exits_of}' after '{self.marker}' "
+                          f"({why})")
         return failed(f"no '{self.marker}' ({why})")

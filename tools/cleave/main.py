@@ -298,11 +298,13 @@ def cmd_bench(args):
     config = platform.configure(args.cpu, args.gic, bench.SMP)
     parts = bench.PARTS if args.only is None else (args.only,)
     image = None
+    halves = ("bare",) if args.bare_only else bench_linux.HALVES
+    if "kernel" in parts or "cleave" in halves:
+        build.build()  # the kernel's figures and the Linux half under Cleave need it
     if "kernel" in parts:
-        build.build()
         image = build.image(platform.name, bench.IMAGE)
     bench.run(platform, config, image, parts=parts, linux_runs=args.runs,
-              linux_halves=("bare",) if args.bare_only else bench_linux.HALVES)
+              linux_halves=halves)
 
 
 def cmd_check(args):

@@ -157,7 +157,13 @@ EXAMPLES.append(
         "crash: hello-guest: running an undefined instruction",
         "vmm: guest 'crash' stopped: vCPU 0: stage-2 fault at IPA 0x200, pc 0x200",
         "good: hello-guest: done, powering off",
-        "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)"]))
+        "vmm: guest 'good' stopped: it powered off (PSCI SYSTEM_OFF)",
+        # Its exit report: the kernel counted exactly its two HVCs (PSCI VERSION and
+        # SYSTEM_OFF), the VMM each by function; the crashed one's last exit was the
+        # fetch outside its RAM.
+        "vmm: guest 'good' exits at stop: total=", " hvc=2 smc=0 wfx=0 ",
+        "hvc.0x84000008=1", "vmm: guest 'good' exits at stop: end",
+        "mmio.none=1", "vmm: guest 'crash' exits at stop: end"]))
 EXAMPLES.append(
     # Two bare guests on the console server (no Linux): the PL011's receive path, each
     # typed line reaching the guest with the focus only (GUEST_CONSOLE_TYPING).
@@ -180,8 +186,10 @@ ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest:
 # the power-off. (The fault guest is covered by guest-fault: under Cleave its VMM stops
 # it, as it should, instead of the guest taking the abort itself.)
 GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset")
-EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave",
-                 RESTART_MARKERS if g == "reset" else [])
+# The set/way guest's exit report names its trapped DC CISW loops (one word each).
+GUEST_MARKERS = {"setway": ["vmm: guest 'setway' exits at stop: total=", "sysreg.DC_CISW="],
+                 "reset": RESTART_MARKERS}
+EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", GUEST_MARKERS.get(g, []))
                 for g in GUEST_SYSTEMS)
 # Test guests only run under Cleave (a reset on bare QEMU with -no-reboot ends QEMU).
 CLEAVE_ONLY_GUESTS = {"reset": ["reset/image-reloaded", "reset/registers",

@@ -209,6 +209,16 @@ static COLD void fault_from_user(struct tcb *t, uint64_t esr, unsigned ec)
 	}
 }
 
+/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. Out of line,
+ * with a guest's count, so that sync_from_user() stays short for system calls. */
+static COLD void fpsimd_from_user(struct cpu_user *c, struct tcb *t)
+{
+	if (c->in_guest)
+		vcpu_count_entry(c, CL_VCPU_EXIT_FPSIMD);
+	fpsimd_trap(t);
+	c->cptr = CPTR_EL2_RES1;
+}
+
 /* ESR_EL2 still describes this exception: nothing at EL2 has taken another since. */
 static void sync_from_user(struct cpu_user *c, struct tcb *t)
 {
@@ -217,10 +227,8 @@ static void sync_from_user(struct cpu_user *c, struct tcb *t)
 
 	if (ec == 0x15) { /* SVC from AArch64 */
 		syscall_handle(t, ESR_ISS(esr) & 0xffff);
-	} else if (ec == 0x07) {
-		/* FP/SIMD trapped by CPTR_EL2.TFP: load its registers, then run it again. */
-		fpsimd_trap(t);
-		c->cptr = CPTR_EL2_RES1;
+	} else if (ec == EC_FPSIMD) {
+		fpsimd_from_user(c, t);
 	} else if (c->in_guest) {
 		/* A guest's exit. (A guest cannot raise an SVC exception at EL2: none above.) */
 		vcpu_exit_sync(c, t, esr);
@@ -264,13 +272,16 @@ static COLD struct user_regs *other_vector(struct cpu_user *c, unsigned vector)
 	__atomic_store_n(&c->in_user, false, __ATOMIC_RELEASE);
 	kernel_lock();
 	t = sched_current();
-	if (kind == 0 && t != NULL)
+	if (kind == 0 && t != NULL) {
 		sync_from_user(c, t);
-	else if (kind == 3 && t != NULL)
+	} else if (kind == 3 && t != NULL) {
 		vcpu_exit_serror(c, t);
-	else if (kind == 1)
+	} else if (kind == 1) {
+		vcpu_count_entry(c, CL_VCPU_EXIT_IRQ);
 		irq_handle();
-	/* FIQ: nothing in the system raises one; the guest continues. */
+	} else if (kind == 2) {
+		vcpu_count_entry(c, CL_VCPU_EXIT_OTHER); /* FIQ: nothing raises one; it goes on */
+	}
 	return load(c, next_thread(c));
 }
 
@@ -285,10 +296,13 @@ struct user_regs *user_trap(unsigned vector)
 	kernel_lock();
 	/* The registers went to c->running; it is the current thread unless that was destroyed. */
 	t = sched_current();
-	if (vector == VEC_LOWER64_SYNC && t != NULL)
+	if (vector == VEC_LOWER64_SYNC && t != NULL) {
 		sync_from_user(c, t);
-	else
+	} else {
+		if (UNLIKELY(c->in_guest))
+			vcpu_count_entry(c, CL_VCPU_EXIT_IRQ);
 		irq_handle();
+	}
 	return load(c, next_thread(c));
 }
 

@@ -1,5 +1,7 @@
 /* Guest exit syndromes decoded for a VMM (arch/vcpu_decode.h). Pure: host-tested. */
+#include <arch/esr.h>
 #include <arch/vcpu_decode.h>
+#include <uapi/cleave/vcpu_abi.h>
 
 uint64_t esr_sysreg_key(uint32_t iss)
 {
@@ -66,4 +68,25 @@ uint64_t esr_dabt_load_value(uint32_t iss, uint64_t data)
 uint64_t vcpu_fault_ipa(uint64_t hpfar, uint64_t far)
 {
 	return (FIELD(hpfar, 43, 4) << 12) | (far & 0xfff);
+}
+
+unsigned vcpu_exit_kind(unsigned ec)
+{
+	switch (ec) {
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		return CL_VCPU_EXIT_STAGE2;
+	case EC_SYS64:
+		return CL_VCPU_EXIT_SYSREG;
+	case EC_HVC64:
+		return CL_VCPU_EXIT_HVC;
+	case EC_SMC64:
+		return CL_VCPU_EXIT_SMC;
+	case EC_WFX:
+		return CL_VCPU_EXIT_WFX;
+	case EC_FPSIMD:
+		return CL_VCPU_EXIT_FPSIMD;
+	default:
+		return CL_VCPU_EXIT_OTHER;
+	}
 }

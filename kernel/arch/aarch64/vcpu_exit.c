@@ -15,6 +15,10 @@
  * Reads of the ID registers (trapped by HCR_EL2.TID3 on CPUs with features
  * a guest must not see) are answered here with what vcpu_idreg.c lets
  * through, and cost no message either.
+ *
+ * Every entry from a guest is counted in its vCPU by kind (enum
+ * cl_vcpu_exit_kind, read with vcpu read_exits): one increment of a word
+ * the exit path touches anyway, under the kernel lock.
  */
 #include <arch/esr.h>
 #include <arch/sysreg.h>
@@ -96,6 +100,7 @@ void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 
 	if (v == NULL || v->tcb != t)
 		return; /* the vCPU was unbound or destroyed under it: the thread is stopped */
+	v->exits[vcpu_exit_kind(ESR_EC(esr))]++;
 	switch (ESR_EC(esr)) {
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
@@ -144,8 +149,10 @@ void vcpu_exit_serror(struct cpu_user *c, struct tcb *t)
 	uint64_t esr = read_sysreg(esr_el2);
 	uint64_t mr[4] = {esr, t->regs.pc, 0, 0};
 
-	if (c->guest != NULL && c->guest->tcb == t)
+	if (c->guest != NULL && c->guest->tcb == t) {
+		c->guest->exits[CL_VCPU_EXIT_OTHER]++;
 		send(t, c->guest, CL_FAULT_VCPU_OTHER, esr, mr);
+	}
 }
 
 /* The instruction's length: ESR_EL2.IL (D17.2.37) says 32 bits, else a 16-bit T32 one. */
@@ -195,6 +202,7 @@ static void vtimer_fired(struct cpu_user *c, struct vcpu *v)
 	vcpu_vtimer_ppi(c, false);
 	if (v == NULL)
 		return; /* no guest here (its timer was stopped as it left): nothing to deliver */
+	v->exits[CL_VCPU_EXIT_VTIMER]++;
 	v->vtimer_masked = 1;
 	/* Group 1 on GICv3, as Linux configures PPIs; GICv2 guests without security use group 0. */
 	vgic_write_lr(vgic_lrs() - 1,
@@ -217,12 +225,19 @@ static void maintenance(struct cpu_user *c, struct vcpu *v, struct tcb *t)
 	}
 	if (v == NULL)
 		return;
+	v->exits[CL_VCPU_EXIT_MAINTENANCE]++;
 	if ((eisr & kernel_lr) != 0) {
 		v->vtimer_masked = 0;
 		vcpu_vtimer_ppi(c, true);
 	}
 	if (vmm_lrs != 0 && t != NULL && v->tcb == t)
 		send(t, v, CL_FAULT_VCPU_MAINTENANCE, 0, mr);
+}
+
+void vcpu_count_entry(struct cpu_user *c, unsigned kind)
+{
+	if (c->guest != NULL)
+		c->guest->exits[kind]++;
 }
 
 unsigned vcpu_vtimer_irq = GIC_SPURIOUS;

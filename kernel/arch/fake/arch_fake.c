@@ -3,6 +3,8 @@
 #include <cleave/arch.h>
 #include <cleave/vcpu.h>
 
+#include <string.h>
+
 #include <stdlib.h>
 
 unsigned fake_cpu;
@@ -71,6 +73,11 @@ void arch_cache_op(enum cache_op op, uintptr_t va, size_t size)
 	(void)va;
 	(void)size;
 	fake_cache_ops[op]++;
+}
+
+void arch_zero(uintptr_t va, size_t size)
+{
+	memset((void *)va, 0, size);
 }
 
 void arch_pt_written(void)

@@ -32,6 +32,8 @@ struct vcpu {
 	uint8_t vtimer_masked; /* its timer fired and is in a list register until deactivated */
 	uint32_t exit_esr;     /* ESR_EL2 of the exit its handler is answering */
 	uint16_t exit_label;   /* CL_FAULT_VCPU_* of that exit */
+	/* Entries to EL2 from the guest by enum cl_vcpu_exit_kind (vcpu read_exits). */
+	uint64_t exits[CL_VCPU_NUM_EXIT_KINDS];
 #ifdef CLEAVE_AUDIT
 	uint64_t audit_seen; /* audit.c: the count of other records at its last recorded entry */
 	bool audit_ran;	     /* it has entered its guest before */

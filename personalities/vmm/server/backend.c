@@ -139,6 +139,7 @@ void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len)
 		memcpy(buf, line, len);
 		buf[len] = '\n';
 		vmm_console_write(&the_vmm, buf, len + 1);
+		vmm_console_line_seen(&the_vmm, line, len);
 		return;
 	}
 
@@ -150,4 +151,5 @@ void vmm_be_console_line(struct vmm_guest *g, const char *line, size_t len)
 	n += len;
 	buf[n++] = '\n';
 	cl_write(buf, n);
+	vmm_console_line_seen(&the_vmm, line, len);
 }

@@ -40,6 +40,7 @@ void vmm_stop_guest(struct vmm *v, const char *why)
 	v->stopped = true;
 	cl_printf("vmm: guest '%s' stopped: %s (%llu exits served)\n", v->g.name, why,
 		  (unsigned long long)v->exits);
+	vmm_report_exits(v, "at stop");
 }
 
 void vmm_guest_ended(struct vmm *v, bool crash, const char *why)
@@ -95,11 +96,14 @@ static bool mmio(struct vmm *v, unsigned n, uint64_t ipa, const struct vmm_exit_
 	bool irq;
 
 	if (in_window(ipa, info->gicd_ipa, GUEST_FDT_GICD_SIZE)) {
+		exit_stats_mmio(&v->stats, EXIT_DEV_GICD);
 		vgic_gicd_access(&v->gic, n, ipa - info->gicd_ipa, m->size, m->write, val, &act);
 	} else if (info->gic_version == 3 &&
 		   in_window(ipa, info->gicr_ipa, GUEST_FDT_GICR_STRIDE * v->g.nr_vcpus)) {
+		exit_stats_mmio(&v->stats, EXIT_DEV_GICR);
 		vgic_gicr_access(&v->gic, n, ipa - info->gicr_ipa, m->size, m->write, val, &act);
 	} else if (in_window(ipa, info->uart_ipa, GUEST_FDT_UART_SIZE)) {
+		exit_stats_mmio(&v->stats, EXIT_DEV_UART);
 		vuart_access(&v->uart, ipa - info->uart_ipa, m->size, m->write, val, &irq);
 		if (v->input_len > 0 || v->input_more)
 			irq = vmm_console_feed(v); /* the guest read: room for what waits */
@@ -127,6 +131,7 @@ static bool stage2(struct vmm *v, unsigned n, const uint64_t mr[4], struct reply
 			return true;
 		}
 	}
+	exit_stats_mmio(&v->stats, EXIT_DEV_NONE);
 	ksnprintf(why, sizeof(why), "vCPU %u: stage-2 fault at IPA %#llx, pc %#llx, ESR %#llx (%s)",
 		  n, (unsigned long long)ipa, (unsigned long long)pc, (unsigned long long)esr,
 		  e.kind == VMM_EXIT_MMIO ? "no RAM or device there" : e.why);
@@ -145,6 +150,8 @@ static bool sysreg(struct vmm *v, unsigned n, const uint64_t mr[4], struct reply
 		vmm_guest_ended(v, true, "a system-register exit whose syndrome is not one");
 		return false;
 	}
+	exit_stats_sysreg(&v->stats, (uint32_t)CL_SYSREG(e.sysreg.op0, e.sysreg.op1, e.sysreg.crn,
+							 e.sysreg.crm, e.sysreg.op2));
 	switch (sysreg_emul_access(&v->g, n, &e.sysreg, &value, &err)) {
 	case SYSREG_EMUL_DONE:
 		*out = e.sysreg.read ? emulated_with(value) : emulated;
@@ -179,6 +186,7 @@ static bool psci(struct vmm *v, unsigned n, bool smc, const uint64_t mr[4], stru
 	struct psci_result r;
 
 	regs[3] = x3.err == CL_OK ? x3.mr[0] : 0;
+	exit_stats_call(&v->stats, smc, (uint32_t)regs[0]);
 	r = psci_call(&v->psci, v->state, n, smc, (uint16_t)mr[0], regs);
 	switch (r.action.kind) {
 	case PSCI_ACT_NONE:
@@ -240,14 +248,17 @@ bool vmm_exit(struct vmm *v, unsigned n, uint64_t label, const uint64_t mr[4], u
 		break;
 	case CL_FAULT_VCPU_WFX:
 		/* Only when TWI/TWE are set (not by default): the wait is the kernel's tick. */
+		v->stats.wfx++;
 		out = emulated;
 		resume = true;
 		break;
 	case CL_FAULT_VCPU_MAINTENANCE:
+		v->stats.maintenance++;
 		vmm_eoi(v, n, mr[CL_FAULT_VCPU_MAINTENANCE_EOI_LRS]);
 		resume = true;
 		break;
 	case CL_FAULT_VCPU_OTHER:
+		v->stats.other++;
 		resume = other(v, n, mr);
 		break;
 	default: {

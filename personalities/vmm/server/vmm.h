@@ -9,6 +9,7 @@
 
 #include <cleave/syscalls.h>
 #include <cleave/vmm_info.h>
+#include <vmm/exit_stats.h>
 #include <vmm/guest.h>
 #include <vmm/psci.h>
 #include <vmm/vgic_dist.h>
@@ -30,8 +31,10 @@ struct vmm {
 	uint64_t exits;				       /* served, for the report */
 	uint64_t unknown_sysregs;		       /* RAZ/WI system registers seen */
 	uint64_t dropped_irqs;			       /* no list register was free */
+	struct exit_stats stats;		       /* the exits served, by cause */
 	unsigned restarts;			       /* by a reset request or a crash */
 	bool stopped;
+	bool reported_userspace; /* the exit report at the guest's userspace marker went out */
 	char input[VMM_INPUT_MAX]; /* from the console server, waiting for FIFO room */
 	size_t input_len;
 	bool input_more; /* the server may hold more than there was room for */
@@ -84,6 +87,16 @@ void vmm_console_write(struct vmm *v, const char *text, size_t len);
 void vmm_console_flush(struct vmm *v);
 void vmm_console_input(struct vmm *v);
 bool vmm_console_feed(struct vmm *v);
+
+/*
+ * The exit report (stats.c; docs/bench.md, "Exit counts"): the kernel's counts of
+ * every vCPU by kind, then the VMM's by cause, as lines "vmm: guest 'NAME' exits
+ * WHEN: ...". Printed when the guest stops and when its console shows the
+ * userspace marker line.
+ */
+void vmm_report_exits(struct vmm *v, const char *when);
+/* A line of the guest's console: the report once it is the userspace marker (stats.c). */
+void vmm_console_line_seen(struct vmm *v, const char *line, size_t len);
 
 /* Hand the vGIC's injections to the kernel's list registers (irq.c). */
 void vmm_inject(struct vmm *v, const struct vgic_actions *a);

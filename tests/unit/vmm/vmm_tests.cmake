@@ -21,6 +21,7 @@ vmm_test(test_vmm_cache)
 vmm_test(test_vmm_psci)
 vmm_test(test_vmm_vgic)
 vmm_test(test_vmm_vuart)
+vmm_test(test_vmm_exit_stats)
 
 # The test guests' device-tree reader on the VMM's trees and QEMU's.
 vmm_test(test_guest_dt)

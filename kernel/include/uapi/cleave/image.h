@@ -29,7 +29,7 @@ struct cl_image_header {
 	uint32_t version;
 	uint32_t count;	   /* entries after the header */
 	uint64_t size;	   /* bytes of the whole payload, header included */
-	uint32_t checksum; /* FNV-1a over bytes [32, size): the entries and their data */
+	uint32_t checksum; /* over bytes [32, size), the entries and their data (docs/image.md) */
 	uint32_t flags;	   /* CL_IMAGE_FLAG_* */
 };
 

@@ -50,6 +50,27 @@ enum cl_vcpu_reg {
 	CL_VCPU_NUM_REGS = CL_VCPU_LR0 + 16,
 };
 
+/*
+ * The guest's entries to EL2 by kind, counted by the kernel (vcpu read_exits;
+ * docs/bench.md, "Exit counts"). Every entry counts once under IRQ or one of
+ * STAGE2..OTHER; VTIMER and MAINTENANCE are the physical interrupts among the
+ * IRQ entries that were the guest's virtual timer (handled by the kernel) and
+ * GIC maintenance (the kernel's own list register, or reported to the VMM).
+ */
+enum cl_vcpu_exit_kind {
+	CL_VCPU_EXIT_IRQ = 0,	  /* physical interrupts taken while the guest ran */
+	CL_VCPU_EXIT_VTIMER,	  /* of those: its virtual timer, injected by the kernel */
+	CL_VCPU_EXIT_MAINTENANCE, /* of those: GIC maintenance */
+	CL_VCPU_EXIT_STAGE2,	  /* stage-2 data and instruction aborts (MMIO): VMM */
+	CL_VCPU_EXIT_SYSREG,	  /* trapped system registers and instructions: VMM */
+	CL_VCPU_EXIT_HVC,	  /* VMM */
+	CL_VCPU_EXIT_SMC,	  /* VMM */
+	CL_VCPU_EXIT_WFX,	  /* trapped WFI/WFE: VMM */
+	CL_VCPU_EXIT_FPSIMD,	  /* first FP/SIMD use after a switch (CPTR_EL2.TFP): kernel */
+	CL_VCPU_EXIT_OTHER,	  /* anything else: SError, FIQ, undefined...: VMM */
+	CL_VCPU_NUM_EXIT_KINDS,
+};
+
 /* Indices for vcpu read_gpr / write_gpr: x0..x30, then these. */
 enum { CL_VCPU_GPR_SP_EL0 = 31, CL_VCPU_GPR_PC = 32, CL_VCPU_GPR_PSTATE = 33, CL_VCPU_NUM_GPRS };
 

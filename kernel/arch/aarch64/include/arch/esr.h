@@ -9,6 +9,7 @@
 
 #define EC_UNKNOWN 0x00
 #define EC_WFX 0x01
+#define EC_FPSIMD 0x07 /* FP/SIMD access trapped by CPTR_EL2.TFP */
 #define EC_HVC64 0x16
 #define EC_SMC64 0x17
 #define EC_SYS64 0x18

@@ -35,4 +35,7 @@ uint64_t esr_dabt_load_value(uint32_t iss, uint64_t data);
 /* The faulting IPA: HPFAR_EL2.FIPA [43:4] is IPA [51:12]; FAR gives the page offset (D17.2.55). */
 uint64_t vcpu_fault_ipa(uint64_t hpfar, uint64_t far);
 
+/* The enum cl_vcpu_exit_kind a synchronous exit with exception class ec counts under. */
+unsigned vcpu_exit_kind(unsigned ec);
+
 #endif

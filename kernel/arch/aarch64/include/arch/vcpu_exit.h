@@ -16,6 +16,8 @@ void vcpu_exit_serror(struct cpu_user *c, struct tcb *t);
 extern unsigned vcpu_vtimer_irq;
 extern unsigned vcpu_maint_irq;
 void vcpu_irq(unsigned intid);
+/* Counts an entry of kind (enum cl_vcpu_exit_kind) from the guest this CPU holds. */
+void vcpu_count_entry(struct cpu_user *c, unsigned kind);
 static inline bool vcpu_irq_is_ours(unsigned intid)
 {
 	return intid == vcpu_vtimer_irq || intid == vcpu_maint_irq;

@@ -4,6 +4,7 @@
 #include <cleave/vcpu.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 unsigned fake_cpu;
 struct cpu_id_regs fake_id_regs[8];
@@ -71,6 +72,11 @@ void arch_cache_op(enum cache_op op, uintptr_t va, size_t size)
 	(void)va;
 	(void)size;
 	fake_cache_ops[op]++;
+}
+
+void arch_zero(uintptr_t va, size_t size)
+{
+	memset((void *)va, 0, size);
 }
 
 void arch_pt_written(void)

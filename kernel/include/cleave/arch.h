@@ -50,6 +50,8 @@ NORETURN void arch_halt(void);
 /* Cache maintenance by kernel VA (RAM is mapped 1:1): the CL frame cache ops 0..3. */
 enum cache_op { CACHE_CLEAN = 0, CACHE_INVAL = 1, CACHE_CLEAN_INVAL = 2, CACHE_UNIFY = 3 };
 void arch_cache_op(enum cache_op op, uintptr_t va, size_t size);
+/* Zero [va, va + size) of mapped RAM; va and size multiples of 64 (a new object). */
+void arch_zero(uintptr_t va, size_t size);
 /* Translation table entries were written: make them visible to the table walkers. */
 void arch_pt_written(void);
 /* Stage-2 TLB maintenance for one address space (its VMID), all CPUs (inner shareable). */

@@ -6,6 +6,7 @@
 #ifndef CLEAVE_SPINLOCK_H
 #define CLEAVE_SPINLOCK_H
 
+#include <arch/spin_wait.h>
 #include <cleave/compiler.h>
 
 struct spinlock {
@@ -24,10 +25,8 @@ static inline bool spin_trylock(struct spinlock *l)
 
 static inline void spin_lock(struct spinlock *l)
 {
-	while (!spin_trylock(l)) {
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0) {
-		}
-	}
+	while (!spin_trylock(l))
+		arch_spin_wait_zero(&l->locked); /* sleeps until the word may have changed */
 }
 
 static inline void spin_unlock(struct spinlock *l)

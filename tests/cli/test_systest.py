@@ -20,8 +20,8 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     # under Cleave (3), the example systems (hello, ktest, console, guest-hello,
     # guest-fault, bad-guest, and 5 test guests under Cleave) on two GICs, 3 damaged
     # system images, the test guests on bare QEMU (6 guests on two GICs, and the tvm
-    # mutant), and the audit kernel's record
-    assert len(names) == len(set(names)) == 16 + 8 + 5 + 10 + 12 + 10 + 3 + 13 + 1 + 1
+    # mutant), the audit kernel's record and the bench guest's round trips
+    assert len(names) == len(set(names)) == 16 + 8 + 5 + 10 + 12 + 10 + 3 + 13 + 1 + 1 + 1
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",

@@ -79,7 +79,7 @@ KTEST_MIN_CASES = 100
 
 def all_tests(platform):
     """Every system test of `platform`, in the order they are started."""
-    from . import demo, guest_bare, guest_tests  # they build SysTests: imported late
+    from . import bench_guest, demo, guest_bare, guest_tests  # they build SysTests: late
 
     return boot_matrix(platform) + ktest_matrix(platform) + example_tests(platform) + \
         bad_image_tests() + [
@@ -103,7 +103,7 @@ def all_tests(platform):
                                                 "MUSL HELLO OK sum=500500",
                                                 "CLEAVE COMPONENT EXIT 7"])),
     ] + guest_tests.bare_linux(platform) + guest_bare.bare_guest_tests(platform) + \
-        demo.tests(platform)
+        demo.tests(platform) + bench_guest.system_tests(platform)
 
 
 # Systems from examples/ booted as tests: (name, description, markers their components

@@ -38,7 +38,10 @@ struct cap obj_create(unsigned obj_type, uintptr_t mem, unsigned size_bits, bool
 		.obj = mem,
 	};
 
-	/* Untyped children are zeroed when they become objects, not when they are cut. */
+	/*
+	 * Untyped children are zeroed when they become objects, not when they are cut.
+	 * Every object is at least 64 bytes and aligned to its size: arch_zero's terms.
+	 */
 	if (!device && obj_type != CL_OBJ_UNTYPED) {
 		arch_zero(mem, (size_t)1 << size_bits);
 		audit_zero(obj_type, mem, 1ULL << size_bits);

@@ -1,14 +1,15 @@
 /*
- * Freestanding string functions: the kernel's own, the native components'
- * (servers/runtime) and the ones Debian's static libfdt.a (linked unchanged)
- * expects from a C library. They run before the MMU is on too, where memory
- * is Device memory and an unaligned access faults (Arm ARM B2.5.2): so
- * memcpy and memset move aligned 8-byte words only when every address they
- * touch that way is 8-byte aligned, and bytes otherwise. The words matter
- * for speed: the loader copies a guest's kernel and initramfs into frames
- * and the VMM copies the kernel into guest RAM, tens of MiB each (docs/bench.md).
- * The kernel is built with -fno-tree-loop-distribute-patterns so these loops
- * are not turned back into calls to themselves.
+ * Freestanding string functions: the kernel's own, the EL0 runtime's (the
+ * loader and the VMM), the test guests' and the ones Debian's static libfdt.a
+ * (linked unchanged) expects from a C library. Most are byte loops: they run
+ * before the MMU is on (and in guests with it off), where every access is to
+ * Device memory and an unaligned one faults. memcpy, memmove and memset move
+ * eight bytes at a time when both ends are 8-byte aligned (after a byte head
+ * when they can be brought there together): aligned accesses are fine on
+ * Device memory too, and the loader and the VMM copy and clear whole guest
+ * kernels, where a byte loop costs minutes under QEMU's -icount
+ * (docs/bench.md). The kernel is built with -fno-tree-loop-distribute-patterns
+ * so these loops are not turned back into calls to themselves.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -38,33 +39,42 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
-/* A word that may alias anything, as the C rules for memcpy's arguments require. */
+/* A word that may alias any object (these functions move other types' bytes). */
 typedef uint64_t __attribute__((may_alias)) word_t;
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+#define WORD 8U
+#define WORD_MASK (WORD - 1)
+
+static int both_aligned(const void *a, const void *b)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	return (((uintptr_t)a | (uintptr_t)b) & WORD_MASK) == 0;
+}
 
-	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-		word_t *dw = (word_t *)d;
-		const word_t *sw = (const word_t *)s;
+/* Forwards, words when both ends can be aligned together; safe for memmove when d < s. */
+static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
+{
+	if ((((uintptr_t)d ^ (uintptr_t)s) & WORD_MASK) == 0) {
+		for (; n != 0 && !both_aligned(d, s); n--)
+			*d++ = *s++;
+		for (; n >= 4 * WORD; n -= 4 * WORD, d += 4 * WORD, s += 4 * WORD) {
+			word_t w0 = ((const word_t *)s)[0], w1 = ((const word_t *)s)[1];
+			word_t w2 = ((const word_t *)s)[2], w3 = ((const word_t *)s)[3];
 
-		for (; n >= 32; n -= 32, dw += 4, sw += 4) {
-			word_t a = sw[0], b = sw[1], c = sw[2], e = sw[3];
-
-			dw[0] = a;
-			dw[1] = b;
-			dw[2] = c;
-			dw[3] = e;
+			((word_t *)d)[0] = w0;
+			((word_t *)d)[1] = w1;
+			((word_t *)d)[2] = w2;
+			((word_t *)d)[3] = w3;
 		}
-		for (; n >= 8; n -= 8)
-			*dw++ = *sw++;
-		d = (unsigned char *)dw;
-		s = (const unsigned char *)sw;
+		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
+			*(word_t *)d = *(const word_t *)s;
 	}
 	while (n--)
 		*d++ = *s++;
+}
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+	copy_forward(dst, src, n);
 	return dst;
 }
 
@@ -74,33 +84,41 @@ void *memmove(void *dst, const void *src, size_t n)
 	const unsigned char *s = src;
 
 	if (d < s) {
-		while (n--)
-			*d++ = *s++;
-	} else {
-		while (n--)
-			d[n] = s[n];
+		copy_forward(d, s, n);
+		return dst;
 	}
+	/* Backwards, from the end: words while both ends are aligned. */
+	d += n;
+	s += n;
+	if ((((uintptr_t)d ^ (uintptr_t)s) & WORD_MASK) == 0) {
+		for (; n != 0 && !both_aligned(d, s); n--)
+			*--d = *--s;
+		for (; n >= WORD; n -= WORD) {
+			d -= WORD;
+			s -= WORD;
+			*(word_t *)d = *(const word_t *)s;
+		}
+	}
+	while (n--)
+		*--d = *--s;
 	return dst;
 }
 
 void *memset(void *s, int c, size_t n)
 {
 	unsigned char *p = s;
+	word_t w = (unsigned char)c * 0x0101010101010101ULL;
 
-	if (((uintptr_t)p & 7) == 0) {
-		word_t v = 0x0101010101010101ULL * (unsigned char)c;
-		word_t *pw = (word_t *)p;
-
-		for (; n >= 32; n -= 32, pw += 4) {
-			pw[0] = v;
-			pw[1] = v;
-			pw[2] = v;
-			pw[3] = v;
-		}
-		for (; n >= 8; n -= 8)
-			*pw++ = v;
-		p = (unsigned char *)pw;
+	for (; n != 0 && ((uintptr_t)p & WORD_MASK) != 0; n--)
+		*p++ = (unsigned char)c;
+	for (; n >= 4 * WORD; n -= 4 * WORD, p += 4 * WORD) {
+		((word_t *)p)[0] = w;
+		((word_t *)p)[1] = w;
+		((word_t *)p)[2] = w;
+		((word_t *)p)[3] = w;
 	}
+	for (; n >= WORD; n -= WORD, p += WORD)
+		*(word_t *)p = w;
 	while (n--)
 		*p++ = (unsigned char)c;
 	return s;

@@ -88,6 +88,18 @@ def test_measure_alternates_halves_and_takes_medians(tmp_path):
         assert "icount" in log
 
 
+def test_icount_spread_is_reported_per_half(tmp_path):
+    samples = [bench_linux.Sample(w) for w in (1.0, 2.0)] + [
+        bench_linux.Sample(9.0, s) for s in (0.80990, 0.814009, 0.80995, 0.814309)]
+    boot, _ = fake_boot(samples)
+    result = bench_linux.measure({"bare": ["b"], "cleave": ["c"]}, MARKER, runs=1,
+                                 icount_runs=2, logs=tmp_path, boot=boot)
+    assert result["bare"]["icount_spread_s"] == 0.00005
+    assert result["bare"]["icount_reproducible"]
+    assert result["cleave"]["icount_spread_s"] == 0.0003
+    assert not result["cleave"]["icount_reproducible"]
+
+
 def test_icount_boot_without_a_stamp_is_an_error(tmp_path):
     boot, _ = fake_boot([bench_linux.Sample(1.0), bench_linux.Sample(1.0, None)])
     with pytest.raises(CleaveError, match="no kernel time stamp"):
@@ -180,3 +192,18 @@ def test_bad_linux_bench_options_are_one_line(args):
     result = subprocess.run([str(ROOT / "cleave"), "bench", *args], capture_output=True,
                             text=True, timeout=60, cwd=ROOT, stdin=subprocess.DEVNULL)
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_real_linux_bench_under_cleave_is_reproducible():
+    """`./cleave bench --only linux --runs 1`: the Cleave half's -icount boots now take
+    seconds, and the guest kernel's stamp at the marker repeats to 0.1 ms."""
+    result = subprocess.run([str(ROOT / "cleave"), "bench", "--only", "linux", "--runs", "1"],
+                            capture_output=True, text=True, timeout=1200, cwd=ROOT,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    halves = json.loads((ROOT / "build" / "bench.json").read_text())["linux_boot"]["halves"]
+    for half in ("bare", "cleave"):
+        stamps = halves[half]["icount_marker_s"]
+        assert len(stamps) == bench_linux.ICOUNT_RUNS and 0 < stamps[0] < 10, half
+        assert halves[half]["icount_reproducible"], (half, stamps)
+    assert "under Cleave - bare QEMU (guest kernel's clock" in result.stdout

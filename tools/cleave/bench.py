@@ -12,16 +12,18 @@ instruction plus any time spent idle, and every figure is the same on every run 
 every host. It models no pipeline, cache or TLB: these are instruction counts, not
 times on hardware.
 
-The second part (bench_linux.py) boots Debian's Linux to userspace on bare QEMU: the
-baseline that Linux guests under Cleave are to be compared with. `--only kernel` or
-`--only linux` runs one part; bench.json holds the parts that ran.
+The second part (bench_guest.py) measures the instructions of an HVC and an MMIO-read
+round trip from inside a test guest, on bare QEMU and under Cleave. The third
+(bench_linux.py) boots Debian's Linux to userspace on bare QEMU and under Cleave, and
+compares. `--only kernel`, `--only roundtrip` or `--only linux` runs one part;
+bench.json holds the parts that ran.
 """
 
 import json
 import re
 from dataclasses import dataclass
 
-from . import bench_linux, qemu, systest
+from . import bench_guest, bench_linux, qemu, systest
 from .errors import CleaveError
 from .judge import PANIC, failed, passed
 from .paths import BUILD, shown
@@ -135,8 +137,9 @@ def table(figures):
     return lines
 
 
-def report(platform_name, config, figures, linux=None):
-    """What bench.json holds: the kernel's figures and the Linux boot, each when run."""
+def report(platform_name, config, figures, linux=None, trips=None):
+    """What bench.json holds: the kernel's figures, the guest's round trips and the Linux
+    boot, each when run."""
     data = {
         "platform": platform_name,
         "cpu": config.cpu,
@@ -152,15 +155,17 @@ def report(platform_name, config, figures, linux=None):
                 for name, f in figures.items()
             },
         })
+    if trips is not None:
+        data["guest_round_trips"] = trips
     if linux is not None:
         data["linux_boot"] = linux
     return data
 
 
-def write_json(path, platform_name, config, figures, linux=None):
+def write_json(path, platform_name, config, figures, linux=None, trips=None):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(report(platform_name, config, figures, linux), indent=2)
+        text = json.dumps(report(platform_name, config, figures, linux, trips), indent=2)
         path.write_text(text + "\n", encoding="utf-8")
     except OSError as err:
         raise CleaveError(f"cannot write {shown(path)}: {err.strerror}") from None
@@ -178,13 +183,13 @@ def measure(platform, config, image, log_path=LOG_PATH, timeout=TIMEOUT_S):
     return judge.figures
 
 
-PARTS = ("kernel", "linux")
+PARTS = ("kernel", "roundtrip", "linux")
 
 
 def run(platform, config, image, json_path=JSON_PATH, parts=PARTS,
         linux_runs=bench_linux.RUNS, linux_halves=None):
     """The verb after the build: measure, print the tables, write the JSON."""
-    figures = linux = None
+    figures = linux = trips = None
     if "kernel" in parts:
         step(f"benchmarking {shown(image)} on {platform.name} ({config.describe()}), "
              f"QEMU {' '.join(ICOUNT)}: 1 instruction = 1 ns = 1 cycle")
@@ -194,8 +199,10 @@ def run(platform, config, image, json_path=JSON_PATH, parts=PARTS,
         say("(means per operation less an empty loop; instructions at EL0 and EL2, "
             "kernel: EL2 alone)")
         say(SEL4_NOTE)
+    halves = linux_halves or bench_linux.HALVES
+    if "roundtrip" in parts:
+        trips = bench_guest.run(platform, config, halves=halves)
     if "linux" in parts:
-        linux = bench_linux.run(platform, config, linux_runs,
-                                halves=linux_halves or bench_linux.HALVES)
-    write_json(json_path, platform.name, config, figures, linux)
+        linux = bench_linux.run(platform, config, linux_runs, halves=halves)
+    write_json(json_path, platform.name, config, figures, linux, trips)
     say(f"wrote {shown(json_path)}")

@@ -120,19 +120,21 @@ def add_test(verbs):
 def add_bench(verbs):
     bench_verb = verbs.add_parser("bench", help="count the instructions of kernel operations",
                                   description="Build, boot the benchmark once in QEMU with "
-                                  "-icount (1 CPU), print its figures, time Debian's Linux "
-                                  "booting to userspace on bare QEMU, and write "
-                                  "build/bench.json.")
+                                  "-icount (1 CPU), print its figures, measure an HVC and an "
+                                  "MMIO-read round trip from a test guest, time Debian's "
+                                  "Linux booting to userspace on bare QEMU and under Cleave "
+                                  "(alternating), and write build/bench.json.")
     bench_verb.add_argument("--platform", default=DEFAULT_PLATFORM, metavar="NAME",
                             help=f"platform in platforms/ (default {DEFAULT_PLATFORM})")
     bench_verb.add_argument("--cpu", metavar="CPU", help="CPU model (default: the platform's)")
     bench_verb.add_argument("--gic", type=number, metavar="2|3", help="GIC version")
     bench_verb.add_argument("--only", choices=bench.PARTS,
-                            help="run one part: the kernel's figures or the Linux boot")
+                            help="run one part: the kernel's figures, the test guest's "
+                            "round trips or the Linux boot")
     bench_verb.add_argument("--runs", type=positive, default=bench_linux.RUNS, metavar="N",
                             help=f"Linux boots per half (default {bench_linux.RUNS})")
     bench_verb.add_argument("--bare-only", action="store_true",
-                            help="the Linux boot on bare QEMU only, not under Cleave")
+                            help="bare QEMU only, not under Cleave (round trips, Linux)")
     bench_verb.set_defaults(handler=cmd_bench)
 
 
@@ -299,8 +301,8 @@ def cmd_bench(args):
     parts = bench.PARTS if args.only is None else (args.only,)
     image = None
     halves = ("bare",) if args.bare_only else bench_linux.HALVES
-    if "kernel" in parts or "cleave" in halves:
-        build.build()  # the kernel's figures and the Linux half under Cleave need it
+    if parts != ("linux",) or "cleave" in halves:
+        build.build()  # the kernel's bench, the test guest, the loader and the VMM
     if "kernel" in parts:
         image = build.image(platform.name, bench.IMAGE)
     bench.run(platform, config, image, parts=parts, linux_runs=args.runs,

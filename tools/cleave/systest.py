@@ -80,7 +80,7 @@ KTEST_MIN_CASES = 100
 
 def all_tests(platform):
     """Every system test of `platform`, in the order they are started."""
-    from . import audit, demo, guest_bare, guest_tests, linux_stops  # SysTests: late
+    from . import audit, bench_guest, demo, guest_bare, guest_tests, linux_stops  # late
 
     return boot_matrix(platform) + ktest_matrix(platform) + example_tests(platform) + \
         bad_image_tests() + [
@@ -104,7 +104,8 @@ def all_tests(platform):
                                                 "MUSL HELLO OK sum=500500",
                                                 "CLEAVE COMPONENT EXIT 7"])),
     ] + guest_tests.bare_linux(platform) + guest_bare.bare_guest_tests(platform) + \
-        demo.tests(platform) + audit.audit_tests(platform) + linux_stops.tests(platform)
+        demo.tests(platform) + audit.audit_tests(platform) + linux_stops.tests(platform) + \
+        bench_guest.system_tests(platform)
 
 
 # Systems from examples/ booted as tests: (name, description, markers their components

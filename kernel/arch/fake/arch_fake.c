@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 unsigned fake_cpu;
 struct cpu_id_regs fake_id_regs[8];

@@ -6,6 +6,7 @@
 #ifndef CLEAVE_SPINLOCK_H
 #define CLEAVE_SPINLOCK_H
 
+#include <arch/spin_wait.h>
 #include <cleave/compiler.h>
 
 struct spinlock {
@@ -22,12 +23,18 @@ static inline bool spin_trylock(struct spinlock *l)
 	return __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
+/* Contended: out of line, so the common path is the one exchange it was before. */
+static __attribute__((noinline, cold)) void spin_lock_wait(struct spinlock *l)
+{
+	do
+		arch_spin_wait_zero(&l->locked); /* sleeps until the word may have changed */
+	while (!spin_trylock(l));
+}
+
 static inline void spin_lock(struct spinlock *l)
 {
-	while (!spin_trylock(l)) {
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0) {
-		}
-	}
+	if (!spin_trylock(l))
+		spin_lock_wait(l);
 }
 
 static inline void spin_unlock(struct spinlock *l)

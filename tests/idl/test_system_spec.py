@@ -263,7 +263,8 @@ system S { guest Linux vm; guest Other vm2; }
     guest = spec.guests["vm"]
     assert (guest["on_reset"], guest["on_crash"], guest["restart_limit"]) == \
         ("stop", "restart", 7)
-    at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 4  # the restart word, before the cmdline
+    # The restart word: after uart_spi, gic_version and num_cpus, before the console slots.
+    at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 12
     word = struct.unpack_from("<I", vmminfo.pack(guest, "vm"), at)[0]
     assert word == vmminfo.RESTART_ON_CRASH | 7 << 16
     word = struct.unpack_from("<I", vmminfo.pack(spec.guests["vm2"], "vm2"), at)[0]
@@ -319,10 +320,10 @@ def test_guest_without_console_has_no_console_slots(tmp_path):
     guest = dict(spec.guests["vm"], slot_console=14, slot_console_input=15)
     data = vmminfo.pack(guest, "vm")
     assert len(data) == vmminfo.SIZE == 1240
-    # struct cl_vmm_info: uart_spi, gic_version, num_cpus, slot_console,
-    # slot_console_input, pad, then the command line.
+    # struct cl_vmm_info: uart_spi, gic_version, num_cpus, restart, slot_console,
+    # slot_console_input, then the command line.
     at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 24
-    assert data[at + 12:at + 20] == (14).to_bytes(4, "little") + (15).to_bytes(4, "little")
+    assert data[at + 16:at + 24] == (14).to_bytes(4, "little") + (15).to_bytes(4, "little")
 
 
 def test_guest_kernel_frames_cover_the_file(tmp_path):

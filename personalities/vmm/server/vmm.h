@@ -34,7 +34,7 @@ struct vmm {
 	struct exit_stats stats;		       /* the exits served, by cause */
 	unsigned restarts;			       /* by a reset request or a crash */
 	bool stopped;
-	bool reported_userspace; /* the exit report at the guest's userspace marker went out */
+	bool reported_userspace;   /* the exit report at the guest's userspace marker went out */
 	char input[VMM_INPUT_MAX]; /* from the console server, waiting for FIFO room */
 	size_t input_len;
 	bool input_more; /* the server may hold more than there was room for */

@@ -249,10 +249,12 @@ class AuditRecordJudge:
 
 # --- the audits of real boots, as system tests ------------------------------------------
 
-# Test guests (tests/system/guests/<name>.cleave) audited under each policy: mmu starts
-# with its caches off and turns them on (and off again), setway runs set/way loops the
-# VMM traps, psci starts a second vCPU (caches off) with PSCI CPU_ON.
-AUDITED_GUESTS = ("mmu", "setway", "psci")
+# Test guests (tests/system/guests/<name>.cleave) audited under each policy: tvm writes
+# every TVM-trapped register, mmu starts with its caches off and turns them on (and off
+# again), setway runs set/way loops the VMM traps, psci starts a second vCPU (caches off)
+# with PSCI CPU_ON, irq takes interrupts, and reset is loaded again by its VMM after a
+# PSCI SYSTEM_RESET (which the VMM must clean again).
+AUDITED_GUESTS = ("tvm", "mmu", "setway", "psci", "irq", "reset")
 BREAK_GUEST = "mmu"  # booted with vmm-audit-break-pou by audit/break-pou, under clean
 BREAK_POLICY = "clean"  # the policy whose image cleaning the `pou` build breaks
 LINUX_MEMORY_MIB = 1024  # two guests of 256 MiB, the image and its files in frames

@@ -23,10 +23,10 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     # system images, the test guests on bare QEMU (6 guests on two GICs, and the tvm
     # mutant), the audit kernel's record, and the audits of real boots (the demo's
     # Linux and 6 test guests under 2 policies, the VMM builds, and the broken VMM);
-    # Linux under Cleave on max (3), two Linux guests of which one stops (2),
+    # Linux under Cleave on max (4), two Linux guests of which one stops (2),
     # guest-reset and guest-restart on two GICs (4), the bench guest's round trips
     assert len(names) == len(set(names)) == \
-        16 + 8 + 5 + 10 + 12 + 12 + 4 + 13 + 1 + 1 + 16 + 3 + 2 + 4 + 1
+        16 + 8 + 5 + 10 + 12 + 12 + 4 + 13 + 1 + 1 + 16 + 4 + 2 + 4 + 1
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",

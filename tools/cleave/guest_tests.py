@@ -64,13 +64,13 @@ BUILT_LINUX = {}  # test name -> (specification, report), set by its payload ste
 # lacks (SVE, pointer authentication, MTE instructions, more ID registers): its guests
 # see the features the VMM lets through (docs/vmm.md, "CPU features").
 CLEAVE_BOOTS = (("cortex-a57", 3, 1), ("cortex-a57", 2, 1), ("cortex-a57", 3, 2),
-                ("cortex-a57", 2, 2), ("max", 3, 1), ("max", 2, 1), ("max", 3, 2))
+                ("cortex-a57", 2, 2), ("max", 3, 1), ("max", 2, 1), ("max", 3, 2), ("max", 2, 2))
 
 
 def cleave_linux(platform):
     """`linux/cleave/<cpu>/gic<v>[/vcpus2]`: Linux under Cleave reaches its userspace
-    marker (1 vCPU on GICv3 and GICv2; 2 vCPUs, started by PSCI CPU_ON, on GICv3, and on
-    GICv2 on the cortex-a57), on cortex-a57 and max, with the capability comparison of SystemJudge."""
+    marker (1 and 2 vCPUs, the second started by PSCI CPU_ON, on GICv3 and GICv2), on
+    cortex-a57 and max, with the capability comparison of SystemJudge."""
     tests = []
     for cpu, gic, vcpus in CLEAVE_BOOTS:
         if gic not in platform.gics or cpu not in platform.cpus:

@@ -2,6 +2,7 @@
 #include <cleave/audit.h>
 #include <cleave/console.h>
 #include <cleave/invocation.h>
+#include <cleave/kobjects.h>
 #include <cleave/uart.h>
 
 /*
@@ -29,10 +30,37 @@ static unsigned read_input(struct invocation *inv)
 	return CL_OK;
 }
 
+/*
+ * Output: bytes a thread writes with CL_CONSOLE_MORE wait in the thread until the
+ * write that ends the run, which prints them all in one console_write (one hold of
+ * the console's lock): a line longer than one invocation's 24 bytes is not cut by
+ * another thread's output. A run longer than the buffer is printed in pieces; what a
+ * thread holds when it is deleted is lost. The kernel's own callers (inv->caller
+ * NULL) print at once.
+ */
+static void write_output(struct tcb *t, const char *buf, size_t len, bool more)
+{
+	if (t == NULL) {
+		console_write(buf, len);
+		return;
+	}
+	if (t->con_len + len > sizeof(t->con_line)) {
+		console_write(t->con_line, t->con_len);
+		t->con_len = 0;
+	}
+	for (size_t i = 0; i < len; i++)
+		t->con_line[t->con_len++] = buf[i];
+	if (!more) {
+		console_write(t->con_line, t->con_len);
+		t->con_len = 0;
+	}
+}
+
 unsigned console_invoke(struct invocation *inv)
 {
 	char buf[24];
-	uint64_t len = inv->args[CL_ARG_CONSOLE_WRITE_LEN];
+	uint64_t word = inv->args[CL_ARG_CONSOLE_WRITE_LEN];
+	uint64_t len = word & CL_CONSOLE_LEN_MASK;
 
 	if (inv->label == CL_LABEL_CONSOLE_READ)
 		return read_input(inv);
@@ -46,10 +74,10 @@ unsigned console_invoke(struct invocation *inv)
 	}
 	if (inv->label != CL_LABEL_CONSOLE_WRITE)
 		return CL_UNKNOWN_LABEL;
-	if (len > sizeof(buf))
+	if (len > sizeof(buf) || (word & ~(uint64_t)(CL_CONSOLE_LEN_MASK | CL_CONSOLE_MORE)) != 0)
 		return CL_INVALID_ARG;
 	for (unsigned i = 0; i < len; i++)
 		buf[i] = (char)(inv->args[1 + i / 8] >> (8 * (i % 8)));
-	console_write(buf, (size_t)len);
+	write_output(inv->caller, buf, (size_t)len, (word & CL_CONSOLE_MORE) != 0);
 	return CL_OK;
 }

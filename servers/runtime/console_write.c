@@ -1,8 +1,11 @@
 /*
  * Writing to the console capability, shared by both runtimes: the console
- * invocation carries 24 bytes, packed little-endian into three words.
+ * invocation carries 24 bytes, packed little-endian into three words. Every
+ * chunk but the last says CL_CONSOLE_MORE, so the kernel prints one cl_write
+ * (up to CL_CONSOLE_LINE_MAX bytes) in one piece, whatever other threads print.
  */
 #include <cleave/bootinfo.h>
+#include <cleave/console_abi.h>
 #include <cleave/console_write.h>
 #include <cleave/syscalls.h>
 
@@ -17,7 +20,8 @@ void cl_write(const char *s, size_t n)
 		size_t chunk = n < 24 ? n : 24;
 
 		memcpy(w, s, chunk);
-		cl_console_write(cl_console, chunk, w[0], w[1], w[2]);
+		cl_console_write(cl_console, chunk | (n > chunk ? CL_CONSOLE_MORE : 0), w[0], w[1],
+				 w[2]);
 		s += chunk;
 		n -= chunk;
 	}

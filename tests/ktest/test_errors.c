@@ -5,6 +5,8 @@
  */
 #include "ktest.h"
 
+#include <cleave/console_abi.h>
+
 #define RW (CL_RIGHT_READ | CL_RIGHT_WRITE)
 
 /* Every invocation: its label, the object it belongs to and its argument count. */
@@ -154,6 +156,8 @@ KTEST(console_write_lengths)
 	CHECK_EQ(ERR(cl_console_write(CL_SLOT_CONSOLE, 24, w[0], w[1], w[2])), CL_OK);
 	CHECK_EQ(ERR(cl_console_write(CL_SLOT_CONSOLE, 25, w[0], w[1], w[2])), CL_INVALID_ARG);
 	CHECK_EQ(ERR(cl_console_write(CL_SLOT_CONSOLE, ~0ULL, 0, 0, 0)), CL_INVALID_ARG);
+	CHECK_EQ(ERR(cl_console_write(CL_SLOT_CONSOLE, 0x200 | 1, w[0], 0, 0)), CL_INVALID_ARG);
+	CHECK_EQ(ERR(cl_console_write(CL_SLOT_CONSOLE, CL_CONSOLE_MORE | 0, 0, 0, 0)), CL_OK);
 	/* A copy of the console capability prints too. */
 	CHECK_EQ(ERR(cl_cnode_copy(CL_SLOT_CNODE, copy, CL_SLOT_CONSOLE, CL_RIGHT_READ)), CL_OK);
 	CHECK_EQ(ERR(cl_console_write(copy, 1, '\n', 0, 0)), CL_OK);

@@ -56,8 +56,17 @@ struct cte *kenv_slot(uint64_t i)
 unsigned kcall(uint64_t cptr, unsigned label, unsigned nargs, uint64_t a0, uint64_t a1, uint64_t a2,
 	       uint64_t a3)
 {
-	struct invocation inv = {
-		.root = &kenv_root, .label = label, .nargs = nargs, .args = {a0, a1, a2, a3}};
+	return kcall_as(NULL, cptr, label, nargs, a0, a1, a2, a3);
+}
+
+unsigned kcall_as(struct tcb *caller, uint64_t cptr, unsigned label, unsigned nargs, uint64_t a0,
+		  uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	struct invocation inv = {.caller = caller,
+				 .root = &kenv_root,
+				 .label = label,
+				 .nargs = nargs,
+				 .args = {a0, a1, a2, a3}};
 	unsigned err = lookup_cap(&kenv_root, cptr, &inv.target);
 
 	if (err != CL_OK)

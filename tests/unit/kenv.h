@@ -26,6 +26,9 @@ struct cte *kenv_slot(uint64_t i);
 /* Invokes cap slot `cptr` with `label` and up to four arguments; returns the CL_* error. */
 unsigned kcall(uint64_t cptr, unsigned label, unsigned nargs, uint64_t a0, uint64_t a1, uint64_t a2,
 	       uint64_t a3);
+/* The same as the thread `caller` (kcall's caller is the kernel itself, NULL). */
+unsigned kcall_as(struct tcb *caller, uint64_t cptr, unsigned label, unsigned nargs, uint64_t a0,
+		  uint64_t a1, uint64_t a2, uint64_t a3);
 /* MR0..MR3 of the last kcall's reply. */
 extern uint64_t kres[4];
 /* How many of them the invocation set. */

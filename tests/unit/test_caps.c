@@ -280,6 +280,35 @@ static void console_writes(void **state)
 	assert_int_equal(kcall(S_CONSOLE, CL_LABEL_CONSOLE_WRITE, 4, 25, 0, 0, 0), CL_INVALID_ARG);
 }
 
+/* Two threads print at once, 24 bytes a call: each one's run comes out whole. */
+static void console_runs_of_a_thread_are_not_cut(void **state)
+{
+	static struct tcb a, b;
+	const uint64_t abc = 0x636261, def = 0x0a666564, xyz = 0x0a5a5958;
+
+	(void)state;
+	fake_uart_reset();
+	assert_int_equal(
+		kcall_as(&a, S_CONSOLE, CL_LABEL_CONSOLE_WRITE, 4, 3 | CL_CONSOLE_MORE, abc, 0, 0),
+		CL_OK);
+	assert_int_equal(kcall_as(&b, S_CONSOLE, CL_LABEL_CONSOLE_WRITE, 4, 4, xyz, 0, 0), CL_OK);
+	assert_string_equal(fake_uart_output(), "XYZ\n");
+	assert_int_equal(kcall_as(&a, S_CONSOLE, CL_LABEL_CONSOLE_WRITE, 4, 4, def, 0, 0), CL_OK);
+	assert_string_equal(fake_uart_output(), "XYZ\nabcdef\n");
+	/* A run longer than the thread's buffer is printed in pieces, nothing lost. */
+	fake_uart_reset();
+	for (unsigned i = 0; i < CL_CONSOLE_LINE_MAX / 3 + 1; i++)
+		assert_int_equal(kcall_as(&a, S_CONSOLE, CL_LABEL_CONSOLE_WRITE, 4,
+					  3 | CL_CONSOLE_MORE, abc, 0, 0),
+				 CL_OK);
+	assert_int_equal(strlen(fake_uart_output()), CL_CONSOLE_LINE_MAX / 3 * 3);
+	assert_int_equal(kcall_as(&a, S_CONSOLE, CL_LABEL_CONSOLE_WRITE, 4, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(strlen(fake_uart_output()), (CL_CONSOLE_LINE_MAX / 3 + 1) * 3);
+	/* Bits other than the length and MORE are refused. */
+	assert_int_equal(kcall_as(&a, S_CONSOLE, CL_LABEL_CONSOLE_WRITE, 4, 0x201, abc, 0, 0),
+			 CL_INVALID_ARG);
+}
+
 static void console_reads_input_with_the_read_right_only(void **state)
 {
 	(void)state;
@@ -315,6 +344,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(revoke_removes_descendants_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(nested_cnodes_are_destroyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(console_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(console_runs_of_a_thread_are_not_cut, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(console_reads_input_with_the_read_right_only, setup,
 						teardown),
 	};

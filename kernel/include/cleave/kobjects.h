@@ -7,6 +7,7 @@
 #ifndef CLEAVE_KOBJECTS_H
 #define CLEAVE_KOBJECTS_H
 
+#include <uapi/cleave/console_abi.h>
 #include <cleave/object.h>
 
 /* A thread's user registers, as saved on kernel entry. */
@@ -70,6 +71,8 @@ struct tcb {
 	uint64_t send_grant;	    /* that cap had the grant right: caps may go along */
 	uint64_t recv_slot;	    /* where a blocked receiver takes a transferred cap */
 	struct msg msg;		    /* a blocked sender's message */
+	uint32_t con_len;	    /* bytes held in con_line (console writes with MORE) */
+	char con_line[CL_CONSOLE_LINE_MAX];
 	struct fpsimd_state fp __attribute__((aligned(16)));
 };
 

@@ -366,6 +366,23 @@ def test_a_system_judge_needs_the_dump_to_match_the_specification():
 
 # --- test guests (tests/guests) -------------------------------------------------------
 
+def test_the_psci_systems_under_cleave_want_their_smc_case(monkeypatch):
+    """guest-psci (`smc emulate`) wants psci/smc-emulated on top of its bare-QEMU cases;
+    guest-smc (the default, refuse) wants psci/smc-refused: a guest that skipped its
+    SMC check, or got the other answer, fails."""
+    from cleave.guest_bare import GUESTS
+    monkeypatch.setitem(systest.BUILT, "guest-psci", (None, None, None))
+    monkeypatch.setitem(systest.BUILT, "guest-smc", (None, None, None))
+    for name, case in (("guest-psci", "psci/smc-emulated"), ("guest-smc", "psci/smc-refused")):
+        inner = systest.system_judge(name, []).inner
+        assert case in inner.expected
+        assert "psci/smc-emulated" not in GUESTS["psci"]  # bare QEMU: no SMC case
+        cases = [c for c in inner.expected if c != case]
+        for line in guest_log(cases):
+            verdict = inner.feed(line)
+        assert verdict is not None and not verdict.ok and case in verdict.reason
+
+
 def guest_log(passes, fails=()):
     lines = ["GUEST psci: start, device tree at 0x48000000"]
     lines += [f"GUEST PASS {name}" for name in passes]

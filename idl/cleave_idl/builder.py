@@ -26,7 +26,8 @@ SETTINGS = {
     "guest": {"kernel": "string", "initrd": "string", "cmdline": "string", "memory": "size",
               "vcpus": "int", "devices": "list", "coherence": ("dc", "clean"),
               "partition": "int", "priority": "int", "on_reset": ("restart", "stop"),
-              "on_crash": ("stop", "restart"), "restart_limit": "int"},
+              "on_crash": ("stop", "restart"), "restart_limit": "int",
+              "smc": ("refuse", "emulate")},
     "device": {"path": "string", "compatible": "string", "irq": "int"},
 }
 # Interfaces each block may declare: a guest reaches the system through its VMM, which

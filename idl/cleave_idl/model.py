@@ -130,6 +130,7 @@ class Guest(Declared):
     on_reset: str = "restart"  # PSCI SYSTEM_RESET: restart (reload and boot) or stop
     on_crash: str = "stop"  # an exit its VMM cannot handle: stop or restart
     restart_limit: int = 3  # restarts in all before the VMM stops the guest
+    smc: str = "refuse"  # an SMC from the guest: refuse (NOT_SUPPORTED) or emulate (PSCI)
     partition: int = 0
     priority: int = DEFAULT_PRIORITY
 

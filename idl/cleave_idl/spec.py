@@ -484,6 +484,7 @@ class Builder:
             initrd_vaddr=VMM_INITRD_VADDR, initrd_size=sizes["initrd"], vcpus=decl.vcpus,
             coherence=decl.coherence, cmdline=decl.cmdline or "",
             on_reset=decl.on_reset, on_crash=decl.on_crash, restart_limit=decl.restart_limit,
+            smc=decl.smc,
             slot_exits=caps["exits"], slot_guest_aspace=caps["guest_aspace"],
             slot_vcpus=[caps[f"vcpu{n}"] for n in range(decl.vcpus)],
             slot_tcbs=[caps[f"tcb{n}"] for n in range(decl.vcpus)],

@@ -17,15 +17,17 @@ LAYOUT = struct.Struct(f"<QII{NAME_MAX}s7Q4I{MAX_VCPUS}I{MAX_VCPUS}I4Q6I{CMDLINE
 SIZE = 1240
 assert LAYOUT.size == SIZE
 COHERENCE = {"dc": 0, "clean": 1}
-# The restart word (CL_VMM_RESTART_*): what a reset request and a crash do, and the limit.
-RESTART_ON_RESET, RESTART_ON_CRASH = 0x1, 0x2
+# The restart word (CL_VMM_RESTART_*): what a reset request and a crash do, and the limit;
+# its spare low bits carry other guest flags (CL_VMM_SMC_EMULATE: `smc emulate`).
+RESTART_ON_RESET, RESTART_ON_CRASH, SMC_EMULATE = 0x1, 0x2, 0x4
 RESTART_LIMIT_MAX = 1000
 
 
 def restart_word(guest):
     """The info page's restart word of `guest` (Specification.guests[name])."""
     flags = (RESTART_ON_RESET if guest.get("on_reset", "restart") == "restart" else 0) | \
-        (RESTART_ON_CRASH if guest.get("on_crash", "stop") == "restart" else 0)
+        (RESTART_ON_CRASH if guest.get("on_crash", "stop") == "restart" else 0) | \
+        (SMC_EMULATE if guest.get("smc", "refuse") == "emulate" else 0)
     return flags | guest.get("restart_limit", 3) << 16
 
 

@@ -24,9 +24,10 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     # mutant), the audit kernel's record, and the audits of real boots (the demo's
     # Linux and 6 test guests under 2 policies, the VMM builds, and the broken VMM);
     # Linux under Cleave on max (4), two Linux guests of which one stops (2),
-    # guest-reset and guest-restart on two GICs (4), the bench guest's round trips
+    # guest-reset, guest-restart and guest-smc on two GICs (6), the bench guest's round
+    # trips
     assert len(names) == len(set(names)) == \
-        16 + 8 + 5 + 10 + 12 + 12 + 4 + 13 + 1 + 1 + 16 + 4 + 2 + 4 + 1
+        16 + 8 + 5 + 10 + 12 + 12 + 4 + 13 + 1 + 1 + 16 + 4 + 2 + 6 + 1
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",
@@ -39,7 +40,7 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
                  "linux/cleave/max/gic3", "linux/cleave/max/gic2",
                  "linux/cleave/max/gic3/vcpus2", "linux/cleave/two-guests/poweroff",
                  "linux/cleave/two-guests/panic", "system/guest-reset/gic2",
-                 "system/guest-restart/gic3"):
+                 "system/guest-restart/gic3", "system/guest-smc/gic2"):
         assert name in names
     not_el2 = next(t for t in systest.all_tests(virt) if t.name == "boot/not-el2")
     assert not_el2.machine == "virt"
@@ -365,6 +366,23 @@ def test_a_system_judge_needs_the_dump_to_match_the_specification():
 
 
 # --- test guests (tests/guests) -------------------------------------------------------
+
+def test_the_psci_systems_under_cleave_want_their_smc_case(monkeypatch):
+    """guest-psci (`smc emulate`) wants psci/smc-emulated on top of its bare-QEMU cases;
+    guest-smc (the default, refuse) wants psci/smc-refused: a guest that skipped its
+    SMC check, or got the other answer, fails."""
+    from cleave.guest_bare import GUESTS
+    monkeypatch.setitem(systest.BUILT, "guest-psci", (None, None, None))
+    monkeypatch.setitem(systest.BUILT, "guest-smc", (None, None, None))
+    for name, case in (("guest-psci", "psci/smc-emulated"), ("guest-smc", "psci/smc-refused")):
+        inner = systest.system_judge(name, []).inner
+        assert case in inner.expected
+        assert "psci/smc-emulated" not in GUESTS["psci"]  # bare QEMU: no SMC case
+        cases = [c for c in inner.expected if c != case]
+        for line in guest_log(cases):
+            verdict = inner.feed(line)
+        assert verdict is not None and not verdict.ok and case in verdict.reason
+
 
 def guest_log(passes, fails=()):
     lines = ["GUEST psci: start, device tree at 0x48000000"]

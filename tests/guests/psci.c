@@ -4,6 +4,12 @@
  * starts each secondary twice (on, off, on again, off); each prints from
  * inside itself. SYSTEM_OFF comes last, from guest_done(): the system
  * test's judge requires QEMU (or the guest) to end after DONE.
+ *
+ * Under Cleave only (a bootarg asks): PSCI_VERSION through `smc #0` whatever
+ * the device tree's conduit, answered as the guest's `smc` setting says:
+ * "smc=emulate" expects the version HVC gives, "smc=refuse" NOT_SUPPORTED.
+ * Either way the SMC returns to the next instruction. (On bare QEMU an SMC
+ * goes to QEMU's own PSCI or is UNDEFINED, so no bootarg there.)
  */
 #include "guest.h"
 
@@ -115,6 +121,38 @@ static void check_unknown(void)
 	guest_check(!undefined && r == PSCI_NOT_SUPPORTED, "psci/unknown-function",
 		    "function %#x: %s %lld, expected NOT_SUPPORTED (-1)", PSCI_UNKNOWN,
 		    undefined ? "the call was UNDEFINED," : "returned", (long long)r);
+}
+
+/*
+ * SMC from EL1 is trapped to EL2 by HCR_EL2.TSC (Arm ARM, HCR_EL2): the
+ * trap's preferred return address is the SMC itself, unlike HVC's, so the
+ * answer must step past it; were it not to, the guest would issue it for ever.
+ */
+static int64_t raw_smc(uint32_t fn)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0)
+			 :
+			 : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	return (int64_t)x0;
+}
+
+static void check_smc(void)
+{
+	bool emulate = guest_bootarg("smc=emulate");
+	int64_t want, r;
+
+	if (!emulate && !guest_bootarg("smc=refuse"))
+		return;
+	want = emulate ? (int64_t)version : PSCI_NOT_SUPPORTED;
+	r = raw_smc(PSCI_VERSION);
+	guest_printf("GUEST psci: SMC PSCI_VERSION = %lld (smc %s)\n", (long long)r,
+		     emulate ? "emulate" : "refuse");
+	guest_check(r == want, emulate ? "psci/smc-emulated" : "psci/smc-refused",
+		    "SMC PSCI_VERSION = %lld, expected %lld", (long long)r, (long long)want);
 }
 
 /* A secondary: say where it is from inside, then wait to be allowed off. */
@@ -239,5 +277,6 @@ void guest_main(void)
 	check_migrate_info_type();
 	check_smccc();
 	check_unknown();
+	check_smc();
 	check_cpus();
 }

@@ -92,6 +92,8 @@ CASES = [
      "s.cleave:2:37: error: interface 'e' appears twice in 'X'"),
     ("dup-setting", "component X { heap 4K; heap 8K; }\n" + system(),
      "s.cleave:2:24: error: setting 'heap' appears twice in 'X'"),
+    ("dup-guest-smc", "guest G { smc emulate; smc refuse; }\n" + system("guest G g;"),
+     "s.cleave:2:24: error: setting 'smc' appears twice in 'G'"),
     ("dup-instance", system("component Idle a;", "component Idle a;"),
      "s.cleave:4:20: error: instance 'a' appears twice in system 'S'"),
     ("dup-guest-device", "guest G { devices { rtc; rtc; } }\n" + system("guest G g;"),

@@ -250,6 +250,7 @@ system S { guest Linux vm; }
     # The defaults: a reset request restarts, a crash stops, at most 3 restarts.
     assert (guest["on_reset"], guest["on_crash"], guest["restart_limit"]) == \
         ("restart", "stop", 3)
+    assert guest["smc"] == "refuse"  # an SMC answers NOT_SUPPORTED unless asked
 
 
 def test_guest_restart_policy_reaches_the_info_page(tmp_path):
@@ -267,6 +268,23 @@ system S { guest Linux vm; guest Other vm2; }
     at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 12
     word = struct.unpack_from("<I", vmminfo.pack(guest, "vm"), at)[0]
     assert word == vmminfo.RESTART_ON_CRASH | 7 << 16
+    word = struct.unpack_from("<I", vmminfo.pack(spec.guests["vm2"], "vm2"), at)[0]
+    assert word == vmminfo.RESTART_ON_RESET | 3 << 16
+
+
+def test_guest_smc_emulate_reaches_the_info_page(tmp_path):
+    """`smc emulate;` sets a spare flag bit of the restart word; the default leaves it 0."""
+    import struct
+    from cleave_idl import vmminfo
+    spec = build(tmp_path, """
+guest Linux { memory 4M; smc emulate; on_reset stop; }
+guest Other { memory 4M; smc refuse; }
+system S { guest Linux vm; guest Other vm2; }
+""")
+    assert (spec.guests["vm"]["smc"], spec.guests["vm2"]["smc"]) == ("emulate", "refuse")
+    at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 12
+    word = struct.unpack_from("<I", vmminfo.pack(spec.guests["vm"], "vm"), at)[0]
+    assert word == vmminfo.SMC_EMULATE | 3 << 16
     word = struct.unpack_from("<I", vmminfo.pack(spec.guests["vm2"], "vm2"), at)[0]
     assert word == vmminfo.RESTART_ON_RESET | 3 << 16
 

@@ -186,15 +186,19 @@ ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest:
 # that passes on bare QEMU (guest_bare.GUESTS) must pass here too, then the VMM reports
 # the power-off. (The fault guest is covered by guest-fault: under Cleave its VMM stops
 # it, as it should, instead of the guest taking the abort itself.)
-GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset")
+GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset", "smc")
 # The set/way guest's exit report names its trapped DC CISW loops (one word each).
 GUEST_MARKERS = {"setway": ["vmm: guest 'setway' exits at stop: total=", "sysreg.DC_CISW="],
                  "reset": RESTART_MARKERS}
 EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", GUEST_MARKERS.get(g, []))
                 for g in GUEST_SYSTEMS)
 # Test guests only run under Cleave (a reset on bare QEMU with -no-reboot ends QEMU).
+# smc: the psci guest with `smc refuse` (the default), asked to try an SMC.
 CLEAVE_ONLY_GUESTS = {"reset": ["reset/image-reloaded", "reset/registers",
-                                "reset/vcpu-identity"]}
+                                "reset/vcpu-identity"],
+                      "smc": ["psci/version", "psci/features", "psci/smc-refused"]}
+# Cases a guest system adds under Cleave to its bare-QEMU ones (its bootargs ask for them).
+CLEAVE_EXTRA_CASES = {"psci": ["psci/smc-emulated"]}
 # Restart policies and their bound: three guests that reset or crash at every boot.
 EXAMPLES.append(("guest-restart", "tests/system/guests/restart.cleave", [
     "vmm: guest 'loop' restarts (1 of at most 2): it asked for a reset (PSCI SYSTEM_RESET)",
@@ -309,7 +313,8 @@ def system_judge(name, markers):
     if name.startswith("guest-") and name[6:] in GUEST_SYSTEMS:
         from .guest_bare import GUESTS
         guest = name[6:]
-        inner = GuestJudge(GUESTS.get(guest) or CLEAVE_ONLY_GUESTS[guest],
+        inner = GuestJudge((GUESTS.get(guest) or CLEAVE_ONLY_GUESTS[guest]) +
+                           CLEAVE_EXTRA_CASES.get(guest, []),
                            power_off=f"vmm: guest '{guest}' stopped: it powered off")
     return SystemJudge(markers, spec, report, inner, ORDERED.get(name, ()))
 

@@ -188,8 +188,10 @@ int vmm_start(struct vmm *v, struct vmm_error *err)
 	vuart_init(&v->uart, &v->g);
 	if (vmm_console_start(v, err) != 0)
 		return -1;
-	v->psci = (struct psci_config){
-		.nr_vcpus = info->nr_vcpus, .ram_base = info->ram_ipa, .ram_size = info->ram_size};
+	v->psci = (struct psci_config){.nr_vcpus = info->nr_vcpus,
+				       .ram_base = info->ram_ipa,
+				       .ram_size = info->ram_size,
+				       .smc_emulated = (info->restart & CL_VMM_SMC_EMULATE) != 0};
 	r = cl_vcpu_read_sysreg(info->slot_vcpu[0], CL_VCPU_VGIC_LRS);
 	if (call(r, v, "reading the list registers", err) != 0)
 		return -1;

@@ -121,13 +121,18 @@ static void test_bad_restart_word(void **state)
 	struct vmm_error err = {{0}};
 
 	(void)state;
-	info.restart = CL_VMM_RESTART_ON_RESET | 4; /* a flag no VMM knows */
-	expect("guest 'linux1': info page: restart word 0x5: unknown flags or a limit above "
+	info.restart = CL_VMM_RESTART_ON_RESET | 8; /* a flag no VMM knows */
+	expect("guest 'linux1': info page: restart word 0x9: unknown flags or a limit above "
+	       "1000");
+	info.restart = 0x8000U | CL_VMM_SMC_EMULATE; /* the top flag bit too */
+	expect("guest 'linux1': info page: restart word 0x8004: unknown flags or a limit above "
 	       "1000");
 	info.restart = CL_VMM_RESTART_ON_CRASH | 1001U << 16;
 	expect("guest 'linux1': info page: restart word 0x3e90002: unknown flags or a limit "
 	       "above 1000");
 	info.restart = CL_VMM_RESTART_ON_RESET | CL_VMM_RESTART_ON_CRASH | 1000U << 16;
+	assert_int_equal(vmm_info_check(&info, &err), 0);
+	info.restart = CL_VMM_SMC_EMULATE | 3U << 16; /* `smc emulate` is a known flag */
 	assert_int_equal(vmm_info_check(&info, &err), 0);
 }
 

@@ -11,6 +11,7 @@ pass when it is refused with a message that names the file and says what is wron
 """
 
 import gzip
+import re
 
 from . import guest_payload
 from .errors import CleaveError
@@ -57,7 +58,7 @@ guest Linux {{
     memory 256M;
     vcpus {vcpus};
 }}
-system linux_guest_{vcpus} {{ guest Linux {name}; }}
+system {system} {{ guest Linux {name}; }}
 """
 BUILT_LINUX = {}  # test name -> (specification, report), set by its payload step
 # (CPU, GIC version, vCPUs) of the boots under Cleave. `max` has what the cortex-a57
@@ -89,12 +90,16 @@ def cleave_payload(ctx, test_name, vcpus):
     dump), return (image, no extra QEMU arguments)."""
     from . import sysbuild
     payload = guest_payload.payload(CLEAVE_GUEST)
-    folder = ctx.images.parent.parent / "systems-src" / f"linux_guest_{vcpus}"
+    # One folder per test: two tests with the same vCPU count run at once (2 at a time)
+    # and must not write each other's description while the other reads it.
+    folder = ctx.images.parent.parent / "systems-src" / test_name.replace("/", "-")
     folder.mkdir(parents=True, exist_ok=True)
     description = folder / "linux.cleave"
     description.write_text(LINUX_SYSTEM.format(
         kernel=payload.kernel.image, initrd=payload.initramfs, append=APPEND,
-        name=CLEAVE_GUEST, vcpus=vcpus))
+        name=CLEAVE_GUEST, vcpus=vcpus,
+        # Its own system name too: the build's folder (build/systems/NAME) is per system.
+        system=re.sub(r"[^A-Za-z0-9_]", "_", test_name)))
     out = ctx.images / f"system-{test_name.replace('/', '-')}.img"
     _, _, spec, report = sysbuild.build_system(str(description), ctx.platform.name, out,
                                                dump_caps=True, quiet=True)

@@ -166,9 +166,8 @@ def cleave_command(platform, config, payload):
     image = BUILD / "images" / platform.name / "bench-linux.img"
     sysbuild.build_system(str(description), platform.name, image, quiet=True)
     # As many CPUs as the bare half (1): the guest's vCPU, its VMM and the kernel share
-    # them, as a Cleave system on a 1-CPU board would. (With 2, an -icount boot took 10
-    # minutes instead of 20 s: QEMU runs the CPUs in turn, so a CPU can spend its whole
-    # turn spinning on the kernel lock the other holds.)
+    # them, as a Cleave system on a 1-CPU board would. (Before the kernel's spinlock
+    # waited with WFE, 2 CPUs made an -icount boot take 10 minutes: docs/bench.md.)
     cleave = platform.configure(config.cpu, config.gic, config.smp,
                                 CLEAVE_MEMORY_MIB)
     return qemu.command(platform, cleave, image, headless=True)

@@ -83,34 +83,70 @@ arch_cache_op:
 	ret
 
 /*
- * arch_zero(va, size): zero a new object's memory. DC ZVA (Arm ARM C5.3,
- * "DC ZVA") zeroes a block of 4 << DCZID_EL0.BS bytes per instruction and
- * behaves as stores to each byte of it, so the caller's clean to PoC that
- * follows is ordered after it like after any store (D7.5.9); the DSB makes
- * that explicit. When DCZID_EL0.DZP prohibits it, or the range is not made
- * of whole blocks, 8-byte stores do it (objects are at least 16 bytes and
- * aligned to their size).
+ * arch_zero(va, size): zero a new object's memory, writing only the blocks
+ * that are not zero already. DC ZVA (Arm ARM C5.3, "DC ZVA") zeroes a
+ * block of 4 << DCZID_EL0.BS bytes per instruction and behaves as stores to
+ * each byte of it, so the caller's clean to PoC that follows is ordered
+ * after it like after any store (D7.5.9); the DSB makes that explicit.
+ *
+ * Why read first: memory that was never written reads as zero, and on a
+ * host that backs RAM on first write (QEMU, and any VM host with a shared
+ * zero page) a write makes the host allocate and zero a page of its own.
+ * Zeroing a guest's 256 MiB that way cost more than the guest's whole
+ * boot gained from it (docs/bench.md). A block that reads as zero is zero
+ * to every observer once the caller has cleaned it to PoC: a dirty line
+ * holding zeroes is what the read returned, and the clean writes it back.
+ * On hardware the read costs memory bandwidth that DC ZVA alone would not.
+ *
+ * When DCZID_EL0.DZP prohibits DC ZVA, the block is under 64 bytes, or the
+ * range is not made of whole blocks, 16-byte stores do it, also skipping
+ * what is zero (objects are at least 64 bytes and aligned to their size).
  */
 	.globl	arch_zero
 arch_zero:
-	cbz	x1, 4f
+	cbz	x1, 9f
 	add	x1, x0, x1			/* end */
 	mrs	x2, dczid_el0
-	tbnz	x2, #4, 3f			/* DZP */
+	tbnz	x2, #4, 5f			/* DZP */
 	and	x2, x2, #0xf
 	mov	x3, #4
 	lsl	x3, x3, x2			/* block size in bytes */
+	cmp	x3, #64
+	b.lo	5f
 	sub	x4, x3, #1
 	orr	x5, x0, x1
 	tst	x5, x4
-	b.ne	3f
-1:	dc	zva, x0
-	add	x0, x0, x3
+	b.ne	5f
+1:	mov	x6, x0				/* one block: any nonzero word? */
+	add	x7, x0, x3
+2:	ldp	x8, x9, [x6]
+	ldp	x10, x11, [x6, #16]
+	ldp	x12, x13, [x6, #32]
+	ldp	x14, x15, [x6, #48]
+	orr	x8, x8, x9
+	orr	x10, x10, x11
+	orr	x12, x12, x13
+	orr	x14, x14, x15
+	orr	x8, x8, x10
+	orr	x12, x12, x14
+	orr	x8, x8, x12
+	cbnz	x8, 3f
+	add	x6, x6, #64
+	cmp	x6, x7
+	b.lo	2b
+	b	4f				/* already zero */
+3:	dc	zva, x0
+4:	add	x0, x0, x3
 	cmp	x0, x1
 	b.lo	1b
 	dsb	ishst
 	ret
-3:	str	xzr, [x0], #8
+5:	ldp	x8, x9, [x0]			/* 16 bytes at a time */
+	orr	x10, x8, x9
+	cbz	x10, 6f
+	stp	xzr, xzr, [x0]
+6:	add	x0, x0, #16
 	cmp	x0, x1
-	b.lo	3b
-4:	ret
+	b.lo	5b
+	dsb	ishst
+9:	ret

@@ -5,6 +5,7 @@
  * copy: the register invocations are refused while the guest runs on a
  * CPU, and list registers written then are applied at its next entry.
  */
+#include <arch/pgtable.h>
 #include <cleave/arch.h>
 #include <cleave/audit.h>
 #include <cleave/cnode.h>
@@ -219,6 +220,88 @@ static unsigned read_exits(struct invocation *inv, const struct vcpu *v)
 	return CL_OK;
 }
 
+/*
+ * The MMIO fast path (docs/vmm.md, "The MMIO fast path"). Under QEMU an exit
+ * to the VMM costs far more than its instructions: the switch to the VMM's
+ * address space and back flushes QEMU's TLB, which the guest then refills
+ * through both stages. A UART costs two such exits per character (a load of
+ * its flag register, a store to its data register); here the kernel answers
+ * the load with the value the VMM set and keeps the stored byte, and the
+ * VMM takes the bytes at the vCPU's next exit. The VMM chooses the stop
+ * byte (a newline) that exits at once, so output still comes a line at a
+ * time. Nothing here reaches beyond the vCPU: a VMM can only change what
+ * its own guest's loads return, as it can by emulating them.
+ */
+static unsigned fast_ipa_check(uint64_t ipa)
+{
+	if ((ipa & 3) != 0)
+		return CL_MISALIGNED;
+	return ipa >> PT_VA_BITS != 0 ? CL_INVALID_ARG : CL_OK;
+}
+
+static unsigned set_fast_read(struct invocation *inv, struct vcpu *v)
+{
+	uint64_t ipa = inv->args[CL_ARG_VCPU_SET_FAST_READ_IPA];
+	unsigned err = fast_ipa_check(ipa);
+
+	if (err != CL_OK)
+		return err;
+	v->fast_read_ipa = ipa;
+	v->fast_read_value = inv->args[CL_ARG_VCPU_SET_FAST_READ_VALUE];
+	return CL_OK;
+}
+
+static unsigned set_fast_write(struct invocation *inv, struct vcpu *v)
+{
+	uint64_t ipa = inv->args[CL_ARG_VCPU_SET_FAST_WRITE_IPA];
+	uint64_t stop = inv->args[CL_ARG_VCPU_SET_FAST_WRITE_STOP];
+	unsigned err = fast_ipa_check(ipa);
+
+	if (err != CL_OK)
+		return err;
+	if (stop > CL_VCPU_FAST_NO_STOP)
+		return CL_INVALID_ARG;
+	v->fast_write_ipa = ipa;
+	v->fast_stop = (uint16_t)stop;
+	return CL_OK;
+}
+
+static unsigned take_writes(struct invocation *inv, struct vcpu *v)
+{
+	inv->results[0] = v->fast_len;
+	for (unsigned w = 0; w < 3; w++) {
+		uint64_t word = 0;
+
+		for (unsigned b = 0; b < 8; b++) {
+			unsigned at = w * 8 + b;
+
+			if (at < v->fast_len)
+				word |= (uint64_t)v->fast_bytes[at] << (8 * b);
+		}
+		inv->results[1 + w] = word;
+	}
+	inv->nresults = 4;
+	v->fast_len = 0;
+	return CL_OK;
+}
+
+bool vcpu_fast_mmio(struct vcpu *v, uint64_t ipa, bool write, uint64_t value, uint64_t *loaded)
+{
+	if (ipa == 0)
+		return false;
+	if (!write) {
+		if (ipa != v->fast_read_ipa)
+			return false;
+		*loaded = v->fast_read_value;
+		return true;
+	}
+	if (ipa != v->fast_write_ipa || (value & 0xff) == v->fast_stop ||
+	    v->fast_len == CL_VCPU_FAST_WRITES)
+		return false;
+	v->fast_bytes[v->fast_len++] = (uint8_t)value;
+	return true;
+}
+
 unsigned vcpu_invoke(struct invocation *inv)
 {
 	struct vcpu *v = (struct vcpu *)inv->target->cap.obj;
@@ -249,6 +332,12 @@ unsigned vcpu_invoke(struct invocation *inv)
 		return inject(inv, v);
 	case CL_LABEL_VCPU_READ_EXITS:
 		return read_exits(inv, v);
+	case CL_LABEL_VCPU_SET_FAST_READ:
+		return set_fast_read(inv, v);
+	case CL_LABEL_VCPU_SET_FAST_WRITE:
+		return set_fast_write(inv, v);
+	case CL_LABEL_VCPU_TAKE_WRITES:
+		return take_writes(inv, v);
 	default:
 		return CL_UNKNOWN_LABEL;
 	}

@@ -12,6 +12,7 @@
 
 void guest_hvc(void);
 void guest_mmio(void);
+void guest_fast_uart(void);
 void guest_sctlr(void);
 void guest_setway(void);
 void guest_wfx(void);
@@ -172,6 +173,48 @@ KTEST(vcpu_mmio_exits_carry_ipa_and_take_emulated_loads)
 	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG) + exits_of(g.vcpu, CL_VCPU_EXIT_SMC) +
 			 exits_of(g.vcpu, CL_VCPU_EXIT_WFX) + exits_of(g.vcpu, CL_VCPU_EXIT_OTHER),
 		 0);
+}
+
+/*
+ * The MMIO fast path: loads of the flag register answered by the kernel (narrowed and
+ * sign-extended as the loads say), stores to the data register kept until the stop
+ * byte exits, taken in order; another register still exits.
+ */
+KTEST(vcpu_fast_mmio_answers_loads_and_keeps_stores)
+{
+	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	struct guest g;
+	struct cl_result r;
+
+	CHECK(guest_make(t, &g, guest_fast_uart, 0, MMIO_IPA, HCR_BASE, ep, GUEST_PRIO));
+	CHECK_EQ(ERR(cl_vcpu_set_fast_read(g.vcpu, MMIO_IPA + 0x18, 0x1234ff90)), CL_OK);
+	CHECK_EQ(ERR(cl_vcpu_set_fast_write(g.vcpu, MMIO_IPA, '\n')), CL_OK);
+	CHECK_EQ(ERR(cl_tcb_resume(g.tcb)), CL_OK);
+	/* The newline is the stop byte: its store exits, after the two kept ones. */
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_STAGE2);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_STAGE2_IPA], MMIO_IPA);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_STAGE2_VALUE], '\n');
+	r = cl_vcpu_take_writes(g.vcpu);
+	CHECK_EQ(ERR(r), CL_OK);
+	CHECK_EQ(r.mr[0], 2);
+	CHECK_EQ(r.mr[1], 'h' | 'i' << 8);
+	CHECK_EQ(ERR(cl_vcpu_take_writes(g.vcpu)), CL_OK);
+	CHECK_EQ(cl_vcpu_take_writes(g.vcpu).mr[0], 0);
+	reply(CL_VCPU_REPLY_EMULATED, 0, 0, 0, 0, 0);
+	/* Another register of the same device exits as before. */
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_STAGE2);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_STAGE2_IPA], MMIO_IPA + 0x30);
+	reply(CL_VCPU_REPLY_EMULATED, 1, 0x301, 0, 0, 0);
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0xff90);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0xffffffffffffff90ULL);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X2], 0x301);
+	/* Two loads and two stores the kernel answered; two aborts forwarded. */
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_FAST), 4);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_STAGE2), 2);
 }
 
 KTEST(vcpu_tvm_and_trvm_trap_sctlr)

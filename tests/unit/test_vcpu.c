@@ -182,6 +182,81 @@ static void exit_counts(void **state)
 	assert_int_equal(kres[0] | kres[1] | kres[2] | kres[3], 0);
 }
 
+#define UART_FR 0x09000018ULL
+#define UART_DR 0x09000000ULL
+
+/* The MMIO fast path's invocations refuse bad addresses and stop values. */
+static void fast_path_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_READ, 2, UART_FR + 1, 0, 0, 0),
+			 CL_MISALIGNED);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_READ, 2, 1ULL << 39, 0, 0, 0),
+			 CL_INVALID_ARG);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_READ, 1, UART_FR, 0, 0, 0),
+			 CL_INVALID_ARG); /* too few arguments */
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_WRITE, 2, UART_DR + 2, '\n', 0, 0),
+			 CL_MISALIGNED);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_WRITE, 2, 1ULL << 40, '\n', 0, 0),
+			 CL_INVALID_ARG);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_WRITE, 2, UART_DR,
+			       CL_VCPU_FAST_NO_STOP + 1, 0, 0),
+			 CL_INVALID_ARG);
+	/* Nothing was set: no access is answered. */
+	assert_int_equal(vcpu_at(S_V0)->fast_read_ipa | vcpu_at(S_V0)->fast_write_ipa, 0);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_TAKE_WRITES, 0, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(kres[0], 0);
+}
+
+/*
+ * Loads of the fast register return the value set; stores to the fast register are
+ * kept in order until the stop byte or a full buffer, and take_writes hands them out
+ * and forgets them; other addresses, and everything once turned off, still exit.
+ */
+static void fast_path(void **state)
+{
+	struct vcpu *v;
+	uint64_t loaded = 0;
+
+	(void)state;
+	v = vcpu_at(S_V0);
+	assert_false(vcpu_fast_mmio(v, UART_FR, false, 0, &loaded));
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_READ, 2, UART_FR, 0x90, 0, 0), CL_OK);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_WRITE, 2, UART_DR, '\n', 0, 0), CL_OK);
+	assert_true(vcpu_fast_mmio(v, UART_FR, false, 0, &loaded));
+	assert_int_equal(loaded, 0x90);
+	assert_false(vcpu_fast_mmio(v, UART_FR + 4, false, 0, &loaded));
+	assert_false(vcpu_fast_mmio(v, UART_FR, true, 1, &loaded));  /* a store to it exits */
+	assert_false(vcpu_fast_mmio(v, UART_DR, false, 0, &loaded)); /* a load from DR exits */
+	assert_false(vcpu_fast_mmio(v, 0, false, 0, &loaded));
+	/* The other vCPU has no fast path. */
+	assert_false(vcpu_fast_mmio(vcpu_at(S_V1), UART_FR, false, 0, &loaded));
+	for (unsigned i = 0; i < CL_VCPU_FAST_WRITES; i++)
+		assert_true(vcpu_fast_mmio(v, UART_DR, true, 0x100 | ('a' + i), &loaded));
+	assert_false(vcpu_fast_mmio(v, UART_DR, true, 'z', &loaded)); /* full */
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_TAKE_WRITES, 0, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(knres, 4);
+	assert_int_equal(kres[0], CL_VCPU_FAST_WRITES);
+	assert_int_equal(kres[1] & 0xff, 'a');
+	assert_int_equal(kres[1] >> 56, 'h');
+	assert_int_equal(kres[3] >> 56, 'a' + CL_VCPU_FAST_WRITES - 1);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_TAKE_WRITES, 0, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(kres[0], 0);
+	assert_int_equal(kres[1] | kres[2] | kres[3], 0);
+	assert_true(vcpu_fast_mmio(v, UART_DR, true, 'x', &loaded));
+	assert_false(vcpu_fast_mmio(v, UART_DR, true, '\n', &loaded)); /* the stop byte */
+	assert_false(vcpu_fast_mmio(v, UART_DR, true, 0x20a, &loaded)); /* by its low byte */
+	/* Turned off: stores exit, what was kept stays to be taken. */
+	assert_int_equal(
+		kcall(S_V0, CL_LABEL_VCPU_SET_FAST_WRITE, 2, 0, CL_VCPU_FAST_NO_STOP, 0, 0), CL_OK);
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_SET_FAST_READ, 2, 0, 0, 0, 0), CL_OK);
+	assert_false(vcpu_fast_mmio(v, UART_DR, true, 'y', &loaded));
+	assert_false(vcpu_fast_mmio(v, UART_FR, false, 0, &loaded));
+	assert_int_equal(kcall(S_V0, CL_LABEL_VCPU_TAKE_WRITES, 0, 0, 0, 0, 0), CL_OK);
+	assert_int_equal(kres[0], 1);
+	assert_int_equal(kres[1], 'x');
+}
+
 static void general_registers(void **state)
 {
 	(void)state;
@@ -263,6 +338,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bind_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(exit_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(fast_path_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(fast_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(general_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(inject, setup, teardown),
 		cmocka_unit_test_setup_teardown(deleting_either_unbinds, setup, teardown),

@@ -14,7 +14,8 @@
  *
  * Reads of the ID registers (trapped by HCR_EL2.TID3 on CPUs with features
  * a guest must not see) are answered here with what vcpu_idreg.c lets
- * through, and cost no message either.
+ * through, and cost no message either; so do the loads and stores the VMM
+ * gave to the MMIO fast path (vcpu_fast_mmio in vcpu.c).
  *
  * Every entry from a guest is counted in its vCPU by kind (enum
  * cl_vcpu_exit_kind, read with vcpu read_exits): one increment of a word
@@ -91,6 +92,34 @@ static bool idreg_read(struct tcb *t, uint32_t iss)
 	return true;
 }
 
+/* The instruction's length: ESR_EL2.IL (D17.2.37) says 32 bits, else a 16-bit T32 one. */
+static uint64_t insn_len(uint32_t esr)
+{
+	return (esr & BIT(25)) != 0 ? 4 : 2;
+}
+
+/*
+ * A data abort the MMIO fast path answers (vcpu_fast_mmio): only a single
+ * register's load or store with a valid syndrome (ESR_EL2.ISV, D17.2.37),
+ * which is also what a VMM can emulate from the message alone.
+ */
+static bool fast_mmio(struct tcb *t, struct vcpu *v, uint64_t esr)
+{
+	uint32_t iss = ESR_ISS(esr);
+	unsigned rt = esr_dabt_srt(iss);
+	bool write = esr_dabt_write(iss);
+	uint64_t loaded = 0;
+
+	if (!esr_dabt_valid(iss) ||
+	    !vcpu_fast_mmio(v, vcpu_fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2)), write,
+			    write ? esr_dabt_store_value(iss, reg(t, rt)) : 0, &loaded))
+		return false;
+	if (!write && rt != 31)
+		t->regs.x[rt] = esr_dabt_load_value(iss, loaded);
+	t->regs.pc += insn_len((uint32_t)esr);
+	return true;
+}
+
 void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 {
 	struct vcpu *v = c->guest;
@@ -100,6 +129,10 @@ void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 
 	if (v == NULL || v->tcb != t)
 		return; /* the vCPU was unbound or destroyed under it: the thread is stopped */
+	if (ESR_EC(esr) == EC_DABT_LOW && fast_mmio(t, v, esr)) {
+		v->exits[CL_VCPU_EXIT_FAST]++;
+		return;
+	}
 	v->exits[vcpu_exit_kind(ESR_EC(esr))]++;
 	switch (ESR_EC(esr)) {
 	case EC_DABT_LOW:
@@ -153,12 +186,6 @@ void vcpu_exit_serror(struct cpu_user *c, struct tcb *t)
 		c->guest->exits[CL_VCPU_EXIT_OTHER]++;
 		send(t, c->guest, CL_FAULT_VCPU_OTHER, esr, mr);
 	}
-}
-
-/* The instruction's length: ESR_EL2.IL (D17.2.37) says 32 bits, else a 16-bit T32 one. */
-static uint64_t insn_len(uint32_t esr)
-{
-	return (esr & BIT(25)) != 0 ? 4 : 2;
 }
 
 void arch_vcpu_complete(struct vcpu *v, struct user_regs *r, const uint64_t mr[4], unsigned len)

@@ -34,6 +34,13 @@ struct vcpu {
 	uint16_t exit_label;   /* CL_FAULT_VCPU_* of that exit */
 	/* Entries to EL2 from the guest by enum cl_vcpu_exit_kind (vcpu read_exits). */
 	uint64_t exits[CL_VCPU_NUM_EXIT_KINDS];
+	/* The MMIO fast path (vcpu set_fast_read/set_fast_write, vcpu_fast_mmio). */
+	uint64_t fast_read_ipa; /* 0: off */
+	uint64_t fast_read_value;
+	uint64_t fast_write_ipa; /* 0: off */
+	uint16_t fast_stop;	 /* a byte whose store exits, or CL_VCPU_FAST_NO_STOP */
+	uint8_t fast_len;
+	uint8_t fast_bytes[CL_VCPU_FAST_WRITES];
 #ifdef CLEAVE_AUDIT
 	uint64_t audit_seen; /* audit.c: the count of other records at its last recorded entry */
 	bool audit_ran;	     /* it has entered its guest before */
@@ -50,6 +57,12 @@ void vcpu_thread_gone(struct tcb *t);
 bool vcpu_hcr_valid(uint64_t value);
 /* A GICv3-layout list register for virq (CL_VIRQ_* flags). */
 uint64_t vcpu_lr_value(uint64_t virq, uint64_t priority, uint64_t flags);
+/*
+ * The MMIO fast path: whether a guest's load (write false) or store of value at ipa
+ * is answered by the kernel, with *loaded the value a load returns. A store is kept
+ * as a byte for take_writes; false means the access exits to the VMM as usual.
+ */
+bool vcpu_fast_mmio(struct vcpu *v, uint64_t ipa, bool write, uint64_t value, uint64_t *loaded);
 /* The handler replied to the exit t (a guest) is waiting in. */
 void vcpu_exit_reply(struct tcb *t, unsigned label, const uint64_t mr[4], unsigned len);
 

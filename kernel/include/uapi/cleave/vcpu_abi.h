@@ -53,9 +53,11 @@ enum cl_vcpu_reg {
 /*
  * The guest's entries to EL2 by kind, counted by the kernel (vcpu read_exits;
  * docs/bench.md, "Exit counts"). Every entry counts once under IRQ or one of
- * STAGE2..OTHER; VTIMER and MAINTENANCE are the physical interrupts among the
+ * STAGE2..FAST; VTIMER and MAINTENANCE are the physical interrupts among the
  * IRQ entries that were the guest's virtual timer (handled by the kernel) and
  * GIC maintenance (the kernel's own list register, or reported to the VMM).
+ * STAGE2 counts only the aborts that reach the VMM; FAST those the kernel
+ * answered for it.
  */
 enum cl_vcpu_exit_kind {
 	CL_VCPU_EXIT_IRQ = 0,	  /* physical interrupts taken while the guest ran */
@@ -68,8 +70,17 @@ enum cl_vcpu_exit_kind {
 	CL_VCPU_EXIT_WFX,	  /* trapped WFI/WFE: VMM */
 	CL_VCPU_EXIT_FPSIMD,	  /* first FP/SIMD use after a switch (CPTR_EL2.TFP): kernel */
 	CL_VCPU_EXIT_OTHER,	  /* anything else: SError, FIQ, undefined...: VMM */
+	CL_VCPU_EXIT_FAST,	  /* loads and stores the MMIO fast path answered: kernel */
 	CL_VCPU_NUM_EXIT_KINDS,
 };
+
+/*
+ * The MMIO fast path (vcpu set_fast_read, set_fast_write, take_writes; docs/vmm.md):
+ * the bytes a vCPU keeps from fast stores before one exits, and the stop value that
+ * names no byte.
+ */
+#define CL_VCPU_FAST_WRITES 24
+#define CL_VCPU_FAST_NO_STOP 256
 
 /* Indices for vcpu read_gpr / write_gpr: x0..x30, then these. */
 enum { CL_VCPU_GPR_SP_EL0 = 31, CL_VCPU_GPR_PC = 32, CL_VCPU_GPR_PSTATE = 33, CL_VCPU_NUM_GPRS };

@@ -131,7 +131,7 @@ size_t vuart_rx_space(const struct vuart *u)
 	return VUART_RX_FIFO - u->rx_count;
 }
 
-static uint32_t flags(const struct vuart *u)
+uint32_t vuart_flags(const struct vuart *u)
 {
 	uint32_t fr = FR_TXFE;
 
@@ -185,7 +185,7 @@ static bool read_reg(struct vuart *u, uint64_t off, uint64_t *val)
 		*val = 0;
 		return true;
 	case UARTFR:
-		*val = flags(u);
+		*val = vuart_flags(u);
 		return true;
 	case UARTRIS:
 		*val = u->ris;

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 KINDS = ("irq", "vtimer", "maintenance", "stage2", "sysreg", "hvc", "smc", "wfx",
-         "fpsimd", "other")
+         "fpsimd", "other", "fast")
 LINE_RE = re.compile(r"^vmm: guest '([^']+)' exits (.+?)( by cause)?: (.*)$")
 WORD_RE = re.compile(r"^([A-Za-z0-9_.]+)=(\d+)$")
 

@@ -109,6 +109,7 @@ bool vmm_console_feed(struct vmm *v)
 	n = vuart_input(&v->uart, v->input, v->input_len, &irq);
 	memmove(v->input, v->input + n, v->input_len - n);
 	v->input_len -= n;
+	vmm_uart_fast_sync(v); /* UARTFR.RXFE changed */
 	return irq;
 }
 

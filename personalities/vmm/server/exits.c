@@ -32,6 +32,7 @@ static struct reply emulated_with(uint64_t x0)
 
 void vmm_stop_guest(struct vmm *v, const char *why)
 {
+	vmm_uart_fast_take_all(v);
 	vuart_flush(&v->uart);
 	for (unsigned n = 0; n < v->g.nr_vcpus; n++) {
 		cl_tcb_suspend(v->info->slot_tcb[n]);
@@ -64,6 +65,7 @@ void vmm_guest_ended(struct vmm *v, bool crash, const char *why)
 		return;
 	}
 	v->restarts++;
+	vmm_uart_fast_take_all(v);
 	vuart_flush(&v->uart);
 	cl_printf("vmm: guest '%s' restarts (%u of at most %u): %s (%llu exits served)\n",
 		  v->g.name, v->restarts, limit, why, (unsigned long long)v->exits);
@@ -104,9 +106,11 @@ static bool mmio(struct vmm *v, unsigned n, uint64_t ipa, const struct vmm_exit_
 		vgic_gicr_access(&v->gic, n, ipa - info->gicr_ipa, m->size, m->write, val, &act);
 	} else if (in_window(ipa, info->uart_ipa, GUEST_FDT_UART_SIZE)) {
 		exit_stats_mmio(&v->stats, EXIT_DEV_UART);
+		vmm_uart_fast_take_all(v); /* what the guest wrote before this access */
 		vuart_access(&v->uart, ipa - info->uart_ipa, m->size, m->write, val, &irq);
 		if (v->input_len > 0 || v->input_more)
 			irq = vmm_console_feed(v); /* the guest read: room for what waits */
+		vmm_uart_fast_sync(v);
 		vmm_uart_line(v, n, irq);
 		return true;
 	} else {
@@ -233,6 +237,8 @@ bool vmm_exit(struct vmm *v, unsigned n, uint64_t label, const uint64_t mr[4], u
 	bool resume;
 
 	v->exits++;
+	/* Its UART output kept by the kernel came before this exit (uart_fast.c). */
+	vmm_uart_fast_take(v, n);
 	switch (label) {
 	case CL_FAULT_VCPU_STAGE2:
 		resume = stage2(v, n, mr, &out);

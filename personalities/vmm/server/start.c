@@ -159,6 +159,7 @@ int vmm_restart(struct vmm *v, struct vmm_error *err)
 	}
 	vuart_flush(&v->uart);
 	vuart_init(&v->uart, &v->g);
+	vmm_uart_fast_sync(v);
 	if (vgic_dist_init(&v->gic, &v->g, info->gic_version, VMM_NR_IRQS, err) != 0)
 		return -1;
 	/*
@@ -186,6 +187,7 @@ int vmm_start(struct vmm *v, struct vmm_error *err)
 	    vgic_dist_init(&v->gic, &v->g, info->gic_version, VMM_NR_IRQS, err) != 0)
 		return -1;
 	vuart_init(&v->uart, &v->g);
+	vmm_uart_fast_sync(v);
 	if (vmm_console_start(v, err) != 0)
 		return -1;
 	v->psci = (struct psci_config){.nr_vcpus = info->nr_vcpus,

@@ -32,6 +32,7 @@ static const char *const kind_names[CL_VCPU_NUM_EXIT_KINDS] = {
 	[CL_VCPU_EXIT_WFX] = "wfx",
 	[CL_VCPU_EXIT_FPSIMD] = "fpsimd",
 	[CL_VCPU_EXIT_OTHER] = "other",
+	[CL_VCPU_EXIT_FAST] = "fast",
 };
 
 /* The kernel's counts, summed over the vCPUs; false when the kernel refused. */

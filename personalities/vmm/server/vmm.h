@@ -38,6 +38,11 @@ struct vmm {
 	char input[VMM_INPUT_MAX]; /* from the console server, waiting for FIFO room */
 	size_t input_len;
 	bool input_more; /* the server may hold more than there was room for */
+	struct {
+		uint32_t fr;	/* the UARTFR the kernel answers with */
+		bool fr_given;	/* fr was given to every vCPU */
+		bool writes_on; /* stores to UARTDR are kept by the kernel */
+	} fast;			/* the UART's MMIO fast path (uart_fast.c) */
 };
 
 extern struct vmm the_vmm;
@@ -97,6 +102,15 @@ bool vmm_console_feed(struct vmm *v);
 void vmm_report_exits(struct vmm *v, const char *when);
 /* A line of the guest's console: the report once it is the userspace marker (stats.c). */
 void vmm_console_line_seen(struct vmm *v, const char *line, size_t len);
+
+/*
+ * The UART's MMIO fast path (uart_fast.c): give every vCPU's fast path the UART's
+ * state after it changed (sync); feed the UARTDR stores the kernel kept for vCPU n,
+ * or for every vCPU, to the PL011 model (take, take_all).
+ */
+void vmm_uart_fast_sync(struct vmm *v);
+void vmm_uart_fast_take(struct vmm *v, unsigned n);
+void vmm_uart_fast_take_all(struct vmm *v);
 
 /* Hand the vGIC's injections to the kernel's list registers (irq.c). */
 void vmm_inject(struct vmm *v, const struct vgic_actions *a);

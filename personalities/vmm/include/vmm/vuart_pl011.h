@@ -50,6 +50,9 @@ size_t vuart_rx_space(const struct vuart *u);
 /* Send a partial line (the guest printed a prompt and went quiet). */
 void vuart_flush(struct vuart *u);
 
+/* UARTFR: what a load of the flag register returns now (it changes with input only). */
+uint32_t vuart_flags(const struct vuart *u);
+
 /* The interrupt output: (UARTRIS & UARTIMSC) != 0. */
 bool vuart_irq(const struct vuart *u);
 

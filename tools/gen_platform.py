@@ -20,7 +20,7 @@ def _get(d, path, kind, where):
         if not isinstance(cur, dict) or key not in cur:
             raise PlatformError(f"{where}: missing key '{path}'")
         cur = cur[key]
-    if not isinstance(cur, kind) or isinstance(cur, bool):
+    if not isinstance(cur, kind) or (kind is not bool and isinstance(cur, bool)):
         raise PlatformError(f"{where}: '{path}' must be {kind.__name__}, got {cur!r}")
     return cur
 
@@ -56,6 +56,9 @@ def load(path):
         "gicv2_vcpu": _get(data, "gic.v2.vcpu", int, path) if _has(data, "gic.v2.vcpu") else 0,
         "gicv3_dist": _get(data, "gic.v3.dist", int, path),
         "gicv3_redist": _get(data, "gic.v3.redist", int, path),
+        # Optional, default true: map 2 MiB frames at stage 2 with 2 MiB blocks.
+        "stage2_blocks": (_get(data, "stage2_blocks", bool, path)
+                          if _has(data, "stage2_blocks") else True),
     }
     devices = data.get("devices")
     if not isinstance(devices, list) or not devices:
@@ -92,6 +95,7 @@ def config_h(p):
 #define PLAT_KERNEL_BASE {p['ram_base'] + p['load_offset']:#x}
 #define PLAT_CPUS_MAX {p['cpus_max']}
 #define PLAT_UART_BASE {p['uart_base']:#x}
+#define PLAT_STAGE2_BLOCKS {int(p['stage2_blocks'])}
 #endif
 """
 

@@ -60,7 +60,7 @@ UNTYPED_CNODE_SLOTS = 4096  # such a component makes objects: a root-sized CNode
 UNTYPED_FIRST_SLOT = 16  # and, as the root, has slots 8..15 empty for its own use
 MIN_CNODE_SLOTS = 16
 CNODE_SLOT_BITS = 6  # 64-byte slots
-ASPACE_MIN_BITS, ASPACE_MAX_BITS = 13, 20
+ASPACE_MIN_BITS, ASPACE_MAX_BITS = 13, 22
 DATAPORT_BASE = 0x40000000  # a component's first dataport
 DATAPORT_ALIGN = LARGE  # each dataport starts on a 2 MiB boundary
 STACK_TOP = 0x10000000  # a component's stack ends here (as the root's does)
@@ -600,7 +600,9 @@ class Builder:
     def size(self, holder):
         """CNode: a power of two of at least 16 slots, above the highest slot used.
         Address space: enough translation tables for its mappings (an estimate: a root,
-        per region a level-1 and a level-2 table, per 512 pages a level-3 table)."""
+        per region a level-1 and a level-2 table, per 512 pages a level-3 table). A 2 MiB
+        frame counts as 512 pages: a platform without stage-2 blocks (qemu-virt,
+        docs/vmm.md "Stage 2 on QEMU") maps it so; elsewhere its tables go unused."""
         if holder.kind == "loader":
             return
         slots = UNTYPED_CNODE_SLOTS if any(
@@ -612,7 +614,7 @@ class Builder:
         objects = self.spec._objects()
         objects[holder.cnode].size_bits = slots.bit_length() - 1 + CNODE_SLOT_BITS
         regions = {m.region for m in holder.mappings}
-        small = sum(1 for m in holder.mappings if objects[m.object].size_bits == 12)
+        small = sum(1 << (objects[m.object].size_bits - 12) for m in holder.mappings)
         tables = 1 + 2 * len(regions) + pages(small, 512) + 2  # +2: the image (glue)
         bits = ASPACE_MIN_BITS
         while (1 << (bits - 12)) - 1 < tables and bits < ASPACE_MAX_BITS:

@@ -14,6 +14,8 @@
 #include <cleave/kobjects.h>
 #include <cleave/panic.h>
 
+#include <plat_config.h>
+
 struct aspace_header {
 	struct pt_pool pool;
 	uint64_t *root;
@@ -101,7 +103,7 @@ unsigned aspace_check_map(uintptr_t mem, uint64_t vaddr, uint64_t size)
 {
 	struct aspace_header *h = header(mem);
 
-	switch (pt_map_check(&h->pool, h->root, vaddr, size)) {
+	switch (pt_map_check(&h->pool, h->root, vaddr, size, PLAT_STAGE2_BLOCKS)) {
 	case PT_OK:
 		return CL_OK;
 	case PT_EALIGN:
@@ -118,7 +120,8 @@ unsigned aspace_check_map(uintptr_t mem, uint64_t vaddr, uint64_t size)
 void aspace_map(uintptr_t mem, uint64_t vaddr, uint64_t pa, uint64_t size, uint64_t attrs)
 {
 	struct aspace_header *h = header(mem);
-	enum pt_error err = pt_map_attrs(&h->pool, h->root, vaddr, pa, size, attrs);
+	enum pt_error err =
+		pt_map_attrs(&h->pool, h->root, vaddr, pa, size, attrs, PLAT_STAGE2_BLOCKS);
 
 	/* aspace_check_map() said it fits: anything else is a kernel bug, not a user error. */
 	CHECK(err == PT_OK);
@@ -126,31 +129,50 @@ void aspace_map(uintptr_t mem, uint64_t vaddr, uint64_t pa, uint64_t size, uint6
 	audit_s2(CL_AUDIT_S2_MAP, h->vmid, vaddr, pa, size, attrs, 0);
 }
 
-void aspace_unmap(uintptr_t mem, uint64_t vaddr)
+/*
+ * The leaf entries of a frame of size bytes mapped at vaddr: one (a page or a 2 MiB
+ * block), or 512 pages for 2 MiB on a platform without stage-2 blocks.
+ */
+static unsigned leaves(uint64_t *root, uint64_t vaddr, uint64_t size, uint64_t **first)
 {
-	struct aspace_header *h = header(mem);
-	uint64_t *e = pt_leaf(h->root, vaddr);
-
-	if (e == NULL)
-		return;
-	audit_s2(CL_AUDIT_S2_UNMAP, h->vmid, vaddr, *e & PTE_ADDR_MASK, 0, 0, 0);
-	*e = 0;
-	/* Break-before-make: the entry is invalid before the TLBs forget it (Arm ARM D8.14.1). */
-	arch_s2_flush_ipa(h->vmid, vaddr);
+	*first = pt_leaf(root, vaddr);
+	if (*first == NULL)
+		return 0;
+	return size > PAGE_SIZE && !PLAT_STAGE2_BLOCKS ? (unsigned)(size / PAGE_SIZE) : 1;
 }
 
-void aspace_remap(uintptr_t mem, uint64_t vaddr, uint64_t attrs)
+void aspace_unmap(uintptr_t mem, uint64_t vaddr, uint64_t size)
 {
 	struct aspace_header *h = header(mem);
-	uint64_t *e = pt_leaf(h->root, vaddr);
+	uint64_t *e;
+	unsigned n = leaves(h->root, vaddr, size, &e);
+
+	if (n == 0)
+		return;
+	audit_s2(CL_AUDIT_S2_UNMAP, h->vmid, vaddr, *e & PTE_ADDR_MASK, 0, 0, 0);
+	/* The 512 pages of a 2 MiB frame are one level-3 table: consecutive entries. */
+	for (unsigned i = 0; i < n; i++)
+		e[i] = 0;
+	/* Break-before-make: the entry is invalid before the TLBs forget it (Arm ARM D8.14.1). */
+	arch_s2_flush_ipa(h->vmid, vaddr, size);
+}
+
+void aspace_remap(uintptr_t mem, uint64_t vaddr, uint64_t size, uint64_t attrs)
+{
+	struct aspace_header *h = header(mem);
+	uint64_t *e;
+	unsigned n = leaves(h->root, vaddr, size, &e);
 	uint64_t old;
 
-	if (e == NULL)
+	if (n == 0)
 		return;
 	old = *e;
-	*e = 0;
-	arch_s2_flush_ipa(h->vmid, vaddr);
-	*e = (old & PTE_ADDR_MASK) | (old & PTE_TABLE) | attrs | PTE_VALID;
+	for (unsigned i = 0; i < n; i++)
+		e[i] = 0;
+	arch_s2_flush_ipa(h->vmid, vaddr, size);
+	for (unsigned i = 0; i < n; i++)
+		e[i] = ((old & PTE_ADDR_MASK) + i * PAGE_SIZE) | (old & PTE_TABLE) | attrs |
+		       PTE_VALID;
 	arch_pt_written();
 	audit_s2(CL_AUDIT_S2_REMAP, h->vmid, vaddr, old & PTE_ADDR_MASK, 0, attrs, 0);
 }

@@ -21,8 +21,10 @@
 #include <cleave/bootinfo.h>
 #include <string.h>
 
-#define ROOT_CNODE_BITS 18 /* 4096 slots */
-#define ROOT_ASPACE_BITS 16
+#include <plat_config.h>
+
+#define ROOT_CNODE_BITS 18  /* 4096 slots */
+#define ROOT_ASPACE_BITS 16 /* at least: 15 tables */
 #define UT_FIRST_SLOT 16
 #define FRAMES_FIRST_SLOT (UT_FIRST_SLOT + CL_BOOTINFO_MAX_UNTYPED)
 #define IMAGE_VA_MIN 0x400000ULL
@@ -246,6 +248,24 @@ static void give_module(const struct boot_root_args *a, struct cl_bootinfo *bi)
 	bi->module_size = a->module_size;
 }
 
+/*
+ * The root's address space: 15 tables hold its image, stack, device tree and
+ * bootinfo and a payload mapped with 2 MiB blocks; where stage 2 has no blocks
+ * (PLAT_STAGE2_BLOCKS, docs/vmm.md) each 2 MiB of the payload takes a level-3
+ * table more.
+ */
+static unsigned root_aspace_bits(const struct boot_root_args *a)
+{
+	uint64_t tables = 15;
+	unsigned bits = ROOT_ASPACE_BITS;
+
+	if (!PLAT_STAGE2_BLOCKS)
+		tables += ALIGN_UP(a->module_size, BLOCK_SIZE) / BLOCK_SIZE;
+	while ((1ULL << (bits - 12)) - 1 < tables)
+		bits++;
+	return bits;
+}
+
 void boot_root_create(const struct boot_root_args *a)
 {
 	struct cl_bootinfo *bi;
@@ -262,7 +282,7 @@ void boot_root_create(const struct boot_root_args *a)
 	make_untyped(a, &info);
 	must(call(ut_slot, CL_LABEL_UNTYPED_RETYPE, 4, CL_OBJ_TCB, 0, CL_SLOT_TCB, 1),
 	     "thread retype");
-	must(call(ut_slot, CL_LABEL_UNTYPED_RETYPE, 4, CL_OBJ_ASPACE, ROOT_ASPACE_BITS,
+	must(call(ut_slot, CL_LABEL_UNTYPED_RETYPE, 4, CL_OBJ_ASPACE, root_aspace_bits(a),
 		  CL_SLOT_ASPACE, 1),
 	     "address space retype");
 	load_image(a, &info, &entry);

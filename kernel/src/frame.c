@@ -73,7 +73,7 @@ void frame_cap_deleted(struct cap *f)
 	uintptr_t as = aspace_of_token(f->map);
 
 	if (as != 0)
-		aspace_unmap(as, aspace_token_vaddr(f->map));
+		aspace_unmap(as, aspace_token_vaddr(f->map), 1ULL << f->size_bits);
 	f->map = 0;
 }
 
@@ -90,7 +90,7 @@ static unsigned remap(struct invocation *inv)
 				inv->args[CL_ARG_FRAME_REMAP_ATTR], &attrs);
 	if (err != CL_OK)
 		return err;
-	aspace_remap(as, aspace_token_vaddr(f->map), attrs);
+	aspace_remap(as, aspace_token_vaddr(f->map), 1ULL << f->size_bits, attrs);
 	return CL_OK;
 }
 

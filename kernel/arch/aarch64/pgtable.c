@@ -93,7 +93,7 @@ static enum pt_error map_one(struct pt_pool *pool, uint64_t *root, uint64_t va, 
 enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size,
 		     enum pt_perm perm)
 {
-	return pt_map_attrs(pool, root, va, pa, size, leaf_attrs(perm));
+	return pt_map_attrs(pool, root, va, pa, size, leaf_attrs(perm), true);
 }
 
 /*
@@ -120,8 +120,32 @@ uint64_t pt_s2_attrs(bool read, bool write, bool exec, enum pt_memattr attr)
 	return a;
 }
 
+/* The tables 2 MiB at va mapped as pages needs, or PT_EOVERLAP if anything is there. */
+static enum pt_error pages_check(const uint64_t *root, uint64_t va, unsigned *need)
+{
+	uint64_t l1 = root[pt_index(va, 1)];
+	uint64_t l2;
+
+	if ((l1 & PTE_VALID) == 0) {
+		*need = 2;
+		return PT_OK;
+	}
+	l2 = table_of(l1)[pt_index(va, 2)];
+	if ((l2 & PTE_VALID) == 0) {
+		*need = 1;
+		return PT_OK;
+	}
+	if ((l2 & PTE_TABLE) == 0)
+		return PT_EOVERLAP;
+	for (unsigned i = 0; i < 512; i++)
+		if (table_of(l2)[i] != 0)
+			return PT_EOVERLAP;
+	*need = 0;
+	return PT_OK;
+}
+
 enum pt_error pt_map_check(const struct pt_pool *pool, const uint64_t *root, uint64_t va,
-			   uint64_t size)
+			   uint64_t size, bool blocks)
 {
 	unsigned need = 0;
 	uint64_t l1 = root[pt_index(va, 1)];
@@ -130,7 +154,12 @@ enum pt_error pt_map_check(const struct pt_pool *pool, const uint64_t *root, uin
 		return PT_EALIGN;
 	if (va + size < va || va + size > (1ULL << PT_VA_BITS))
 		return PT_ERANGE;
-	if ((l1 & PTE_VALID) == 0) {
+	if (size == BLOCK_SIZE && !blocks) {
+		enum pt_error err = pages_check(root, va, &need);
+
+		if (err != PT_OK)
+			return err;
+	} else if ((l1 & PTE_VALID) == 0) {
 		need = size == PAGE_SIZE ? 2 : 1;
 	} else {
 		uint64_t l2 = table_of(l1)[pt_index(va, 2)];
@@ -166,7 +195,7 @@ uint64_t *pt_leaf(uint64_t *root, uint64_t va)
 }
 
 enum pt_error pt_map_attrs(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa,
-			   uint64_t size, uint64_t attrs)
+			   uint64_t size, uint64_t attrs, bool blocks)
 {
 
 	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE))
@@ -175,7 +204,7 @@ enum pt_error pt_map_attrs(struct pt_pool *pool, uint64_t *root, uint64_t va, ui
 	    ((pa + size - 1) >> 48) != 0)
 		return PT_ERANGE;
 	while (size != 0) {
-		bool block = IS_ALIGNED(va | pa, BLOCK_SIZE) && size >= BLOCK_SIZE;
+		bool block = blocks && IS_ALIGNED(va | pa, BLOCK_SIZE) && size >= BLOCK_SIZE;
 		uint64_t step = block ? BLOCK_SIZE : PAGE_SIZE;
 		enum pt_error err = map_one(pool, root, va, pa, step, attrs);
 

@@ -7,6 +7,8 @@
 #include <arch/sysreg.h>
 #include <cleave/arch.h>
 
+#include <plat_config.h>
+
 void arch_pt_written(void)
 {
 	dsb(ishst);
@@ -21,10 +23,19 @@ static uint64_t with_vmid(unsigned vmid)
 	return old;
 }
 
-void arch_s2_flush_ipa(unsigned vmid, uint64_t ipa)
+void arch_s2_flush_ipa(unsigned vmid, uint64_t ipa, uint64_t size)
 {
-	uint64_t old = with_vmid(vmid);
+	uint64_t old;
 
+	/*
+	 * A frame mapped as 512 pages (a platform without stage-2 blocks) would take 512
+	 * by-IPA invalidations; the VMID's whole TLB is one.
+	 */
+	if (size > 4096 && !PLAT_STAGE2_BLOCKS) {
+		arch_s2_flush_vmid(vmid);
+		return;
+	}
+	old = with_vmid(vmid);
 	dsb(ishst);
 	__asm__ volatile("tlbi ipas2e1is, %0" : : "r"(ipa >> 12) : "memory");
 	dsb(ish);

@@ -85,10 +85,11 @@ void arch_pt_written(void)
 {
 }
 
-void arch_s2_flush_ipa(unsigned vmid, uint64_t ipa)
+void arch_s2_flush_ipa(unsigned vmid, uint64_t ipa, uint64_t size)
 {
 	(void)vmid;
 	(void)ipa;
+	(void)size;
 	fake_tlb_flushes++;
 }
 

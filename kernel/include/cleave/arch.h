@@ -58,7 +58,7 @@ void arch_zero(uintptr_t va, size_t size);
 /* Translation table entries were written: make them visible to the table walkers. */
 void arch_pt_written(void);
 /* Stage-2 TLB maintenance for one address space (its VMID), all CPUs (inner shareable). */
-void arch_s2_flush_ipa(unsigned vmid, uint64_t ipa);
+void arch_s2_flush_ipa(unsigned vmid, uint64_t ipa, uint64_t size);
 void arch_s2_flush_vmid(unsigned vmid);
 
 #endif

@@ -19,8 +19,8 @@ static inline uint64_t aspace_token_vaddr(uint64_t token)
 /* CL_OK if one page or block can be mapped at vaddr, else the error (changes nothing). */
 unsigned aspace_check_map(uintptr_t aspace, uint64_t vaddr, uint64_t size);
 void aspace_map(uintptr_t aspace, uint64_t vaddr, uint64_t pa, uint64_t size, uint64_t attrs);
-void aspace_unmap(uintptr_t aspace, uint64_t vaddr);
-void aspace_remap(uintptr_t aspace, uint64_t vaddr, uint64_t attrs);
+void aspace_unmap(uintptr_t aspace, uint64_t vaddr, uint64_t size);
+void aspace_remap(uintptr_t aspace, uint64_t vaddr, uint64_t size, uint64_t attrs);
 /* The address space's VMID (the audit record names address spaces by it). */
 unsigned aspace_vmid(uintptr_t aspace);
 /* The leaf entry mapping vaddr and the physical address it maps to, or NULL. */

@@ -50,13 +50,19 @@ enum pt_memattr {
 uint64_t *pt_init(struct pt_pool *pool);
 enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa, uint64_t size,
 		     enum pt_perm perm);
-/* Like pt_map with explicit leaf attributes (pt_s2_attrs for stage 2). */
+/*
+ * Like pt_map with explicit leaf attributes (pt_s2_attrs for stage 2); with blocks
+ * false, 4 KiB pages only (stage 2 on a platform without stage2_blocks, aspace.c).
+ */
 enum pt_error pt_map_attrs(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa,
-			   uint64_t size, uint64_t attrs);
+			   uint64_t size, uint64_t attrs, bool blocks);
 uint64_t pt_s2_attrs(bool read, bool write, bool exec, enum pt_memattr attr);
-/* Would mapping one page (or 2 MiB block) at va succeed? Changes nothing. */
+/*
+ * Would mapping one page or 2 MiB (as a block, or with blocks false as 512 pages) at
+ * va succeed? Changes nothing.
+ */
 enum pt_error pt_map_check(const struct pt_pool *pool, const uint64_t *root, uint64_t va,
-			   uint64_t size);
+			   uint64_t size, bool blocks);
 /* The leaf descriptor mapping va (a page or block entry), or NULL. */
 uint64_t *pt_leaf(uint64_t *root, uint64_t va);
 /* Looks va up; returns the leaf descriptor or 0 when unmapped. */

@@ -644,6 +644,9 @@ KTEST(vcpu_id_registers_hide_unswitched_features)
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0); /* SVE */
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0); /* SME, MTE */
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X2], 0); /* pointer authentication */
+	/* Trapped (on max) or not (Cortex-A57): every read the kernel took, it answered. */
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG_KERNEL),
+		 exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG));
 }
 
 /*

@@ -337,6 +337,50 @@ guest_idregs:
 	park
 
 /*
+ * The debug and PMU registers (docs/vmm.md, "CPU features"): twelve
+ * accesses, each trapped by MDCR_EL2 and answered by the kernel. Every
+ * read's target holds all ones first; x0 reports the debug reads ORed
+ * together, x1 the PMU reads, x2 the number of accesses made. All reads
+ * must give 0, the writes must not stick, and no access may reach the VMM.
+ */
+	.globl	guest_debug_pmu
+guest_debug_pmu:
+	mov	x0, #0
+	mov	x1, #0
+	mov	x9, #0x1000
+	msr	mdscr_el1, x9		/* MDSCR_EL1.TDCC: would stick if it were switched */
+	mov	x5, #-1
+	mrs	x5, mdscr_el1
+	orr	x0, x0, x5
+	msr	dbgbvr0_el1, x9
+	mov	x5, #-1
+	mrs	x5, dbgbvr0_el1
+	orr	x0, x0, x5
+	msr	oslar_el1, xzr		/* unlock the OS lock (TDOSA) */
+	mov	x5, #-1
+	mrs	x5, oslsr_el1
+	orr	x0, x0, x5
+	mov	x9, #0xf
+	msr	pmuserenr_el0, x9	/* the native value: harmless were it not trapped */
+	mov	x5, #-1
+	mrs	x5, pmuserenr_el0
+	orr	x1, x1, x5
+	mov	x9, #(1 << 6)		/* PMCR_EL0.LC */
+	msr	pmcr_el0, x9
+	mov	x5, #-1
+	mrs	x5, pmcr_el0
+	orr	x1, x1, x5
+	mov	x5, #-1
+	mrs	x5, pmccntr_el0		/* the shared cycle counter */
+	orr	x1, x1, x5
+	mov	x5, #-1
+	mrs	x5, pmintenset_el1
+	orr	x1, x1, x5
+	mov	x2, #12
+	hvc	#HVC_REPORT
+	park
+
+/*
  * An EL1-reachable register of a newer CPU, chosen by x1: 0 TPIDR2_EL0 (SME),
  * 1 DISR_EL1 (RAS; VDISR_EL2 while HCR_EL2.AMO is set). Reads it into x1,
  * writes x0 unless x0 is 0, stops in hvc #3; then reads it again into x1

@@ -24,6 +24,7 @@ void guest_irqs(void);
 void guest_smc_insn(void);
 void guest_sve(void);
 void guest_idregs(void);
+void guest_debug_pmu(void);
 void guest_newer_reg(void);
 
 #define HCR_BASE (CL_HCR_GUEST_FORCED | CL_HCR_DC)
@@ -121,6 +122,7 @@ KTEST(vcpu_hvc_exit_and_reply_sets_registers)
 	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_HVC), 2);
 	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_STAGE2), 0);
 	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG), 0);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG_KERNEL), 0);
 	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_OTHER), 0);
 	CHECK_EQ(ERR(cl_vcpu_read_exits(g.vcpu, CL_VCPU_NUM_EXIT_KINDS)), CL_INVALID_ARG);
 }
@@ -642,6 +644,38 @@ KTEST(vcpu_id_registers_hide_unswitched_features)
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0); /* SVE */
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0); /* SME, MTE */
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X2], 0); /* pointer authentication */
+	/* Trapped (on max) or not (Cortex-A57): every read the kernel took, it answered. */
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG_KERNEL),
+		 exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG));
+}
+
+/*
+ * A guest has no debug and no PMU (docs/vmm.md, "CPU features"): its
+ * accesses to MDSCR_EL1, DBGBVR0_EL1, OSLAR_EL1/OSLSR_EL1, PMUSERENR_EL0,
+ * PMCR_EL0, PMCCNTR_EL0 and PMINTENSET_EL1 trap (MDCR_EL2) and the kernel
+ * answers them: reads give 0, writes do not stick, and the VMM sees only the
+ * guest's report. Each access is still an entry to EL2, counted as sysreg
+ * and as sysreg_kernel.
+ */
+KTEST(vcpu_debug_and_pmu_registers_read_as_zero_in_the_kernel)
+{
+	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	struct guest g;
+	struct cl_result r;
+
+	CHECK(guest_start(t, &g, guest_debug_pmu, 0, 0, HCR_BASE, ep));
+	r = wait_exit(ep);
+	CHECK_EXIT(r, CL_FAULT_VCPU_HVC); /* not a vcpu_sysreg exit */
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], HVC_REPORT);
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0); /* the debug reads */
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0); /* the PMU reads */
+	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X2], 12);
+	CHECK_EQ(cl_vcpu_read_gpr(g.vcpu, CL_VCPU_GPR_PC).mr[0],
+		 (uint64_t)guest_debug_pmu + 33 * 4);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG), 12);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG_KERNEL), 12);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_HVC), 1);
+	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_OTHER), 0);
 }
 
 /*

@@ -244,7 +244,7 @@ static void fast_path(void **state)
 	assert_int_equal(kres[0], 0);
 	assert_int_equal(kres[1] | kres[2] | kres[3], 0);
 	assert_true(vcpu_fast_mmio(v, UART_DR, true, 'x', &loaded));
-	assert_false(vcpu_fast_mmio(v, UART_DR, true, '\n', &loaded)); /* the stop byte */
+	assert_false(vcpu_fast_mmio(v, UART_DR, true, '\n', &loaded));	/* the stop byte */
 	assert_false(vcpu_fast_mmio(v, UART_DR, true, 0x20a, &loaded)); /* by its low byte */
 	/* Turned off: stores exit, what was kept stays to be taken. */
 	assert_int_equal(

@@ -14,18 +14,23 @@
  *
  * Reads of the ID registers (trapped by HCR_EL2.TID3 on CPUs with features
  * a guest must not see) are answered here with what vcpu_idreg.c lets
- * through, and cost no message either; so do the loads and stores the VMM
- * gave to the MMIO fast path (vcpu_fast_mmio in vcpu.c).
+ * through, and the debug and PMU registers MDCR_EL2 traps read as zero and
+ * ignore writes (vcpu_mdcr.c); neither costs a message. Nor do the loads
+ * and stores the VMM gave to the MMIO fast path (vcpu_fast_mmio in vcpu.c).
  *
  * Every entry from a guest is counted in its vCPU by kind (enum
  * cl_vcpu_exit_kind, read with vcpu read_exits): one increment of a word
- * the exit path touches anyway, under the kernel lock.
+ * the exit path touches anyway, under the kernel lock. The system-register
+ * accesses answered here count as `sysreg` like the others, and again as
+ * `sysreg_kernel`, so that the VMM's count of those it served is the
+ * difference.
  */
 #include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <arch/vcpu_decode.h>
 #include <arch/vcpu_exit.h>
 #include <arch/vcpu_idreg.h>
+#include <arch/vcpu_mdcr.h>
 #include <arch/vcpu_switch.h>
 #include <arch/vgic.h>
 #include <cleave/arch.h>
@@ -120,6 +125,19 @@ static bool fast_mmio(struct tcb *t, struct vcpu *v, uint64_t esr)
 	return true;
 }
 
+/* A trapped access to a debug or PMU register (vcpu_mdcr.c): reads zero, writes nothing. */
+static bool mdcr_razwi(struct tcb *t, uint32_t iss)
+{
+	unsigned rt = esr_sysreg_rt(iss);
+
+	if (!vcpu_mdcr_hides(esr_sysreg_key(iss)))
+		return false;
+	if (esr_sysreg_read(iss) && rt != 31)
+		t->regs.x[rt] = 0;
+	t->regs.pc += 4;
+	return true;
+}
+
 void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 {
 	struct vcpu *v = c->guest;
@@ -145,8 +163,10 @@ void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 		label = CL_FAULT_VCPU_STAGE2;
 		break;
 	case EC_SYS64:
-		if (idreg_read(t, iss))
+		if (idreg_read(t, iss) || mdcr_razwi(t, iss)) {
+			v->exits[CL_VCPU_EXIT_SYSREG_KERNEL]++;
 			return;
+		}
 		mr[0] = esr_sysreg_key(iss);
 		mr[1] = esr_sysreg_read(iss);
 		mr[2] = esr_sysreg_read(iss) ? 0 : reg(t, esr_sysreg_rt(iss));

@@ -22,6 +22,7 @@
 #include <arch/sysreg.h>
 #include <arch/vcpu_exit.h>
 #include <arch/vcpu_idreg.h>
+#include <arch/vcpu_mdcr.h>
 #include <arch/vcpu_switch.h>
 #include <arch/vgic.h>
 #include <cleave/arch.h>
@@ -33,12 +34,12 @@
 /* SCTLR_EL1's RES1 bits in Armv8.0 with the MMU and caches off (Arm ARM, SCTLR_EL1). */
 #define SCTLR_EL1_RESET 0x30d00800ULL
 /*
- * MDCR_EL2 (Arm ARM D17.3) while a guest runs: its accesses to the PMU (TPM,
- * TPMCR) and to the debug registers (TDA, TDOSA, TDRA) trap to EL2 and reach
- * its VMM as system-register exits: the counters are shared with native
- * components and the debug state is not switched.
+ * MDCR_EL2 (Arm ARM D17.3) while a guest runs adds VCPU_MDCR_GUEST_TRAPS: its
+ * accesses to the PMU (TPM, TPMCR) and to the debug registers (TDA, TDOSA,
+ * TDRA) trap to EL2, where the kernel answers them (vcpu_mdcr.c): the
+ * counters are shared with native components and the debug state is not
+ * switched.
  */
-#define MDCR_GUEST_TRAPS (BIT(5) | BIT(6) | BIT(9) | BIT(10) | BIT(11))
 #define CPACR_NATIVE (3ULL << 20)
 
 struct vcpu_cpu {
@@ -198,7 +199,7 @@ static void restore_parked(const struct vcpu *v)
 	write_sysreg(s[CL_VCPU_TPIDRRO_EL0], tpidrro_el0);
 	write_sysreg(s[CL_VCPU_CNTV_CVAL_EL0], cntv_cval_el0);
 	write_sysreg(s[CL_VCPU_CNTV_CTL_EL0] & 3, cntv_ctl_el0); /* ISTATUS is read-only */
-	write_sysreg(vcpu_cpus[arch_cpu_index()].native_mdcr | MDCR_GUEST_TRAPS, mdcr_el2);
+	write_sysreg(vcpu_cpus[arch_cpu_index()].native_mdcr | VCPU_MDCR_GUEST_TRAPS, mdcr_el2);
 	if (vgic_lrs() != 0)
 		vgic_enable(true);
 }

@@ -174,8 +174,10 @@ static bool sysreg(struct vmm *v, unsigned n, const uint64_t mr[4], struct reply
 		return false;
 	}
 	/*
-	 * The PMU, debug and EL1 physical-timer registers the kernel traps (docs/objects.md,
-	 * "The trap mask"): read as zero, writes ignored, as for a CPU without them.
+	 * The EL1 physical-timer registers the kernel traps (docs/objects.md, "The trap
+	 * mask"), and PMU or debug registers of later versions than those the kernel answers
+	 * itself (docs/vmm.md, "CPU features"): read as zero, writes ignored, as for a CPU
+	 * without them.
 	 */
 	if (v->unknown_sysregs++ < SYSREG_REPORTS)
 		cl_printf("vmm: %s; read as zero, write ignored\n", err.msg);

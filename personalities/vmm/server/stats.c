@@ -8,6 +8,7 @@
  *
  * Lines, each at most one console write:
  *   vmm: guest 'NAME' exits WHEN: total=T irq=.. vtimer=.. ... other=..
+ *   (vtimer and maintenance are among the irq entries, sysreg_kernel among sysreg)
  *   vmm: guest 'NAME' exits WHEN by cause: mmio.gicd=.. sysreg.SCTLR_EL1=.. ...
  *   vmm: guest 'NAME' exits WHEN: end
  */
@@ -27,6 +28,7 @@ static const char *const kind_names[CL_VCPU_NUM_EXIT_KINDS] = {
 	[CL_VCPU_EXIT_MAINTENANCE] = "maintenance",
 	[CL_VCPU_EXIT_STAGE2] = "stage2",
 	[CL_VCPU_EXIT_SYSREG] = "sysreg",
+	[CL_VCPU_EXIT_SYSREG_KERNEL] = "sysreg_kernel",
 	[CL_VCPU_EXIT_HVC] = "hvc",
 	[CL_VCPU_EXIT_SMC] = "smc",
 	[CL_VCPU_EXIT_WFX] = "wfx",
@@ -65,9 +67,11 @@ void vmm_report_exits(struct vmm *v, const char *when)
 		cl_printf("vmm: guest '%s' exits %s: the kernel's counts cannot be read\n",
 			  v->g.name, when);
 	} else {
-		/* Every entry counts once: the interrupts, or one synchronous kind. */
+		/* Every entry counts once: the interrupts, or one synchronous kind (not its parts).
+		 */
 		for (unsigned k = 0; k < CL_VCPU_NUM_EXIT_KINDS; k++)
-			if (k != CL_VCPU_EXIT_VTIMER && k != CL_VCPU_EXIT_MAINTENANCE)
+			if (k != CL_VCPU_EXIT_VTIMER && k != CL_VCPU_EXIT_MAINTENANCE &&
+			    k != CL_VCPU_EXIT_SYSREG_KERNEL)
 				total += sum[k];
 		at = ksnprintf(line, sizeof(line), "vmm: guest '%s' exits %s: total=%llu",
 			       v->g.name, when, (unsigned long long)total);

@@ -239,8 +239,6 @@ bool vmm_exit(struct vmm *v, unsigned n, uint64_t label, const uint64_t mr[4], u
 	bool resume;
 
 	v->exits++;
-	/* Its UART output kept by the kernel came before this exit (uart_fast.c). */
-	vmm_uart_fast_take(v, n);
 	switch (label) {
 	case CL_FAULT_VCPU_STAGE2:
 		resume = stage2(v, n, mr, &out);

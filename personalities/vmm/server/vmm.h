@@ -105,11 +105,11 @@ void vmm_console_line_seen(struct vmm *v, const char *line, size_t len);
 
 /*
  * The UART's MMIO fast path (uart_fast.c): give every vCPU's fast path the UART's
- * state after it changed (sync); feed the UARTDR stores the kernel kept for vCPU n,
- * or for every vCPU, to the PL011 model (take, take_all).
+ * state after it changed (sync); feed the UARTDR stores the kernel kept for every
+ * vCPU to the PL011 model (take_all: before any other UART access, a stop or a
+ * restart).
  */
 void vmm_uart_fast_sync(struct vmm *v);
-void vmm_uart_fast_take(struct vmm *v, unsigned n);
 void vmm_uart_fast_take_all(struct vmm *v);
 
 /* Hand the vGIC's injections to the kernel's list registers (irq.c). */

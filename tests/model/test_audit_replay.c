@@ -96,14 +96,20 @@ static size_t sysreg(struct rec_list *l, unsigned reg, uint64_t value, unsigned 
 					    .a = value});
 }
 
-static size_t enter(struct rec_list *l, bool first, uint64_t sctlr, uint64_t hcr)
+static size_t enter_vcpu(struct rec_list *l, uint32_t vcpu, bool first, uint64_t sctlr,
+			 uint64_t hcr)
 {
 	return add(l, (struct cl_audit_rec){.kind = CL_AUDIT_ENTER,
 					    .op = first,
-					    .id = VCPU,
+					    .id = vcpu,
 					    .a = VMID,
 					    .b = sctlr,
 					    .c = hcr});
+}
+
+static size_t enter(struct rec_list *l, bool first, uint64_t sctlr, uint64_t hcr)
+{
+	return enter_vcpu(l, VCPU, first, sctlr, hcr);
 }
 
 /* The start of every boot: guest RAM zeroed and cleaned by the kernel, then mapped. */
@@ -419,6 +425,57 @@ static void guest_turning_caches_off_itself_relies_on_it(void **state)
 	audit_result_free(&r);
 }
 
+/*
+ * A `clean` guest with two vCPUs (audit/linux/clean/vcpus2): vCPU 0 runs with its
+ * caches on and writes, then a second vCPU enters for the first time with its caches
+ * off, as PSCI CPU_ON starts it. What vCPU 0 left dirty is the guest's to clean before
+ * CPU_ON (Linux does for what its secondaries read so), not the VMM's.
+ */
+static void second_vcpu_started_by_the_guest_relies_on_it(void **state)
+{
+	struct rec_list l = {0};
+	struct audit_result r;
+	uint64_t on = SCTLR_RESET | 1 | 4;
+
+	(void)state;
+	boot_start(&l);
+	vmm_write(&l, 1, RAM_IPA, 0x1000);
+	cache(&l, 1, 2, CL_AUDIT_SRC_ASPACE, RAM_PA, 0x1000);
+	enter(&l, true, on, HCR_BASE);
+	enter_vcpu(&l, VCPU + 1, true, SCTLR_RESET, HCR_BASE);
+	r = replay(&l);
+	assert_int_equal(r.stale, 0);
+	assert_true(r.duties >= 1);
+	expect_problem(&r, AUDIT_GUEST_DUTY, RAM_IPA, RAM_SIZE,
+		       "written by the guest with its caches on (as it may) at #5",
+		       "when the guest turned the view uncached at #6");
+	audit_result_free(&r);
+}
+
+/*
+ * The same vCPU starting again with its caches off, without the VMM cleaning guest
+ * RAM first, is a restart gone wrong: the VMM's fault, whatever the guest left dirty.
+ */
+static void vcpu_started_again_without_a_clean_is_stale(void **state)
+{
+	struct rec_list l = {0};
+	struct audit_result r;
+	uint64_t on = SCTLR_RESET | 1 | 4;
+
+	(void)state;
+	boot_start(&l);
+	vmm_write(&l, 1, RAM_IPA, 0x1000);
+	cache(&l, 1, 2, CL_AUDIT_SRC_ASPACE, RAM_PA, 0x1000);
+	enter(&l, true, on, HCR_BASE);
+	enter(&l, true, SCTLR_RESET, HCR_BASE);
+	r = replay(&l);
+	assert_true(r.stale >= 1);
+	expect_problem(&r, AUDIT_STALE, RAM_IPA, RAM_SIZE,
+		       "written by the guest with its caches on (as it may) at #5",
+		       "when the VMM turned the view uncached at #6");
+	audit_result_free(&r);
+}
+
 static void unmapped_ram_is_not_judged(void **state)
 {
 	struct rec_list l = {0};
@@ -615,6 +672,8 @@ int main(void)
 		cmocka_unit_test(good_dumps_parse),
 		cmocka_unit_test(damaged_dumps_are_refused),
 		cmocka_unit_test(dropped_count_is_kept),
+		cmocka_unit_test(second_vcpu_started_by_the_guest_relies_on_it),
+		cmocka_unit_test(vcpu_started_again_without_a_clean_is_stale),
 		cmocka_unit_test(records_format_in_words),
 	};
 

@@ -285,12 +285,16 @@ def audit_tests(platform):
     from .systest import SysTest
     tests = []
     for policy in COHERENCE:
-        tests.append(SysTest(
-            f"audit/linux/{policy}", smp=2, memory=LINUX_MEMORY_MIB, timeout=TIMEOUT_S,
-            payload=lambda ctx, p=policy: _linux_image(ctx, p),
-            judge=lambda ctx, p=policy: AuditBootJudge(
-                ctx.logs / f"audit-linux-{p}.record.log", linux_markers(demo.GUESTS),
-                len(demo.GUESTS))))
+        # The demo's two guests with 1 vCPU each, and with 2 (the second started with
+        # its caches off by PSCI CPU_ON while the first runs with them on).
+        for vcpus, suffix in ((1, ""), (2, "/vcpus2")):
+            tests.append(SysTest(
+                f"audit/linux/{policy}{suffix}", smp=2, memory=LINUX_MEMORY_MIB,
+                timeout=TIMEOUT_S,
+                payload=lambda ctx, p=policy, n=vcpus: _linux_image(ctx, p, n),
+                judge=lambda ctx, p=policy, n=vcpus: AuditBootJudge(
+                    ctx.logs / f"audit-linux-{p}-{n}.record.log",
+                    linux_markers(demo.GUESTS), len(demo.GUESTS))))
         for guest in AUDITED_GUESTS:
             tests.append(SysTest(
                 f"audit/{guest}/{policy}", smp=2, timeout=TIMEOUT_S,
@@ -342,14 +346,16 @@ def _build(ctx, system, name, coherence, brk=None):
     return out, []
 
 
-def _linux_image(ctx, policy):
-    """The demo (demo.py), its guests powering off once in userspace so the system goes
-    quiet and the kernel prints its record."""
+def _linux_image(ctx, policy, vcpus=1):
+    """The demo (demo.py) with `vcpus` vCPUs per guest, its guests powering off once in
+    userspace so the system goes quiet and the kernel prints its record."""
     from . import demo, guest_payload
+    name = "demo_audit" if vcpus == 1 else f"demo_audit_v{vcpus}"
     with BUILD_LOCK:
-        system = demo.description(name="demo_audit",
+        system = demo.description(name=name, vcpus=vcpus,
                                   append=f"{demo.APPEND} {guest_payload.POWEROFF_ARG}")
-    return _build(ctx, system, f"linux-{policy}", policy)
+    return _build(ctx, system, f"linux-{policy}" + ("" if vcpus == 1 else f"-v{vcpus}"),
+                  policy)
 
 
 def _guest_image(ctx, guest, policy, brk=None):

@@ -37,15 +37,15 @@ GUEST = """guest {type} {{
     initrd "{initrd}";
     cmdline "{append}";
     memory {memory};
-    vcpus 1;
+    vcpus {vcpus};
 }}
 """
 
 
-def description(folder=None, name="demo", append=APPEND):
-    """Fetch (or reuse) the payloads and write the demo's description; its path. `name`
-    and `append` make a variant (the audit's: the guests power off in userspace,
-    guest_payload.POWEROFF_ARG), written to its own folder."""
+def description(folder=None, name="demo", append=APPEND, vcpus=1):
+    """Fetch (or reuse) the payloads and write the demo's description; its path. `name`,
+    `append` and `vcpus` make a variant (the audit's: the guests power off in userspace,
+    guest_payload.POWEROFF_ARG, with 1 or 2 vCPUs each), written to its own folder."""
     folder = folder or BUILD / "systems-src" / name
     folder.mkdir(parents=True, exist_ok=True)
     guests, instances = [], []
@@ -53,7 +53,8 @@ def description(folder=None, name="demo", append=APPEND):
         payload = guest_payload.payload(guest)
         kind = guest.capitalize()
         guests.append(GUEST.format(type=kind, kernel=payload.kernel.image,
-                                   initrd=payload.initramfs, append=append, memory=MEMORY))
+                                   initrd=payload.initramfs, append=append, memory=MEMORY,
+                                   vcpus=vcpus))
         instances.append(f"    guest {kind} {guest};")
     # Connection order is the console's numbering: Ctrl-A 1 is linux1, Ctrl-A 2 linux2.
     connections = [f"    connection console {guest} -> console;" for guest in GUESTS]

@@ -53,6 +53,7 @@ struct vcpu_st {
 	uint64_t sctlr, tcr, hcr;
 	bool tcr_known; /* no TCR_EL1 recorded yet: its walks are taken as cacheable */
 	bool ran, was_uncached;
+	bool ever_ran;	       /* it entered its guest before, in this or an earlier boot */
 	bool changed_by_guest; /* the last change of its view was the guest's own write */
 	size_t changed_at, last_run_at;
 };
@@ -590,7 +591,29 @@ static void guest_run(struct replay *rp, struct vcpu_st *v, size_t at)
 	}
 	v->was_uncached = uncached;
 	v->ran = true;
+	v->ever_ran = true;
 	v->last_run_at = at;
+}
+
+/*
+ * A vCPU entering its guest for the first time ever while another vCPU of the same
+ * guest has run: the guest started it (PSCI CPU_ON). PSCI starts a CPU with its
+ * caches off, and what it reads so is for the caller to have made coherent (Linux
+ * cleans its secondaries' boot data itself), as a guest's own SCTLR write is. A vCPU
+ * that ran before and starts again was started by its VMM (a restart), whose
+ * clean of guest RAM it relies on.
+ */
+static bool started_by_guest(const struct replay *rp, const struct vcpu_st *v)
+{
+	if (v->ever_ran)
+		return false;
+	for (size_t i = 0; i < rp->nvcpus; i++) {
+		const struct vcpu_st *u = &rp->vcpus[i];
+
+		if (u != v && u->vmid == v->vmid && u->ever_ran)
+			return true;
+	}
+	return false;
 }
 
 /* ---- The record --------------------------------------------------------- */
@@ -652,7 +675,7 @@ static int step(struct replay *rp, const struct cl_audit_rec *r, size_t at)
 		v->cpu = r->cpu;
 		if (r->op == 1) {
 			v->ran = false;
-			v->changed_by_guest = false;
+			v->changed_by_guest = started_by_guest(rp, v);
 			v->changed_at = at;
 		}
 		guest_run(rp, v, at);

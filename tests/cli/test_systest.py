@@ -26,9 +26,9 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     # builds, and the broken VMM);
     # Linux under Cleave on max (4), two Linux guests of which one stops (2),
     # guest-reset, guest-restart and guest-smc on two GICs (6), the bench guest's round
-    # trips
+    # trips, and `./cleave run` on a terminal (demo/terminal)
     assert len(names) == len(set(names)) == \
-        16 + 8 + 5 + 10 + 12 + 12 + 4 + 13 + 1 + 1 + 18 + 4 + 2 + 6 + 1
+        16 + 8 + 5 + 10 + 12 + 12 + 4 + 13 + 1 + 1 + 18 + 4 + 2 + 6 + 1 + 1
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",
@@ -37,7 +37,7 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
                  "audit/record",
                  "linux/cleave/cortex-a57/gic3", "linux/cleave/cortex-a57/gic2",
                  "linux/cleave/cortex-a57/gic3/vcpus2", "audit/linux/dc", "audit/linux/clean",
-                 "audit/linux/dc/vcpus2", "audit/linux/clean/vcpus2",
+                 "audit/linux/dc/vcpus2", "audit/linux/clean/vcpus2", "demo/terminal",
                  "audit/mmu/dc", "audit/setway/clean", "audit/psci/dc", "audit/break-pou", "audit/reset/clean",
                  "linux/cleave/max/gic3", "linux/cleave/max/gic2",
                  "linux/cleave/max/gic3/vcpus2", "linux/cleave/two-guests/poweroff",

@@ -12,6 +12,8 @@ folder, since the payloads' paths are the cache's.
     path = demo.description()        # build/systems-src/demo/demo.cleave
 """
 
+import threading
+
 from . import guest_payload
 from .paths import BUILD, ROOT
 
@@ -73,6 +75,9 @@ TEST = "demo/two-linux-guests"
 TEST_MEMORY_MIB = 1024
 TEST_TIMEOUT_S = 300
 BUILT = {}
+# Held while the demo's description and build are written: by demo/two-linux-guests'
+# build, and by demo/terminal until its `./cleave run` has built and boots.
+BUILD_LOCK = threading.Lock()
 
 
 # What the test types, and what each guest must print back. The focus starts on linux1
@@ -92,9 +97,11 @@ def tests(platform):
     the specification, only the console server joins the two guests, and a command typed
     into each guest's shell in turn (Ctrl-A 2 moving the keyboard) is answered by that
     guest alone."""
+    from . import demo_terminal
     from .systest import SysTest
     return [SysTest(TEST, smp=2, memory=TEST_MEMORY_MIB, timeout=TEST_TIMEOUT_S,
-                    payload=_payload, judge=_judge, typing=TYPING)]
+                    payload=_payload, judge=_judge, typing=TYPING),
+            SysTest(demo_terminal.TEST, judge=None, check=demo_terminal.check)]
 
 
 def only_the_console_joins(report, guests=GUESTS, server="console"):
@@ -116,8 +123,9 @@ def _payload(ctx):
     from . import sysbuild
     from .errors import CleaveError
     out = ctx.images / "system-demo.img"
-    _, _, spec, report = sysbuild.build_system(str(description()), ctx.platform.name, out,
-                                               dump_caps=True, quiet=True)
+    with BUILD_LOCK:
+        _, _, spec, report = sysbuild.build_system(str(description()), ctx.platform.name,
+                                                   out, dump_caps=True, quiet=True)
     path = only_the_console_joins(report)
     if path is not None:
         raise CleaveError(f"the demo's guests are joined without the console server: {path}")

@@ -22,6 +22,34 @@ uint32_t payload_checksum(const uint8_t *p, uint64_t n)
 	uint64_t i = 0;
 
 	if (((uintptr_t)p & 3) == 0) {
+		/*
+		 * Eight words a turn: the loop's own compare and branch were more than half
+		 * of its instructions (7 a word, 3 after), over the whole 33 MiB payload of a
+		 * Linux guest before anything else starts.
+		 */
+		for (; i + 32 <= n; i += 32) {
+			const uint32_t *q = (const uint32_t *)(const void *)(p + i);
+			uint32_t w0 = q[0], w1 = q[1], w2 = q[2], w3 = q[3];
+			uint32_t w4 = q[4], w5 = q[5], w6 = q[6], w7 = q[7];
+
+			/* Written out: the compiler keeps a loop of k at -O2. */
+			a += w0;
+			b += a;
+			a += w1;
+			b += a;
+			a += w2;
+			b += a;
+			a += w3;
+			b += a;
+			a += w4;
+			b += a;
+			a += w5;
+			b += a;
+			a += w6;
+			b += a;
+			a += w7;
+			b += a;
+		}
 		for (; i + 4 <= n; i += 4) {
 			w = *(const uint32_t *)(const void *)(p + i);
 			a += w;

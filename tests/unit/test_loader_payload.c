@@ -181,6 +181,35 @@ static void test_checksum_is_fletcher_over_words(void **state)
 			     payload_checksum((const uint8_t *)swapped, 8));
 }
 
+/*
+ * The eight-words-a-turn loop gives the sum of the plain definition: word by word,
+ * here over 1000 aligned bytes (31 turns, then 2 words; 999: a padded tail too) and
+ * unaligned, which takes the byte path throughout.
+ */
+static void test_checksum_long_inputs_match_the_definition(void **state)
+{
+	static uint32_t words[251];
+	uint32_t a = 0, b = 0, w;
+	uint8_t *bytes = (uint8_t *)words;
+	static uint8_t shifted[1001];
+
+	(void)state;
+	for (unsigned i = 0; i < 1000; i++)
+		bytes[i] = (uint8_t)(i * 37 + 11);
+	for (unsigned i = 0; i < 1000; i += 4) {
+		w = 0;
+		for (unsigned k = 0; k < 4 && i + k < 1000; k++)
+			w |= (uint32_t)bytes[i + k] << (8 * k);
+		a += w;
+		b += a;
+	}
+	assert_int_equal(payload_checksum(bytes, 1000), a ^ (b << 16 | b >> 16));
+	memcpy(shifted + 1, bytes, 1000);
+	assert_int_equal(payload_checksum(shifted + 1, 1000), a ^ (b << 16 | b >> 16));
+	/* A tail that is not a whole word. */
+	assert_int_not_equal(payload_checksum(bytes, 999), payload_checksum(bytes, 1000));
+}
+
 static void test_bad_magic(void **state)
 {
 	(void)state;
@@ -488,6 +517,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_good_payload_passes, setup),
 		cmocka_unit_test_setup(test_checksum_is_fletcher_over_words, setup),
+		cmocka_unit_test_setup(test_checksum_long_inputs_match_the_definition, setup),
 		cmocka_unit_test_setup(test_bad_magic, setup),
 		cmocka_unit_test_setup(test_bad_version, setup),
 		cmocka_unit_test_setup(test_damaged_byte, setup),

@@ -227,7 +227,7 @@ static unsigned read_exits(struct invocation *inv, const struct vcpu *v)
  * through both stages. A UART costs two such exits per character (a load of
  * its flag register, a store to its data register); here the kernel answers
  * the load with the value the VMM set and keeps the stored byte, and the
- * VMM takes the bytes at the vCPU's next exit. The VMM chooses the stop
+ * VMM takes the bytes before its next access to the device. The VMM chooses the stop
  * byte (a newline) that exits at once, so output still comes a line at a
  * time. Nothing here reaches beyond the vCPU: a VMM can only change what
  * its own guest's loads return, as it can by emulating them.

@@ -1,4 +1,8 @@
-/* The EL2 stage-1 table builder: blocks vs pages, permissions, refusals. */
+/*
+ * The table builder (EL2 stage 1, and stage 2 through aspace.c): blocks vs pages,
+ * 2 MiB as 512 pages where blocks are off (stage 2 on qemu-virt), permissions,
+ * refusals.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -29,6 +33,46 @@ static int teardown(void **state)
 	(void)state;
 	free(tables);
 	return 0;
+}
+
+/*
+ * Without blocks, 2 MiB maps as 512 pages of one level-3 table: the check counts the
+ * tables it needs and refuses what overlaps a page already there or a block.
+ */
+static void two_mib_as_pages_without_blocks(void **state)
+{
+	const uint64_t va = 0x40200000, pa = 0x48200000, attrs = pt_s2_attrs(true, true, false, 0);
+	uint64_t out;
+
+	(void)state;
+	assert_int_equal(pt_map_check(&pool, root, va, BLOCK_SIZE, false), PT_OK);
+	assert_int_equal(pt_map_attrs(&pool, root, va, pa, BLOCK_SIZE, attrs, false), PT_OK);
+	assert_int_equal(pool.used, 3); /* root, a level-2 and a level-3 table */
+	for (uint64_t off = 0; off < BLOCK_SIZE; off += PAGE_SIZE) {
+		assert_int_not_equal(pt_lookup(root, va + off, &out), 0);
+		assert_int_equal(out, pa + off);
+		assert_ptr_equal(pt_leaf(root, va + off), pt_leaf(root, va) + off / PAGE_SIZE);
+	}
+	/* Taken: as pages, and as a block. */
+	assert_int_equal(pt_map_check(&pool, root, va, BLOCK_SIZE, false), PT_EOVERLAP);
+	assert_int_equal(pt_map_check(&pool, root, va, BLOCK_SIZE, true), PT_EOVERLAP);
+	/* One page in the next 2 MiB: that 2 MiB overlaps it; a fresh one needs one table. */
+	assert_int_equal(pt_map_attrs(&pool, root, va + BLOCK_SIZE + 0x3000, 0x50000000, PAGE_SIZE,
+				      attrs, false),
+			 PT_OK);
+	assert_int_equal(pt_map_check(&pool, root, va + BLOCK_SIZE, BLOCK_SIZE, false),
+			 PT_EOVERLAP);
+	assert_int_equal(pt_map_check(&pool, root, va + 2 * BLOCK_SIZE, BLOCK_SIZE, false), PT_OK);
+	/* A block where blocks are off is not a table of pages: still an overlap. */
+	assert_int_equal(
+		pt_map_attrs(&pool, root, va + 3 * BLOCK_SIZE, 0x52000000, BLOCK_SIZE, attrs, true),
+		PT_OK);
+	assert_int_equal(pt_map_check(&pool, root, va + 3 * BLOCK_SIZE, BLOCK_SIZE, false),
+			 PT_EOVERLAP);
+	/* A level-1 slot with nothing yet needs two tables; the pool has them, then not. */
+	assert_int_equal(pt_map_check(&pool, root, 0x80000000, BLOCK_SIZE, false), PT_OK);
+	pool.used = pool.num - 1;
+	assert_int_equal(pt_map_check(&pool, root, 0x80000000, BLOCK_SIZE, false), PT_ENOMEM);
 }
 
 static void blocks_where_aligned(void **state)
@@ -107,6 +151,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(blocks_where_aligned, setup, teardown),
+		cmocka_unit_test_setup_teardown(two_mib_as_pages_without_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(pool_exhaustion, setup, teardown),

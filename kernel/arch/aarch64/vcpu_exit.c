@@ -106,7 +106,9 @@ static uint64_t insn_len(uint32_t esr)
 /*
  * A data abort the MMIO fast path answers (vcpu_fast_mmio): only a single
  * register's load or store with a valid syndrome (ESR_EL2.ISV, D17.2.37),
- * which is also what a VMM can emulate from the message alone.
+ * which is also what a VMM can emulate from the message alone, and never a
+ * fault on a stage-1 table walk (ISS.S1PTW, bit 7): that is the guest's own
+ * tables pointing at the device, which the VMM must see.
  */
 static bool fast_mmio(struct tcb *t, struct vcpu *v, uint64_t esr)
 {
@@ -115,7 +117,7 @@ static bool fast_mmio(struct tcb *t, struct vcpu *v, uint64_t esr)
 	bool write = esr_dabt_write(iss);
 	uint64_t loaded = 0;
 
-	if (!esr_dabt_valid(iss) ||
+	if (!esr_dabt_valid(iss) || (iss & BIT(7)) != 0 ||
 	    !vcpu_fast_mmio(v, vcpu_fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2)), write,
 			    write ? esr_dabt_store_value(iss, reg(t, rt)) : 0, &loaded))
 		return false;

@@ -17,14 +17,14 @@ LAYOUT = struct.Struct(f"<QII{NAME_MAX}s7Q4I{MAX_VCPUS}I{MAX_VCPUS}I4Q6I{CMDLINE
 SIZE = 1240
 assert LAYOUT.size == SIZE
 COHERENCE = {"dc": 0, "clean": 1}
-# The restart word (CL_VMM_RESTART_*): what a reset request and a crash do, and the limit;
-# its spare low bits carry other guest flags (CL_VMM_SMC_EMULATE: `smc emulate`).
+# The policy word (cleave/vmm_info.h): what a reset request and a crash do (CL_VMM_RESTART_*),
+# whether an SMC is emulated (CL_VMM_SMC_EMULATE: `smc emulate`), and the restart limit.
 RESTART_ON_RESET, RESTART_ON_CRASH, SMC_EMULATE = 0x1, 0x2, 0x4
 RESTART_LIMIT_MAX = 1000
 
 
-def restart_word(guest):
-    """The info page's restart word of `guest` (Specification.guests[name])."""
+def policy_word(guest):
+    """The info page's policy word of `guest` (Specification.guests[name])."""
     flags = (RESTART_ON_RESET if guest.get("on_reset", "restart") == "restart" else 0) | \
         (RESTART_ON_CRASH if guest.get("on_crash", "stop") == "restart" else 0) | \
         (SMC_EMULATE if guest.get("smc", "refuse") == "emulate" else 0)
@@ -53,5 +53,5 @@ def pack(guest, name):
         guest["vcpus"], COHERENCE[guest["coherence"]], guest["slot_exits"],
         guest["slot_guest_aspace"], *guest["slot_vcpus"], *pad, *guest["slot_tcbs"], *pad,
         guest["gicd_ipa"], guest["gicc_ipa"], guest["gicr_ipa"], guest["uart_ipa"],
-        guest["uart_spi"], 0, 0, restart_word(guest), guest.get("slot_console", 0),
+        guest["uart_spi"], 0, 0, policy_word(guest), guest.get("slot_console", 0),
         guest.get("slot_console_input", 0), cmdline)

@@ -264,7 +264,7 @@ system S { guest Linux vm; guest Other vm2; }
     guest = spec.guests["vm"]
     assert (guest["on_reset"], guest["on_crash"], guest["restart_limit"]) == \
         ("stop", "restart", 7)
-    # The restart word: after uart_spi, gic_version and num_cpus, before the console slots.
+    # The policy word: after uart_spi, gic_version and num_cpus, before the console slots.
     at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 12
     word = struct.unpack_from("<I", vmminfo.pack(guest, "vm"), at)[0]
     assert word == vmminfo.RESTART_ON_CRASH | 7 << 16
@@ -273,7 +273,7 @@ system S { guest Linux vm; guest Other vm2; }
 
 
 def test_guest_smc_emulate_reaches_the_info_page(tmp_path):
-    """`smc emulate;` sets a spare flag bit of the restart word; the default leaves it 0."""
+    """`smc emulate;` sets CL_VMM_SMC_EMULATE in the policy word; the default leaves it 0."""
     import struct
     from cleave_idl import vmminfo
     spec = build(tmp_path, """

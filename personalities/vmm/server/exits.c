@@ -47,11 +47,11 @@ void vmm_stop_guest(struct vmm *v, const char *why)
 void vmm_guest_ended(struct vmm *v, bool crash, const char *why)
 {
 	unsigned flag = crash ? CL_VMM_RESTART_ON_CRASH : CL_VMM_RESTART_ON_RESET;
-	unsigned limit = CL_VMM_RESTART_LIMIT(v->info->restart);
+	unsigned limit = CL_VMM_RESTART_LIMIT(v->info->policy);
 	struct vmm_error err;
 	char line[224];
 
-	if ((v->info->restart & flag) == 0) {
+	if ((v->info->policy & flag) == 0) {
 		/* A crash stops by default: the report says only what happened. */
 		if (!crash)
 			ksnprintf(line, sizeof(line), "%s; on_reset is stop", why);

@@ -77,12 +77,12 @@ int vmm_info_check(const struct cl_vmm_info *info, struct vmm_error *err)
 				"info page: device windows not page aligned, or UART "
 				"SPI %u out of range",
 				info->uart_spi);
-	if ((info->restart & 0xffffU & ~CL_VMM_RESTART_FLAGS) != 0 ||
-	    CL_VMM_RESTART_LIMIT(info->restart) > CL_VMM_RESTART_LIMIT_MAX)
+	if ((info->policy & 0xffffU & ~CL_VMM_POLICY_FLAGS) != 0 ||
+	    CL_VMM_RESTART_LIMIT(info->policy) > CL_VMM_RESTART_LIMIT_MAX)
 		return vmm_fail(err, name,
-				"info page: restart word %#x: unknown flags or a limit "
+				"info page: policy word %#x: unknown flags or a restart limit "
 				"above %u",
-				info->restart, CL_VMM_RESTART_LIMIT_MAX);
+				info->policy, CL_VMM_RESTART_LIMIT_MAX);
 	if ((info->slot_console == 0) != (info->slot_console_input == 0))
 		return vmm_fail(err, name,
 				"info page: console slot %u and console input slot %u: a console "

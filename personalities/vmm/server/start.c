@@ -193,7 +193,7 @@ int vmm_start(struct vmm *v, struct vmm_error *err)
 	v->psci = (struct psci_config){.nr_vcpus = info->nr_vcpus,
 				       .ram_base = info->ram_ipa,
 				       .ram_size = info->ram_size,
-				       .smc_emulated = (info->restart & CL_VMM_SMC_EMULATE) != 0};
+				       .smc_emulated = (info->policy & CL_VMM_SMC_EMULATE) != 0};
 	r = cl_vcpu_read_sysreg(info->slot_vcpu[0], CL_VCPU_VGIC_LRS);
 	if (call(r, v, "reading the list registers", err) != 0)
 		return -1;

@@ -116,23 +116,24 @@ static void test_unknown_policy(void **state)
 	expect("guest 'linux1': info page: unknown coherence policy 7");
 }
 
-static void test_bad_restart_word(void **state)
+static void test_bad_policy_word(void **state)
 {
 	struct vmm_error err = {{0}};
 
 	(void)state;
-	info.restart = CL_VMM_RESTART_ON_RESET | 8; /* a flag no VMM knows */
-	expect("guest 'linux1': info page: restart word 0x9: unknown flags or a limit above "
+	info.policy = CL_VMM_RESTART_ON_RESET | 8; /* a flag no VMM knows */
+	expect("guest 'linux1': info page: policy word 0x9: unknown flags or a restart limit above "
 	       "1000");
-	info.restart = 0x8000U | CL_VMM_SMC_EMULATE; /* the top flag bit too */
-	expect("guest 'linux1': info page: restart word 0x8004: unknown flags or a limit above "
+	info.policy = 0x8000U | CL_VMM_SMC_EMULATE; /* the top flag bit too */
+	expect("guest 'linux1': info page: policy word 0x8004: unknown flags or a restart limit "
+	       "above "
 	       "1000");
-	info.restart = CL_VMM_RESTART_ON_CRASH | 1001U << 16;
-	expect("guest 'linux1': info page: restart word 0x3e90002: unknown flags or a limit "
+	info.policy = CL_VMM_RESTART_ON_CRASH | 1001U << 16;
+	expect("guest 'linux1': info page: policy word 0x3e90002: unknown flags or a restart limit "
 	       "above 1000");
-	info.restart = CL_VMM_RESTART_ON_RESET | CL_VMM_RESTART_ON_CRASH | 1000U << 16;
+	info.policy = CL_VMM_RESTART_ON_RESET | CL_VMM_RESTART_ON_CRASH | 1000U << 16;
 	assert_int_equal(vmm_info_check(&info, &err), 0);
-	info.restart = CL_VMM_SMC_EMULATE | 3U << 16; /* `smc emulate` is a known flag */
+	info.policy = CL_VMM_SMC_EMULATE | 3U << 16; /* `smc emulate` is a known flag */
 	assert_int_equal(vmm_info_check(&info, &err), 0);
 }
 
@@ -200,7 +201,7 @@ int main(void)
 		cmocka_unit_test_setup(test_console_with_both_slots_passes, setup),
 		cmocka_unit_test_setup(test_console_without_input, setup),
 		cmocka_unit_test_setup(test_cmdline_unterminated, setup),
-		cmocka_unit_test_setup(test_bad_restart_word, setup),
+		cmocka_unit_test_setup(test_bad_policy_word, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,23 +29,23 @@ enum cl_vmm_coherence {
 };
 
 /*
+ * The policy word: what the guest's description asks of its VMM.
+ *
  * What the VMM does when the guest asks for a reset (PSCI SYSTEM_RESET) or
  * crashes (an exit the VMM cannot handle): restart it (reload and boot
- * again) or stop it; at most CL_VMM_RESTART_LIMIT(restart) restarts in all
+ * again) or stop it; at most CL_VMM_RESTART_LIMIT(policy) restarts in all
  * (docs/system-language.md, "guest": on_reset, on_crash, restart_limit).
  */
 #define CL_VMM_RESTART_ON_RESET 0x1U
 #define CL_VMM_RESTART_ON_CRASH 0x2U
 /*
- * A spare flag bit of the same word, so the page keeps its size: emulate PSCI
- * over SMC as over HVC (`smc emulate`); clear, an SMC answers NOT_SUPPORTED
- * (docs/vmm.md, "PSCI").
+ * Emulate PSCI over SMC as over HVC (`smc emulate`); clear, an SMC answers
+ * NOT_SUPPORTED (docs/vmm.md, "PSCI").
  */
 #define CL_VMM_SMC_EMULATE 0x4U
 /* Every flag the word's low half may hold; any other bit is refused. */
-#define CL_VMM_RESTART_FLAGS \
-	(CL_VMM_RESTART_ON_RESET | CL_VMM_RESTART_ON_CRASH | CL_VMM_SMC_EMULATE)
-#define CL_VMM_RESTART_LIMIT(r) ((r) >> 16)
+#define CL_VMM_POLICY_FLAGS (CL_VMM_RESTART_ON_RESET | CL_VMM_RESTART_ON_CRASH | CL_VMM_SMC_EMULATE)
+#define CL_VMM_RESTART_LIMIT(policy) ((policy) >> 16)
 #define CL_VMM_RESTART_LIMIT_MAX 1000U
 
 struct cl_vmm_info {
@@ -73,7 +73,7 @@ struct cl_vmm_info {
 	uint32_t uart_spi;		      /* its interrupt: SPI number (INTID - 32) */
 	uint32_t gic_version;		      /* 2 or 3: written by the loader (0 in the image) */
 	uint32_t num_cpus;		      /* physical CPUs online: written by the loader */
-	uint32_t restart; /* CL_VMM_RESTART_ON_* | CL_VMM_SMC_EMULATE | limit << 16 */
+	uint32_t policy; /* CL_VMM_RESTART_ON_* | CL_VMM_SMC_EMULATE | limit << 16 */
 	/*
 	 * The console server (`connection console GUEST -> SERVER;`, docs/console.md):
 	 * its Console endpoint (call) and the notification its input event signals. Both 0

@@ -20,10 +20,10 @@
  *
  * Every entry from a guest is counted in its vCPU by kind (enum
  * cl_vcpu_exit_kind, read with vcpu read_exits): one increment of a word
- * the exit path touches anyway, under the kernel lock. The system-register
- * accesses answered here count as `sysreg` like the others, and again as
- * `sysreg_kernel`, so that the VMM's count of those it served is the
- * difference.
+ * the exit path touches anyway, under the kernel lock. The aborts and the
+ * system-register accesses answered here count as `stage2` and `sysreg` like
+ * the others, and again as `fast` and `sysreg_kernel`, so that the VMM's
+ * count of those it served is the difference.
  */
 #include <arch/esr.h>
 #include <arch/sysreg.h>
@@ -110,16 +110,15 @@ static uint64_t insn_len(uint32_t esr)
  * fault on a stage-1 table walk (ISS.S1PTW, bit 7): that is the guest's own
  * tables pointing at the device, which the VMM must see.
  */
-static bool fast_mmio(struct tcb *t, struct vcpu *v, uint64_t esr)
+static bool fast_mmio(struct tcb *t, struct vcpu *v, uint64_t esr, uint64_t ipa, uint64_t stored)
 {
 	uint32_t iss = ESR_ISS(esr);
 	unsigned rt = esr_dabt_srt(iss);
 	bool write = esr_dabt_write(iss);
 	uint64_t loaded = 0;
 
-	if (!esr_dabt_valid(iss) || (iss & BIT(7)) != 0 ||
-	    !vcpu_fast_mmio(v, vcpu_fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2)), write,
-			    write ? esr_dabt_store_value(iss, reg(t, rt)) : 0, &loaded))
+	if (ESR_EC(esr) != EC_DABT_LOW || !esr_dabt_valid(iss) || (iss & BIT(7)) != 0 ||
+	    !vcpu_fast_mmio(v, ipa, write, stored, &loaded))
 		return false;
 	if (!write && rt != 31)
 		t->regs.x[rt] = esr_dabt_load_value(iss, loaded);
@@ -149,10 +148,6 @@ void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 
 	if (v == NULL || v->tcb != t)
 		return; /* the vCPU was unbound or destroyed under it: the thread is stopped */
-	if (ESR_EC(esr) == EC_DABT_LOW && fast_mmio(t, v, esr)) {
-		v->exits[CL_VCPU_EXIT_FAST]++;
-		return;
-	}
 	v->exits[vcpu_exit_kind(ESR_EC(esr))]++;
 	switch (ESR_EC(esr)) {
 	case EC_DABT_LOW:
@@ -161,6 +156,10 @@ void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 		mr[1] = esr;
 		if (ESR_EC(esr) == EC_DABT_LOW && esr_dabt_valid(iss) && esr_dabt_write(iss))
 			mr[2] = esr_dabt_store_value(iss, reg(t, esr_dabt_srt(iss)));
+		if (fast_mmio(t, v, esr, mr[0], mr[2])) {
+			v->exits[CL_VCPU_EXIT_FAST]++;
+			return;
+		}
 		mr[3] = t->regs.pc;
 		label = CL_FAULT_VCPU_STAGE2;
 		break;

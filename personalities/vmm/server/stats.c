@@ -71,7 +71,7 @@ void vmm_report_exits(struct vmm *v, const char *when)
 		 */
 		for (unsigned k = 0; k < CL_VCPU_NUM_EXIT_KINDS; k++)
 			if (k != CL_VCPU_EXIT_VTIMER && k != CL_VCPU_EXIT_MAINTENANCE &&
-			    k != CL_VCPU_EXIT_SYSREG_KERNEL)
+			    k != CL_VCPU_EXIT_FAST && k != CL_VCPU_EXIT_SYSREG_KERNEL)
 				total += sum[k];
 		at = ksnprintf(line, sizeof(line), "vmm: guest '%s' exits %s: total=%llu",
 			       v->g.name, when, (unsigned long long)total);

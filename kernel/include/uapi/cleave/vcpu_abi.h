@@ -53,20 +53,22 @@ enum cl_vcpu_reg {
 /*
  * The guest's entries to EL2 by kind, counted by the kernel (vcpu read_exits;
  * docs/bench.md, "Exit counts"). Every entry counts once under IRQ or one of
- * STAGE2, SYSREG, HVC..FAST; VTIMER and MAINTENANCE are the physical
+ * STAGE2, SYSREG, HVC..OTHER; VTIMER and MAINTENANCE are the physical
  * interrupts among the IRQ entries that were the guest's virtual timer
  * (handled by the kernel) and GIC maintenance (the kernel's own list
- * register, or reported to the VMM). STAGE2 counts only the aborts that
- * reach the VMM; FAST those the kernel answered for it. SYSREG counts every
- * trapped system-register access, and SYSREG_KERNEL again those of them the
- * kernel answered without a message (ID, debug and PMU registers: docs/vmm.md,
- * "CPU features").
+ * register, or reported to the VMM). STAGE2 counts every stage-2 abort, and
+ * FAST again those of them the MMIO fast path answered (docs/objects.md).
+ * SYSREG counts every trapped system-register access, and SYSREG_KERNEL
+ * again those of them the kernel answered without a message (ID, debug and
+ * PMU registers: docs/vmm.md, "CPU features"). What the VMM was sent is the
+ * difference.
  */
 enum cl_vcpu_exit_kind {
 	CL_VCPU_EXIT_IRQ = 0,	    /* physical interrupts taken while the guest ran */
 	CL_VCPU_EXIT_VTIMER,	    /* of those: its virtual timer, injected by the kernel */
 	CL_VCPU_EXIT_MAINTENANCE,   /* of those: GIC maintenance */
-	CL_VCPU_EXIT_STAGE2,	    /* stage-2 data and instruction aborts (MMIO): VMM */
+	CL_VCPU_EXIT_STAGE2,	    /* stage-2 data and instruction aborts (MMIO) */
+	CL_VCPU_EXIT_FAST,	    /* of those: answered by the MMIO fast path, not the VMM */
 	CL_VCPU_EXIT_SYSREG,	    /* trapped system registers and instructions */
 	CL_VCPU_EXIT_SYSREG_KERNEL, /* of those: answered by the kernel, not the VMM */
 	CL_VCPU_EXIT_HVC,	    /* VMM */
@@ -74,7 +76,6 @@ enum cl_vcpu_exit_kind {
 	CL_VCPU_EXIT_WFX,	    /* trapped WFI/WFE: VMM */
 	CL_VCPU_EXIT_FPSIMD,	    /* first FP/SIMD use after a switch (CPTR_EL2.TFP): kernel */
 	CL_VCPU_EXIT_OTHER,	    /* anything else: SError, FIQ, undefined...: VMM */
-	CL_VCPU_EXIT_FAST,	    /* loads and stores the MMIO fast path answered: kernel */
 	CL_VCPU_NUM_EXIT_KINDS,
 };
 

@@ -8,7 +8,8 @@
  *
  * Lines, each at most one console write:
  *   vmm: guest 'NAME' exits WHEN: total=T irq=.. vtimer=.. ... other=..
- *   (vtimer and maintenance are among the irq entries, sysreg_kernel among sysreg)
+ *   (vtimer and maintenance are among the irq entries, fast among stage2 and
+ *   sysreg_kernel among sysreg)
  *   vmm: guest 'NAME' exits WHEN by cause: mmio.gicd=.. sysreg.SCTLR_EL1=.. ...
  *   vmm: guest 'NAME' exits WHEN: end
  */
@@ -27,6 +28,7 @@ static const char *const kind_names[CL_VCPU_NUM_EXIT_KINDS] = {
 	[CL_VCPU_EXIT_VTIMER] = "vtimer",
 	[CL_VCPU_EXIT_MAINTENANCE] = "maintenance",
 	[CL_VCPU_EXIT_STAGE2] = "stage2",
+	[CL_VCPU_EXIT_FAST] = "fast",
 	[CL_VCPU_EXIT_SYSREG] = "sysreg",
 	[CL_VCPU_EXIT_SYSREG_KERNEL] = "sysreg_kernel",
 	[CL_VCPU_EXIT_HVC] = "hvc",
@@ -34,7 +36,6 @@ static const char *const kind_names[CL_VCPU_NUM_EXIT_KINDS] = {
 	[CL_VCPU_EXIT_WFX] = "wfx",
 	[CL_VCPU_EXIT_FPSIMD] = "fpsimd",
 	[CL_VCPU_EXIT_OTHER] = "other",
-	[CL_VCPU_EXIT_FAST] = "fast",
 };
 
 /* The kernel's counts, summed over the vCPUs; false when the kernel refused. */
@@ -67,8 +68,7 @@ void vmm_report_exits(struct vmm *v, const char *when)
 		cl_printf("vmm: guest '%s' exits %s: the kernel's counts cannot be read\n",
 			  v->g.name, when);
 	} else {
-		/* Every entry counts once: the interrupts, or one synchronous kind (not its parts).
-		 */
+		/* Every entry counts once: an interrupt or one synchronous kind, not a part. */
 		for (unsigned k = 0; k < CL_VCPU_NUM_EXIT_KINDS; k++)
 			if (k != CL_VCPU_EXIT_VTIMER && k != CL_VCPU_EXIT_MAINTENANCE &&
 			    k != CL_VCPU_EXIT_FAST && k != CL_VCPU_EXIT_SYSREG_KERNEL)

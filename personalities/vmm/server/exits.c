@@ -32,12 +32,13 @@ static struct reply emulated_with(uint64_t x0)
 
 void vmm_stop_guest(struct vmm *v, const char *why)
 {
-	vmm_uart_fast_take_all(v);
-	vuart_flush(&v->uart);
 	for (unsigned n = 0; n < v->g.nr_vcpus; n++) {
 		cl_tcb_suspend(v->info->slot_tcb[n]);
 		v->state[n] = PSCI_STATE_OFF;
 	}
+	/* What the guest wrote last, the kernel may still hold (uart_fast.c). */
+	vmm_uart_fast_take_all(v);
+	vuart_flush(&v->uart);
 	v->stopped = true;
 	cl_printf("vmm: guest '%s' stopped: %s (%llu exits served)\n", v->g.name, why,
 		  (unsigned long long)v->exits);
@@ -65,6 +66,7 @@ void vmm_guest_ended(struct vmm *v, bool crash, const char *why)
 		return;
 	}
 	v->restarts++;
+	/* Its last output before the line saying so; vmm_restart takes what came since. */
 	vmm_uart_fast_take_all(v);
 	vuart_flush(&v->uart);
 	cl_printf("vmm: guest '%s' restarts (%u of at most %u): %s (%llu exits served)\n",

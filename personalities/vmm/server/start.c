@@ -157,6 +157,8 @@ int vmm_restart(struct vmm *v, struct vmm_error *err)
 		if (vcpu_power_on_state(v, n, err) != 0)
 			return -1;
 	}
+	/* The last run's output the kernel holds, now that no vCPU runs (uart_fast.c). */
+	vmm_uart_fast_take_all(v);
 	vuart_flush(&v->uart);
 	vuart_init(&v->uart, &v->g);
 	vmm_uart_fast_sync(v);

@@ -7,6 +7,7 @@
  * with padding frames up to that address first.
  */
 #include <cleave/runtime.h>
+#include <stdbool.h>
 
 #include "loader.h"
 
@@ -119,6 +120,53 @@ static void irq_handler(struct loader *l, uint32_t i, cl_cptr_t slot)
 	remember(l, i, slot);
 }
 
+void alloc_find_read_only_files(struct loader *l)
+{
+	const struct spec *s = &l->spec;
+	enum { NONE, READ_ONLY, WRITTEN };
+
+	for (uint32_t m = 0; m < s->h->n_mappings; m++)
+		if (s->mappings[m].fill == CL_SPEC_FILL_PAYLOAD &&
+		    l->read_only_file[s->mappings[m].object] == NONE)
+			l->read_only_file[s->mappings[m].object] = READ_ONLY;
+	for (uint32_t m = 0; m < s->h->n_mappings; m++)
+		if (s->mappings[m].rights & ~(uint32_t)CL_RIGHT_READ)
+			l->read_only_file[s->mappings[m].object] = WRITTEN;
+	for (uint32_t c = 0; c < s->h->n_caps; c++)
+		if (s->caps[c].rights & ~(uint64_t)CL_RIGHT_READ)
+			l->read_only_file[s->caps[c].object] = WRITTEN;
+	for (uint32_t i = 0; i < s->h->n_objects; i++)
+		if (l->read_only_file[i] != READ_ONLY)
+			l->read_only_file[i] = 0;
+}
+
+/*
+ * A guest's file frame as the payload's own read-only frame (payload_in_place): a
+ * copy of the module capability the kernel gave, no memory made, nothing to fill.
+ * A guest kernel is then read from where QEMU loaded it, not copied first.
+ */
+static bool file_in_place(struct loader *l, uint32_t i, cl_cptr_t slot)
+{
+	const struct cl_spec_object *o = &l->spec.objects[i];
+	int64_t k;
+
+	if (!l->read_only_file[i] || o->type != CL_OBJ_FRAME)
+		return false;
+	k = payload_in_place(&l->pl, &l->pl.entries[o->irq], o->paddr, o->size_bits);
+	if (k < 0 || (uint64_t)k >= l->bi->module_count)
+		return false;
+	struct cl_result r = cl_cnode_copy(CL_SLOT_CNODE, slot, l->bi->module_first + (uint64_t)k,
+					   CL_RIGHT_READ);
+
+	if (r.err != CL_OK)
+		loader_fail("%s: copy of the payload's frame %lld failed (error %llu)",
+			    spec_object_name(&l->spec, i), (long long)k, (unsigned long long)r.err);
+	remember(l, i, slot);
+	l->in_place[i] = 1;
+	l->in_place_bytes += 1ULL << o->size_bits;
+	return true;
+}
+
 void alloc_object(struct loader *l, uint32_t i)
 {
 	const struct cl_spec_object *o = &l->spec.objects[i];
@@ -142,6 +190,8 @@ void alloc_object(struct loader *l, uint32_t i)
 		device_frame(l, i, slot);
 		return;
 	}
+	if (file_in_place(l, i, slot))
+		return;
 	for (uint64_t u = 0; u < bi->untyped_count; u++) {
 		uint64_t at = align_up(l->used[u], bytes);
 

@@ -249,7 +249,7 @@ void build_holder(struct loader *l, uint32_t h)
 		if (c == NULL)
 			loader_fail("%s: mapping of %s has no capability in its CNode", who,
 				    spec_object_name(&l->spec, m->object));
-		if (m->fill != CL_SPEC_FILL_NONE)
+		if (m->fill != CL_SPEC_FILL_NONE && !l->in_place[m->object])
 			fill_frame(l, h, m);
 		check(cl_cnode_copy(CL_SLOT_CNODE, tmp, l->slot[m->object], c->rights), "copy of",
 		      who, spec_object_name(&l->spec, m->object));

@@ -10,25 +10,39 @@
  * "?" when it is none the loader made.
  */
 #include <cleave/runtime.h>
+#include <stdbool.h>
 
 #include "loader.h"
 
-static const char *object_named(struct loader *l, uint64_t type, uint64_t paddr, uint64_t badge)
+static bool is_object(struct loader *l, uint32_t i, uint64_t type, uint64_t paddr, uint64_t badge)
 {
-	for (uint32_t i = 0; i < l->spec.h->n_objects; i++) {
-		const struct cl_spec_object *o = &l->spec.objects[i];
+	const struct cl_spec_object *o = &l->spec.objects[i];
 
-		if (o->type != type || l->paddr[i] != paddr)
-			continue;
-		if (type == CL_OBJ_IRQ_HANDLER && o->irq != badge)
-			continue;
-		return spec_object_name(&l->spec, i);
-	}
+	return loader_has(l, i) && o->type == type && l->paddr[i] == paddr &&
+	       (type != CL_OBJ_IRQ_HANDLER || o->irq == badge);
+}
+
+/*
+ * The holder's own objects first: a guest file's frame in place (alloc.c) is one
+ * physical frame for every guest of that file, under a name per VMM.
+ */
+static const char *object_named(struct loader *l, const struct cl_spec_holder *hd, uint64_t type,
+				uint64_t paddr, uint64_t badge)
+{
+	for (uint32_t c = hd->first_cap; c < hd->first_cap + hd->n_caps; c++)
+		if (is_object(l, l->spec.caps[c].object, type, paddr, badge))
+			return spec_object_name(&l->spec, l->spec.caps[c].object);
+	for (uint32_t i = 0; i < l->spec.h->n_objects; i++)
+		if (is_object(l, i, type, paddr, badge))
+			return spec_object_name(&l->spec, i);
 	return "?";
 }
 
-static void dump_cnode(struct loader *l, const char *who, cl_cptr_t cnode, uint64_t slots)
+static void dump_cnode(struct loader *l, const struct cl_spec_holder *hd, cl_cptr_t cnode,
+		       uint64_t slots)
 {
+	const char *who = spec_str(&l->spec, hd->name);
+
 	for (uint64_t s = 1; s < slots; s++) {
 		struct cl_result r = cl_cnode_identify(cnode, s);
 
@@ -40,7 +54,8 @@ static void dump_cnode(struct loader *l, const char *who, cl_cptr_t cnode, uint6
 		uint64_t badge = r.mr[0] == CL_OBJ_IRQ_HANDLER ? 0 : r.mr[2];
 		cl_printf("CAP %s %llu %llu %llu %llu %s\n", who, (unsigned long long)s,
 			  (unsigned long long)r.mr[0], (unsigned long long)(r.mr[1] & 0xff),
-			  (unsigned long long)badge, object_named(l, r.mr[0], r.mr[3], r.mr[2]));
+			  (unsigned long long)badge,
+			  object_named(l, hd, r.mr[0], r.mr[3], r.mr[2]));
 	}
 }
 
@@ -53,8 +68,7 @@ void dump_caps(struct loader *l, const char *when)
 
 		/* The loader's own table is checked by drop_caps() instead. */
 		if (hd->kind != CL_SPEC_LOADER)
-			dump_cnode(l, spec_str(&l->spec, hd->name), l->slot[hd->cnode],
-				   hd->cnode_slots);
+			dump_cnode(l, hd, l->slot[hd->cnode], hd->cnode_slots);
 	}
 	cl_printf("CAPS END %s\n", when);
 }

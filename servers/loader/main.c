@@ -103,6 +103,7 @@ int main(uint64_t arg)
 	cl_printf("loader: system '%s': %u objects, %u holders, %u capabilities\n",
 		  spec_str(&l->spec, l->spec.h->name), l->spec.h->n_objects, l->spec.h->n_holders,
 		  l->spec.h->n_caps);
+	alloc_find_read_only_files(l);
 	/* Largest first: retype aligns each object to its size, so big ones placed first
 	 * leave no holes that small ones could have filled (as capdl-loader does). */
 	for (int bits = 47; bits >= 0; bits--)
@@ -120,9 +121,10 @@ int main(uint64_t arg)
 		dump_caps(l, "built");
 	start_all(l);
 	drop_caps(l);
-	cl_printf("loader: started %u components (%llu KiB of objects); "
-		  "now holding only its own CNode, thread, address space and memory\n",
-		  components, (unsigned long long)(l->made >> 10));
+	cl_printf("loader: started %u components (%llu KiB of objects, %llu KiB of guest files "
+		  "in place); now holding only its own CNode, thread, address space and memory\n",
+		  components, (unsigned long long)(l->made >> 10),
+		  (unsigned long long)(l->in_place_bytes >> 10));
 	cl_cnode_delete(CL_SLOT_CNODE, CL_SLOT_CONSOLE);
 	for (;;)
 		cl_tcb_suspend(CL_SLOT_TCB);

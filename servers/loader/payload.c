@@ -121,6 +121,36 @@ const struct cl_image_entry *payload_find(const struct payload *pl, uint32_t kin
 	return NULL;
 }
 
+/*
+ * Whether a frame of size_bits filled from entry e at offset (a guest's file the
+ * VMM maps read-only) can be the payload's own frame instead of a copy: the
+ * kernel hands the payload to the loader as 2 MiB frames while 2 MiB or more
+ * remain (bootinfo.h, module_*), so a 2 MiB frame on a 2 MiB boundary that lies
+ * wholly inside the payload is one of them. Past the entry's end the frame must
+ * hold zeroes, as a copy would: the VMM must see its guest's file and nothing
+ * else of the image. The index of that module frame, or -1: copy it.
+ */
+int64_t payload_in_place(const struct payload *pl, const struct cl_image_entry *e, uint64_t offset,
+			 unsigned size_bits)
+{
+	const uint64_t large = 2ULL << 20;
+	uint64_t at = e->offset + offset, end, last;
+
+	if (size_bits != 21 || offset >= e->size || at % large != 0 || at + large > pl->size)
+		return -1;
+	end = at + large;
+	last = e->offset + e->size;
+	uint64_t b = last < end ? last : end;
+
+	for (; b < end && b % 8 != 0; b++)
+		if (pl->base[b] != 0)
+			return -1;
+	for (; b < end; b += 8) /* a word at a time: up to 2 MiB of padding */
+		if (*(const uint64_t *)(pl->base + b) != 0)
+			return -1;
+	return (int64_t)(at / large);
+}
+
 /* A table of n records of size sz at offset off, inside the specification's size. */
 static int table_ok(const struct cl_spec_header *h, uint32_t off, uint32_t n, uint32_t sz)
 {

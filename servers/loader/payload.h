@@ -46,6 +46,13 @@ static inline const uint8_t *payload_data(const struct payload *pl, const struct
 	return pl->base + e->offset;
 }
 
+/*
+ * Which of the payload's 2 MiB frames (bootinfo module_*) holds the frame of size_bits
+ * filled from entry e at offset, or -1 when that frame must be a copy (payload.c).
+ */
+int64_t payload_in_place(const struct payload *pl, const struct cl_image_entry *e, uint64_t offset,
+			 unsigned size_bits);
+
 /* Checks the specification (size bytes at data) against the payload (ELF entries)
  * and the kernel's limits; 0 or -1 with a message in err. */
 int spec_open(struct spec *s, const struct payload *pl, const void *data, uint64_t size, char *err,

@@ -67,6 +67,37 @@ def test_identical_contents_are_stored_once():
     assert "same data as above" in "\n".join(image.describe(image.pack(kernel(), same)))
 
 
+def test_large_guest_files_sit_on_their_own_2mib_frames():
+    """A guest kernel or initrd of 2 MiB or more starts and ends on a 2 MiB boundary,
+    zero padded, and the payload ends on one: the loader maps those frames in place
+    (docs/image.md, "In place"). Smaller files and programs stay 4 KiB aligned."""
+    mib = 1 << 20
+    items = [image.Entry("spec", "spec", b"S" * 100),
+             image.Entry("g.kernel", "guest-kernel", b"K" * (3 * mib + 5)),
+             image.Entry("g.info", "vmm-info", b"I" * 4096),
+             image.Entry("g.initrd", "guest-initrd", b"R" * (2 * mib)),
+             image.Entry("small.initrd", "guest-initrd", b"r" * 5000),
+             image.Entry("prog", "elf", b"E" * (3 * mib))]
+    data = image.pack(kernel(), items)
+    payload = data[image.payload_offset(data, alone=False):]
+    _, got = image.read(data)
+    at = {e.name: e.offset for e in got}
+    assert at["g.kernel"] % (2 * mib) == 0 and at["g.initrd"] % (2 * mib) == 0
+    assert at["g.info"] == at["g.kernel"] + 4 * mib  # the kernel's last frame is its own
+    assert payload[at["g.kernel"] + 3 * mib + 5:at["g.kernel"] + 4 * mib] == bytes(mib - 5)
+    assert at["small.initrd"] == at["g.initrd"] + 2 * mib
+    assert at["prog"] % image.ALIGN == 0 and at["prog"] % (2 * mib) != 0
+    assert len(payload) % (2 * mib) == 0
+
+
+def test_small_guest_files_leave_the_payload_unpadded():
+    items = [image.Entry("spec", "spec", b"S" * 100),
+             image.Entry("g.kernel", "guest-kernel", b"K" * 9000)]
+    data = image.pack(kernel(), items)
+    # the table, the specification, three pages of kernel
+    assert len(data) - image.payload_offset(data, alone=False) == 5 * image.ALIGN
+
+
 def test_describe_lists_every_part_and_the_total():
     lines = image.describe(image.pack(kernel(), entries()))
     text = "\n".join(lines)

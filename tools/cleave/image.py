@@ -7,7 +7,10 @@
 The payload starts at the first 2 MiB boundary after the kernel's last byte in memory
 (text_offset + image_size from its arm64 Image header, so bss included): the kernel
 finds it there and QEMU's -kernel loads it with the kernel. Each entry starts on a
-4 KiB page; identical contents are stored once (two guests of one kernel).
+4 KiB page; identical contents are stored once (two guests of one kernel). A guest's
+kernel or initrd of 2 MiB or more starts and ends on a 2 MiB boundary of the payload,
+zero padded, and then so does the payload: the loader maps the kernel's own 2 MiB
+frames of it into the guest's VMM instead of copying it (docs/image.md, "In place").
 """
 
 import array
@@ -24,6 +27,9 @@ NAME_MAX = 48
 HEADER = struct.Struct("<QIIQII")
 ENTRY = struct.Struct(f"<{NAME_MAX}sIIQQ")
 KINDS = {"spec": 1, "elf": 2, "guest-kernel": 3, "guest-initrd": 4, "vmm-info": 5}
+# The kinds a VMM maps read-only in 2 MiB frames once they are 2 MiB or more
+# (idl/cleave_idl/spec.py, the guest's files).
+IN_PLACE_KINDS = ("guest-kernel", "guest-initrd")
 KIND_NAMES = {v: k for k, v in KINDS.items()}
 FLAG_DUMP_CAPS = 1
 ARM64_MAGIC = b"ARM\x64"
@@ -88,6 +94,7 @@ def pack_payload(entries, flags=0):
     table = HEADER.size + ENTRY.size * len(entries)
     at = align(table, ALIGN)
     blobs, placed = [], {}
+    in_place = False
     for entry in entries:
         if len(entry.name.encode()) >= NAME_MAX:
             raise ImageError(f"entry name '{entry.name}' is longer than {NAME_MAX - 1} bytes")
@@ -97,9 +104,15 @@ def pack_payload(entries, flags=0):
         if key in placed:
             entry.offset = placed[key]
             continue
+        large = entry.kind in IN_PLACE_KINDS and len(key) >= PAYLOAD_ALIGN
+        if large:
+            at = align(at, PAYLOAD_ALIGN)
+            in_place = True
         entry.offset = placed[key] = at
         blobs.append((at, key))
-        at = align(at + len(key), ALIGN)
+        at = align(at + len(key), PAYLOAD_ALIGN if large else ALIGN)
+    if in_place:
+        at = align(at, PAYLOAD_ALIGN)
     body = bytearray(at)
     for entry in entries:
         ENTRY.pack_into(body, HEADER.size + ENTRY.size * entries.index(entry),

@@ -47,7 +47,11 @@ struct cl_bootinfo {
 	uint64_t dtb_count;
 	uint64_t dtb_paddr;
 	uint64_t dtb_size;
-	uint64_t module_first; /* read-only frames of the image payload (cleave/image.h) */
+	/*
+	 * Read-only frames of the image payload (cleave/image.h), in order from its
+	 * start: 2 MiB frames while 2 MiB or more remain, then 4 KiB frames.
+	 */
+	uint64_t module_first;
 	uint64_t module_count; /* 0: the image has no payload */
 	uint64_t module_paddr;
 	uint64_t module_size;

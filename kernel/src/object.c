@@ -41,21 +41,21 @@ struct cap obj_create(unsigned obj_type, uintptr_t mem, unsigned size_bits, bool
 	/*
 	 * Untyped children are zeroed when they become objects, not when they are cut.
 	 * Every object is at least 64 bytes and aligned to its size: arch_zero's terms.
+	 *
+	 * The zeroes of a new frame would sit dirty in this CPU's cache: a guest
+	 * reading it with its MMU off would see older memory, and their eviction
+	 * could later overwrite what the guest wrote uncached. So they go to the
+	 * Point of Coherency now, in the zeroing's own pass (Arm ARM D4.4.7;
+	 * docs/vmm.md, "What the kernel must guarantee"; the audit finds this,
+	 * docs/coherence.md).
 	 */
 	if (!device && obj_type != CL_OBJ_UNTYPED) {
-		arch_zero(mem, (size_t)1 << size_bits);
+		bool frame = obj_type == CL_OBJ_FRAME;
+
+		arch_zero(mem, (size_t)1 << size_bits, frame);
 		audit_zero(obj_type, mem, 1ULL << size_bits);
-	}
-	/*
-	 * The zeroes of a new frame sit dirty in this CPU's cache: a guest reading
-	 * it with its MMU off would see older memory, and their eviction could
-	 * later overwrite what the guest wrote uncached. So they go to the Point
-	 * of Coherency now (Arm ARM D4.4.7; docs/vmm.md, "What the kernel must
-	 * guarantee"; the audit finds this, docs/coherence.md).
-	 */
-	if (!device && obj_type == CL_OBJ_FRAME) {
-		arch_cache_op(CACHE_CLEAN, mem, (size_t)1 << size_bits);
-		audit_cache(CACHE_CLEAN, CL_AUDIT_SRC_KERNEL, 0, mem, 1ULL << size_bits, 0);
+		if (frame)
+			audit_cache(CACHE_CLEAN, CL_AUDIT_SRC_KERNEL, 0, mem, 1ULL << size_bits, 0);
 	}
 	switch (obj_type) {
 	case CL_OBJ_CNODE:

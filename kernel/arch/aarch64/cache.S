@@ -96,29 +96,41 @@ arch_cache_op:
 	ret
 
 /*
- * arch_zero(va, size): zero a new object's memory, writing only the blocks
- * that are not zero already. DC ZVA (Arm ARM C5.3, "DC ZVA") zeroes a
- * block of 4 << DCZID_EL0.BS bytes per instruction and behaves as stores to
- * each byte of it, so the caller's clean to PoC that follows is ordered
- * after it like after any store (D7.5.9); the DSB makes that explicit.
+ * arch_zero(va, size, clean): zero a new object's memory, writing only the
+ * blocks that are not zero already, and with clean set also clean it to PoC
+ * in the same pass. DC ZVA (Arm ARM C5.3, "DC ZVA") zeroes a block of
+ * 4 << DCZID_EL0.BS bytes per instruction and behaves as stores to each byte
+ * of it; a DC CVAC by VA is ordered after earlier stores to the same location
+ * (D7.5.9, "Ordering and completion of data and instruction cache
+ * instructions"), so cleaning a block right after zeroing it needs no barrier
+ * in between, and the DSB at the end completes both.
  *
  * Why read first: memory that was never written reads as zero, and on a
  * host that backs RAM on first write (QEMU, and any VM host with a shared
  * zero page) a write makes the host allocate and zero a page of its own.
  * Zeroing a guest's 256 MiB that way cost more than the guest's whole
  * boot gained from it (docs/bench.md). A block that reads as zero is zero
- * to every observer once the caller has cleaned it to PoC: a dirty line
- * holding zeroes is what the read returned, and the clean writes it back.
- * On hardware the read costs memory bandwidth that DC ZVA alone would not.
+ * to every observer once it is cleaned to PoC: a dirty line holding zeroes
+ * is what the read returned, and the clean writes it back. On hardware the
+ * read costs memory bandwidth that DC ZVA alone would not.
  *
- * When DCZID_EL0.DZP prohibits DC ZVA, the block is under 64 bytes, or the
- * range is not made of whole blocks, 16-byte stores do it, also skipping
- * what is zero (objects are at least 64 bytes and aligned to their size).
+ * Why one pass: a guest's 256 MiB is four million lines; walking them twice
+ * cost a Linux boot on QEMU about 10 ms more than walking them once. The one
+ * pass cleans a block with one DC CVAC, so it needs D-cache lines at least as
+ * large as the block (CTR_EL0.DminLine: a larger line is cleaned once per
+ * block it holds, harmlessly); with smaller lines, or where DCZID_EL0.DZP
+ * prohibits DC ZVA, the block is under 64 bytes or the range is not made of
+ * whole blocks, 16-byte stores zero it (also skipping what is zero) and
+ * arch_cache_op cleans it afterwards (objects are at least 64 bytes and
+ * aligned to their size).
  */
 	.globl	arch_zero
 arch_zero:
 	cbz	x1, 9f
+	mov	x16, x0				/* start and size, for arch_cache_op */
+	mov	x17, x1
 	add	x1, x0, x1			/* end */
+	mov	x5, x2				/* clean in the loop? */
 	mrs	x2, dczid_el0
 	tbnz	x2, #4, 5f			/* DZP */
 	and	x2, x2, #0xf
@@ -127,9 +139,16 @@ arch_zero:
 	cmp	x3, #64
 	b.lo	5f
 	sub	x4, x3, #1
-	orr	x5, x0, x1
-	tst	x5, x4
+	orr	x6, x0, x1
+	tst	x6, x4
 	b.ne	5f
+	cbz	x5, 1f
+	mrs	x6, ctr_el0
+	ubfx	x6, x6, #16, #4
+	mov	x7, #4
+	lsl	x6, x7, x6			/* D line */
+	cmp	x6, x3
+	b.lo	5f				/* lines smaller than a block */
 1:	mov	x6, x0				/* one block: any nonzero word? */
 	add	x7, x0, x3
 2:	ldp	x8, x9, [x6]
@@ -149,17 +168,24 @@ arch_zero:
 	b.lo	2b
 	b	4f				/* already zero */
 3:	dc	zva, x0
-4:	add	x0, x0, x3
+4:	cbz	x5, 6f
+	dc	cvac, x0
+6:	add	x0, x0, x3
 	cmp	x0, x1
 	b.lo	1b
-	dsb	ishst
+	dsb	sy
 	ret
 5:	ldp	x8, x9, [x0]			/* 16 bytes at a time */
 	orr	x10, x8, x9
-	cbz	x10, 6f
+	cbz	x10, 7f
 	stp	xzr, xzr, [x0]
-6:	add	x0, x0, #16
+7:	add	x0, x0, #16
 	cmp	x0, x1
 	b.lo	5b
 	dsb	ishst
+	cbz	x5, 9f
+	mov	x0, #0				/* CACHE_CLEAN */
+	mov	x1, x16
+	mov	x2, x17
+	b	arch_cache_op
 9:	ret

@@ -76,9 +76,11 @@ void arch_cache_op(enum cache_op op, uintptr_t va, size_t size)
 	fake_cache_ops[op]++;
 }
 
-void arch_zero(uintptr_t va, size_t size)
+void arch_zero(uintptr_t va, size_t size, bool clean)
 {
 	memset((void *)va, 0, size);
+	if (clean)
+		arch_cache_op(CACHE_CLEAN, va, size);
 }
 
 void arch_pt_written(void)

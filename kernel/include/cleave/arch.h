@@ -52,9 +52,10 @@ enum cache_op { CACHE_CLEAN = 0, CACHE_INVAL = 1, CACHE_CLEAN_INVAL = 2, CACHE_U
 void arch_cache_op(enum cache_op op, uintptr_t va, size_t size);
 /*
  * Zeroes [va, va + size) of RAM (kernel VA, MMU on): a new object's memory. The
- * zeroes are cacheable writes like memset's; callers clean what must reach PoC.
+ * zeroes are cacheable writes like memset's; with clean they are also cleaned to
+ * PoC before it returns, as arch_cache_op(CACHE_CLEAN, va, size) would.
  */
-void arch_zero(uintptr_t va, size_t size);
+void arch_zero(uintptr_t va, size_t size, bool clean);
 /* Translation table entries were written: make them visible to the table walkers. */
 void arch_pt_written(void);
 /* Stage-2 TLB maintenance for one address space (its VMID), all CPUs (inner shareable). */

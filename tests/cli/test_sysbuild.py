@@ -77,17 +77,19 @@ def test_large_guest_files_sit_on_their_own_2mib_frames():
              image.Entry("g.info", "vmm-info", b"I" * 4096),
              image.Entry("g.initrd", "guest-initrd", b"R" * (2 * mib)),
              image.Entry("small.initrd", "guest-initrd", b"r" * 5000),
-             image.Entry("prog", "elf", b"E" * (3 * mib))]
+             image.Entry("prog", "elf", b"E" * (mib + 77))]
     data = image.pack(kernel(), items)
     payload = data[image.payload_offset(data, alone=False):]
     _, got = image.read(data)
+    assert [e.name for e in got] == [e.name for e in items]  # the table keeps its order
     at = {e.name: e.offset for e in got}
-    assert at["g.kernel"] % (2 * mib) == 0 and at["g.initrd"] % (2 * mib) == 0
-    assert at["g.info"] == at["g.kernel"] + 4 * mib  # the kernel's last frame is its own
-    assert payload[at["g.kernel"] + 3 * mib + 5:at["g.kernel"] + 4 * mib] == bytes(mib - 5)
-    assert at["small.initrd"] == at["g.initrd"] + 2 * mib
-    assert at["prog"] % image.ALIGN == 0 and at["prog"] % (2 * mib) != 0
-    assert len(payload) % (2 * mib) == 0
+    # The small entries fill the first 2 MiB; the large ones follow, each on its own
+    # 2 MiB frames, zero past its end.
+    assert max(at["spec"], at["g.info"], at["small.initrd"], at["prog"]) < 2 * mib
+    assert at["prog"] % image.ALIGN == 0 and at["small.initrd"] % image.ALIGN == 0
+    assert at["g.kernel"] == 2 * mib and at["g.initrd"] == 6 * mib
+    assert payload[at["g.kernel"] + 3 * mib + 5:at["g.initrd"]] == bytes(mib - 5)
+    assert len(payload) == 8 * mib
 
 
 def test_small_guest_files_leave_the_payload_unpadded():

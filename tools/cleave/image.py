@@ -95,22 +95,28 @@ def pack_payload(entries, flags=0):
     at = align(table, ALIGN)
     blobs, placed = [], {}
     in_place = False
+
+    def large(entry):
+        return entry.kind in IN_PLACE_KINDS and len(entry.data) >= PAYLOAD_ALIGN
+
     for entry in entries:
         if len(entry.name.encode()) >= NAME_MAX:
             raise ImageError(f"entry name '{entry.name}' is longer than {NAME_MAX - 1} bytes")
         if entry.kind not in KINDS:
             raise ImageError(f"entry '{entry.name}': unknown kind '{entry.kind}'")
+    # Small entries first, then the 2 MiB aligned ones: the small ones fill what would
+    # be padding before the first large one (the table keeps the given order).
+    for entry in sorted(entries, key=large):
         key = bytes(entry.data)
         if key in placed:
             entry.offset = placed[key]
             continue
-        large = entry.kind in IN_PLACE_KINDS and len(key) >= PAYLOAD_ALIGN
-        if large:
+        if large(entry):
             at = align(at, PAYLOAD_ALIGN)
             in_place = True
         entry.offset = placed[key] = at
         blobs.append((at, key))
-        at = align(at + len(key), PAYLOAD_ALIGN if large else ALIGN)
+        at = align(at + len(key), PAYLOAD_ALIGN if large(entry) else ALIGN)
     if in_place:
         at = align(at, PAYLOAD_ALIGN)
     body = bytearray(at)

@@ -146,6 +146,71 @@ def test_boot_to_marker_failure_names_the_log(tmp_path):
     assert "b.log" in str(caught.value) and MARKER in str(caught.value)
 
 
+CLEAVE_LINES = [
+    "Cleave: EL2 separation kernel for platform qemu-virt, entered at EL2",
+    "CLEAVE BOOT OK cpus=1/1",
+    "loader: system 'bench_linux': 448 objects, 3 holders, 588 capabilities",
+    "loader: started 2 components (265410 KiB of objects, 32768 KiB of guest files in "
+    "place); now holding only its own CNode, thread, address space and memory",
+    "vmm: guest 'g': kernel at 0x40000000, 32183 KiB; device tree at 0x4fff0000",
+]
+
+
+def test_phase_clock_notes_each_part_once_and_passes_lines_on():
+    ticks = iter(range(1, 100))
+    clock = bench_linux.PhaseClock(judge.LinuxJudge(MARKER), clock=lambda: next(ticks))
+    for line in CLEAVE_LINES + ["CLEAVE BOOT OK cpus=1/1"]:
+        assert clock.feed(line) is None
+    assert list(clock.seen.values()) == [1, 2, 3, 4, 5]  # the second BOOT OK is not noted
+    assert clock.feed(f"g: [    1.25] {MARKER}").ok
+    assert not clock.settling
+
+
+def test_phase_times_need_every_part():
+    seen = {name: 10.0 + i for i, (name, _) in enumerate(bench_linux.PHASES)}
+    times = bench_linux.phase_times(seen, 10.0, 20.0)
+    assert list(times.values()) == [0.0, 1.0, 2.0, 3.0, 4.0, 10.0]
+    del seen["objects made"]
+    assert bench_linux.phase_times(seen, 10.0, 20.0) is None  # bare QEMU prints none
+
+
+def test_phase_durations_are_differences_of_median_ends():
+    names = [name for name, _ in bench_linux.PHASES] + [bench_linux.MARKER_PHASE]
+    runs = [dict(zip(names, ends)) for ends in ([0.2, 0.23, 0.25, 0.37, 0.47, 1.9],
+                                                  [0.1, 0.13, 0.15, 0.27, 0.37, 2.0],
+                                                  [0.3, 0.33, 0.35, 0.47, 0.57, 1.95])]
+    parts = dict(bench_linux.phase_durations(runs + [None]))
+    assert list(parts) == names
+    assert parts["QEMU start, image load"] == 0.2 and parts["objects made"] == 0.12
+    assert parts[bench_linux.MARKER_PHASE] == 1.48
+    assert bench_linux.phase_durations([None, None]) == []
+
+
+def test_measure_reports_where_the_time_goes_under_cleave(tmp_path):
+    names = [name for name, _ in bench_linux.PHASES] + [bench_linux.MARKER_PHASE]
+    phases = dict(zip(names, [0.2, 0.23, 0.25, 0.37, 0.47, 1.9]))
+    boot, _ = fake_boot([bench_linux.Sample(1.5), bench_linux.Sample(1.9, phases=phases),
+                         bench_linux.Sample(1.5, 1.0), bench_linux.Sample(1.9, 1.0)])
+    result = bench_linux.measure({"bare": ["b"], "cleave": ["c"]}, MARKER, runs=1,
+                                 icount_runs=1, logs=tmp_path, boot=boot)
+    assert result["bare"]["phase_medians_s"] == {}
+    assert result["cleave"]["phase_medians_s"]["guest loaded"] == 0.1
+    lines = bench_linux.phases_table(result["cleave"])
+    assert lines[0].startswith("where a boot under Cleave spends its time")
+    assert any("Linux to the marker" in line and "1.430 s" in line for line in lines)
+    assert bench_linux.phases_table(result["bare"]) == []
+
+
+def test_boot_to_marker_times_each_part_of_a_real_process(tmp_path):
+    script = tmp_path / "fake-cleave.sh"
+    body = "".join(f"echo \"{line}\"\nsleep 0.05\n" for line in CLEAVE_LINES)
+    script.write_text(body + f"echo 'g: [    0.500000] {MARKER}'\nexec sleep 30\n")
+    sample = bench_linux.boot_to_marker(["sh", str(script)], MARKER, tmp_path / "b.log")
+    ends = list(sample.phases.values())
+    assert list(sample.phases)[-1] == bench_linux.MARKER_PHASE
+    assert ends == sorted(ends) and ends[-1] - ends[0] >= 0.2
+
+
 def test_bare_command_boots_the_payload_at_el1(virt, tmp_path):
     from cleave.guest_payload import Kernel, Package, Payload
     payload = Payload("g", Kernel(Package("k", "1"), "r", tmp_path / "Image", "Image"),

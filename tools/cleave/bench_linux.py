@@ -16,9 +16,14 @@ with its VMM, whose ratio of medians is reported):
   over REPRODUCIBLE_S is reported).
 
 A half is a name and a QEMU command line; `measure()` takes any number of them.
+
+Under Cleave the console also says when each part of the boot ended (PHASES): the
+host time each line was read at is kept per boot, and their medians are reported as
+where the time goes (docs/bench.md).
 """
 
 import os
+import re
 import shlex
 import statistics
 import time
@@ -47,6 +52,16 @@ ICOUNT_TIMEOUT_S = 300
 # The -icount stamps of one half must agree this closely to be fit for a regression check.
 REPRODUCIBLE_S = 0.0001
 LOGS = BUILD / "bench-linux"
+# The console lines that end each part of a boot under Cleave, in order: (part, pattern).
+# The last part ends at the marker.
+PHASES = (
+    ("QEMU start, image load", re.compile(r"^Cleave: EL2 separation kernel")),
+    ("kernel boot", re.compile(r"CLEAVE BOOT OK")),
+    ("payload checks", re.compile(r"^loader: system '")),
+    ("objects made", re.compile(r"^loader: started ")),
+    ("guest loaded", re.compile(r"^vmm: guest '[^']+': kernel at ")),
+)
+MARKER_PHASE = "Linux to the marker"
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,55 @@ class Sample:
     stamp_s: float = None  # the kernel's printk stamp on the marker line
     exits: object = None  # the VMM's exit report at the marker (exitreport.ExitReport)
     cpu_s: float = None  # QEMU's CPU time (user + system) at the marker line
+    phases: dict = None  # PHASES part -> seconds from QEMU's start to its line
+
+
+class PhaseClock:
+    """A judge in front of another: notes the host time of the first line matching each
+    of `phases` ((name, pattern)), and passes every line on."""
+
+    def __init__(self, judge, phases=PHASES, clock=time.monotonic):
+        self.judge = judge
+        self.phases = phases
+        self.clock = clock
+        self.seen = {}
+
+    def feed(self, line):
+        for name, pattern in self.phases:
+            if name not in self.seen and pattern.search(line.strip()):
+                self.seen[name] = self.clock()
+        return self.judge.feed(line)
+
+    def finish(self, why):
+        return self.judge.finish(why)
+
+    @property
+    def settling(self):
+        return self.judge.settling
+
+
+def phase_times(seen, start, marker_at):
+    """{part: seconds from the start} for the parts seen, in PHASES order, and the
+    marker; None when any part's line is missing (a boot that is not under Cleave)."""
+    if any(name not in seen for name, _ in PHASES):
+        return None
+    times = {name: round(seen[name] - start, 3) for name, _ in PHASES}
+    times[MARKER_PHASE] = round(marker_at - start, 3)
+    return times
+
+
+def phase_durations(runs):
+    """[(part, median seconds it took)] over runs' phase_times (those not None)."""
+    runs = [r for r in runs if r]
+    if not runs:
+        return []
+    names = [name for name, _ in PHASES] + [MARKER_PHASE]
+    ends = {name: statistics.median(r[name] for r in runs) for name in names}
+    out, before = [], 0.0
+    for name in names:
+        out.append((name, round(ends[name] - before, 3)))
+        before = ends[name]
+    return out
 
 
 def children_cpu_s():
@@ -83,9 +147,10 @@ def boot_to_marker(argv, marker, log_path, timeout=TIMEOUT_S, exits_of=None):
     """Boot `argv` once until `marker` (and, with `exits_of`, that guest's exit report
     after it); its Sample, or CleaveError naming the log."""
     judge = LinuxJudge(marker, exits_of, cpu_clock=children_cpu_s)
+    clock = PhaseClock(judge)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
-    verdict = systest.boot(argv, judge, log_path, timeout)
+    verdict = systest.boot(argv, clock, log_path, timeout)
     if not verdict.ok:
         raise CleaveError(f"bench: {verdict.reason}; serial log in {shown(log_path)}")
     if judge.exits is not None:
@@ -94,7 +159,8 @@ def boot_to_marker(argv, marker, log_path, timeout=TIMEOUT_S, exits_of=None):
         except exitreport.ReportError as err:
             raise CleaveError(f"bench: the exit report does not add up: {err}; serial log "
                               f"in {shown(log_path)}") from None
-    return Sample(judge.seen_at - start, judge.stamp, judge.exits, judge.cpu_at)
+    return Sample(judge.seen_at - start, judge.stamp, judge.exits, judge.cpu_at,
+                  phase_times(clock.seen, start, judge.seen_at))
 
 
 def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
@@ -104,7 +170,8 @@ def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
     `exits_of` ({half: guest}): the halves whose VMM prints an exit report; their
     figures add "exits" and "exits_icount", one report per boot."""
     exits_of = exits_of or {}
-    results = {half: {"wall_s": [], "cpu_s": [], "icount_marker_s": []} for half in commands}
+    results = {half: {"wall_s": [], "cpu_s": [], "icount_marker_s": [], "phases": []}
+               for half in commands}
     for half in exits_of:
         results[half].update({"exits": [], "exits_icount": []})
 
@@ -120,6 +187,7 @@ def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
                           exits_of=exits_of.get(half))
             results[half]["wall_s"].append(round(sample.wall_s, 3))
             results[half]["cpu_s"].append(sample.cpu_s)
+            results[half]["phases"].append(sample.phases)
             keep(half, "exits", sample)
             cpu = f" (QEMU CPU {sample.cpu_s:.2f} s)" if sample.cpu_s is not None else ""
             say(f"    {half} boot {run + 1}/{runs}: {sample.wall_s:.2f} s{cpu}")
@@ -134,6 +202,7 @@ def measure(commands, marker, runs=RUNS, icount_runs=ICOUNT_RUNS, logs=LOGS,
                                   f"{shown(logs / f'{half}-icount-{run + 1}.log')}")
             results[half]["icount_marker_s"].append(sample.stamp_s)
     for figures in results.values():
+        figures["phase_medians_s"] = dict(phase_durations(figures["phases"]))
         figures["median_s"] = round(statistics.median(figures["wall_s"]), 3)
         cpus = [c for c in figures["cpu_s"] if c is not None]
         figures["median_cpu_s"] = round(statistics.median(cpus), 2) if cpus else None
@@ -190,6 +259,8 @@ def run(platform, config, runs=RUNS, halves=HALVES):
     for line in table(halves):
         say(line)
     if "cleave" in halves:
+        for line in phases_table(halves["cleave"]):
+            say(line)
         for line in exits_table(halves["cleave"]):
             say(line)
     cpu_ratio = None
@@ -236,6 +307,18 @@ def table(halves):
     width = max(len(row[0]) for row in rows)
     return [f"{row[0]:<{width}}" + "".join(f"{cell:>11}" for cell in row[1:5])
             + f"  {row[5]}" for row in rows]
+
+
+def phases_table(figures):
+    """Text lines: where a boot under Cleave spends its time, each part's median."""
+    parts = figures.get("phase_medians_s") or {}
+    if not parts:
+        return []
+    width = max(len(name) for name in parts)
+    lines = ["where a boot under Cleave spends its time (medians of the boots, from "
+             "console lines):"]
+    lines += [f"  {name:<{width}} {seconds:6.3f} s" for name, seconds in parts.items()]
+    return lines
 
 
 def exits_table(figures):

@@ -315,8 +315,9 @@ guest_sve:
 /*
  * What the guest reads of features whose state is not switched (docs/vmm.md,
  * "CPU features"): x0 = ID_AA64PFR0_EL1.SVE | ID_AA64ZFR0_EL1, x1 =
- * ID_AA64PFR1_EL1.SME and .MTE, x2 = the pointer-authentication fields of
- * ID_AA64ISAR1_EL1 and ID_AA64ISAR2_EL1. All must be 0.
+ * ID_AA64PFR1_EL1.SME and .MTE; both must be 0. x2 = the pointer-authentication
+ * fields of ID_AA64ISAR1_EL1 and ID_AA64ISAR2_EL1, shown as the CPU has them
+ * (the keys are switched).
  */
 	.globl	guest_idregs
 guest_idregs:
@@ -382,17 +383,20 @@ guest_debug_pmu:
 
 /*
  * An EL1-reachable register of a newer CPU, chosen by x1: 0 TPIDR2_EL0 (SME),
- * 1 DISR_EL1 (RAS; VDISR_EL2 while HCR_EL2.AMO is set). Reads it into x1,
- * writes x0 unless x0 is 0, stops in hvc #3; then reads it again into x1
- * and reports. Where the register does not exist the read is undefined and
- * guest_vectors reports hvc #HVC_BAD.
+ * 1 DISR_EL1 (RAS; VDISR_EL2 while HCR_EL2.AMO is set), 2 APIAKeyLo_EL1 and
+ * 3 APGAKeyHi_EL1 (pointer authentication; reachable with HCR_EL2.APK set).
+ * Reads it into x1, writes x0 unless x0 is 0, stops in hvc #3; then reads it
+ * again into x1 and reports. Where the register does not exist the read is
+ * undefined and guest_vectors reports hvc #HVC_BAD.
  */
 	.globl	guest_newer_reg
 guest_newer_reg:
 	adr	x9, guest_vectors
 	msr	vbar_el1, x9
 	isb
-	cbnz	x1, 2f
+	cmp	x1, #1
+	b.eq	2f
+	b.hi	4f
 	mrs	x1, S3_3_C13_C0_5	/* TPIDR2_EL0 */
 	cbz	x0, 1f
 	msr	S3_3_C13_C0_5, x0
@@ -405,6 +409,41 @@ guest_newer_reg:
 	msr	S3_0_C12_C1_1, x0
 3:	hvc	#3
 	mrs	x1, S3_0_C12_C1_1
+	hvc	#HVC_REPORT
+	park
+4:	cmp	x1, #2
+	b.ne	6f
+	mrs	x1, S3_0_C2_C1_0	/* APIAKeyLo_EL1 */
+	cbz	x0, 5f
+	msr	S3_0_C2_C1_0, x0
+5:	hvc	#3
+	mrs	x1, S3_0_C2_C1_0
+	hvc	#HVC_REPORT
+	park
+6:	mrs	x1, S3_0_C2_C3_1	/* APGAKeyHi_EL1 */
+	cbz	x0, 7f
+	msr	S3_0_C2_C3_1, x0
+7:	hvc	#3
+	mrs	x1, S3_0_C2_C3_1
+	hvc	#HVC_REPORT
+	park
+
+/*
+ * A pointer-authentication instruction: sets the generic key (APGAKeyLo/Hi_EL1)
+ * to x0, then x2 = PACGA(0x1234, 0x5678), whose top 32 bits are the code and
+ * the bottom 32 zero, and reports. Undefined without pointer authentication
+ * (hvc #HVC_BAD); with HCR_EL2.API clear it would trap to EL2 (EC 0x09).
+ */
+	.globl	guest_pacga
+guest_pacga:
+	adr	x9, guest_vectors
+	msr	vbar_el1, x9
+	msr	S3_0_C2_C3_0, x0	/* APGAKeyLo_EL1 */
+	msr	S3_0_C2_C3_1, x0	/* APGAKeyHi_EL1 */
+	isb
+	mov	x3, #0x1234
+	mov	x4, #0x5678
+	.inst	0x9ac43062		/* pacga x2, x3, x4 */
 	hvc	#HVC_REPORT
 	park
 	.ltorg

@@ -26,6 +26,7 @@ void guest_sve(void);
 void guest_idregs(void);
 void guest_debug_pmu(void);
 void guest_newer_reg(void);
+void guest_pacga(void);
 
 #define HCR_BASE (CL_HCR_GUEST_FORCED | CL_HCR_DC)
 #define GUEST_PRIO 100
@@ -643,7 +644,7 @@ KTEST(vcpu_id_registers_hide_unswitched_features)
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_IMM], HVC_REPORT);
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X0], 0); /* SVE */
 	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X1], 0); /* SME, MTE */
-	CHECK_EQ(r.mr[CL_FAULT_VCPU_HVC_X2], 0); /* pointer authentication */
+	/* x2, pointer authentication, is shown as the CPU has it: its keys are switched. */
 	/* Trapped (on max) or not (Cortex-A57): every read the kernel took, it answered. */
 	CHECK_EQ(exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG_KERNEL),
 		 exits_of(g.vcpu, CL_VCPU_EXIT_SYSREG));
@@ -726,4 +727,52 @@ KTEST(vcpu_disr_is_per_guest)
 {
 	/* DISR_EL1.A [31] and DFSC [5:0] (0b010001, an SError): bits a guest can write. */
 	newer_reg_is_per_guest(t, 1, 0x80000011);
+}
+
+/* The pointer-authentication keys are switched (docs/vmm.md, "CPU features"). */
+KTEST(vcpu_pauth_keys_are_per_guest)
+{
+	newer_reg_is_per_guest(t, 2, 0x0123456789abcdefULL); /* APIAKeyLo_EL1 */
+	newer_reg_is_per_guest(t, 3, 0xfedcba9876543210ULL); /* APGAKeyHi_EL1 */
+}
+
+/*
+ * A guest's PAC instructions run without a trap (HCR_EL2.API) with its own key:
+ * two guests with different generic keys get different codes for the same input,
+ * and the same key the same code again.
+ */
+static uint64_t pacga_of(struct kt *t, uint64_t key, bool *present)
+{
+	cl_cptr_t ep = kt_make(t, CL_OBJ_ENDPOINT, 0);
+	struct guest g;
+	struct cl_result r;
+
+	*present = false;
+	if (!guest_start(t, &g, guest_pacga, key, 0, HCR_BASE, ep))
+		return 0;
+	r = wait_exit(ep);
+	if (ERR(r) != CL_OK || cl_msginfo_label(r.info) != CL_FAULT_VCPU_HVC) {
+		kt_fail(t, __FILE__, __LINE__, "PACGA exited, not with an HVC: label, mr0",
+			cl_msginfo_label(r.info), r.mr[0]);
+		return 0;
+	}
+	if (r.mr[CL_FAULT_VCPU_HVC_IMM] == HVC_BAD)
+		return 0; /* no pointer authentication on this CPU */
+	*present = true;
+	return r.mr[CL_FAULT_VCPU_HVC_X2];
+}
+
+KTEST(vcpu_pauth_instructions_use_the_guests_key)
+{
+	bool present;
+	uint64_t a = pacga_of(t, 0x1111, &present);
+
+	if (!present)
+		return;
+	uint64_t b = pacga_of(t, 0x2222, &present);
+	uint64_t again = pacga_of(t, 0x1111, &present);
+
+	CHECK_EQ(a & 0xffffffffULL, 0); /* the code is the top half */
+	CHECK(a != b);
+	CHECK_EQ(a, again);
 }

@@ -49,6 +49,7 @@ static void cortex_a57_needs_no_traps(void **state)
 	assert_int_equal(c.hcr_forced, 0);
 	assert_false(c.tpidr2);
 	assert_false(c.vdisr);
+	assert_false(c.pauth);
 }
 
 static void max_traps_id_registers_lor_and_error_records(void **state)
@@ -56,17 +57,40 @@ static void max_traps_id_registers_lor_and_error_records(void **state)
 	struct vcpu_cpu_caps c = vcpu_idreg_caps(&max);
 
 	(void)state;
-	assert_int_equal(c.hcr_forced, CL_HCR_TID3 | CL_HCR_TLOR | CL_HCR_TERR);
+	assert_int_equal(c.hcr_forced,
+			 CL_HCR_TID3 | CL_HCR_TLOR | CL_HCR_TERR | CL_HCR_API | CL_HCR_APK);
 	assert_true(c.tpidr2); /* SME */
 	assert_true(c.vdisr);  /* RAS */
+	assert_true(c.pauth);  /* its keys are switched */
+}
+
+/* Pointer authentication alone: its keys are switched, nothing is hidden or trapped. */
+static void pointer_authentication_is_switched_not_hidden(void **state)
+{
+	static const struct {
+		unsigned which, lo;
+	} one[] = {{0, 4}, {0, 8}, {0, 24}, {0, 28}, {1, 8}, {1, 12}};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		struct vcpu_idregs id = a57;
+		uint64_t *r[] = {&id.isar1, &id.isar2};
+		struct vcpu_cpu_caps c;
+
+		*r[one[i].which] |= 1ULL << one[i].lo;
+		c = vcpu_idreg_caps(&id);
+		assert_int_equal(c.hcr_forced, CL_HCR_API | CL_HCR_APK);
+		assert_true(c.pauth);
+	}
+	assert_int_equal(vcpu_idreg_value(ISAR1, max.isar1), max.isar1);
+	assert_int_equal(vcpu_idreg_value(ISAR2, 0xff00ULL), 0xff00ULL);
 }
 
 static void each_feature_alone_asks_for_tid3(void **state)
 {
 	static const struct {
 		unsigned which, lo;
-	} one[] = {{0, 32}, {0, 40}, {0, 44}, {1, 8},  {1, 24}, {2, 4},	 {2, 8}, {2, 24},
-		   {2, 28}, {3, 8},  {3, 12}, {4, 16}, {5, 32}, {5, 44}, {5, 40}};
+	} one[] = {{0, 32}, {0, 40}, {0, 44}, {1, 8}, {1, 24}, {4, 16}, {5, 32}, {5, 44}, {5, 40}};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
@@ -89,14 +113,6 @@ static void hidden_fields_read_as_zero(void **state)
 	assert_int_equal(f4(vcpu_idreg_value(PFR1, max.pfr1), 0), 1);  /* BTI stays */
 	assert_int_equal(vcpu_idreg_value(ZFR0, ~0ULL), 0);
 	assert_int_equal(vcpu_idreg_value(SMFR0, ~0ULL), 0);
-	assert_int_equal(f4(vcpu_idreg_value(ISAR1, max.isar1), 4), 0);	 /* APA */
-	assert_int_equal(f4(vcpu_idreg_value(ISAR1, max.isar1), 8), 0);	 /* API */
-	assert_int_equal(f4(vcpu_idreg_value(ISAR1, max.isar1), 24), 0); /* GPA */
-	assert_int_equal(f4(vcpu_idreg_value(ISAR1, max.isar1), 28), 0); /* GPI */
-	assert_int_equal(f4(vcpu_idreg_value(ISAR1, max.isar1), 0), 0);	 /* DPB stays (0 here) */
-	assert_int_equal(f4(vcpu_idreg_value(ISAR1, max.isar1), 16), 1); /* FCMA stays */
-	assert_int_equal(f4(vcpu_idreg_value(ISAR2, 0xf000ULL), 12), 0); /* APA3 */
-	assert_int_equal(f4(vcpu_idreg_value(ISAR2, 0xf00ULL), 8), 0);	 /* GPA3 */
 	assert_int_equal(f4(vcpu_idreg_value(MMFR1, max.mmfr1), 16), 0); /* LO */
 	assert_int_equal(f4(vcpu_idreg_value(MMFR1, max.mmfr1), 8), 2);	 /* VH stays */
 	assert_int_equal(f4(vcpu_idreg_value(DFR0, ~0ULL), 32), 0);	 /* PMSVer */
@@ -126,6 +142,7 @@ int main(void)
 		cmocka_unit_test(cortex_a57_needs_no_traps),
 		cmocka_unit_test(max_traps_id_registers_lor_and_error_records),
 		cmocka_unit_test(each_feature_alone_asks_for_tid3),
+		cmocka_unit_test(pointer_authentication_is_switched_not_hidden),
 		cmocka_unit_test(hidden_fields_read_as_zero),
 		cmocka_unit_test(group3_is_crm_1_to_7),
 	};

@@ -388,8 +388,9 @@ def init_script(guest):
 
     A word `cleave.then=WHAT` on the kernel command line (which the kernel leaves to
     /proc/cmdline) makes the guest then power off, reboot or panic (`poweroff -f`,
-    `reboot -f`, sysrq `c`), or print `cleave: NAME tick N` every second beside its
-    shell: the guests of linux_stops.py's tests; POWEROFF_ARG is how the audit of a boot
+    `reboot -f`, sysrq `c`), print `cleave: NAME tick N` every second beside its
+    shell, or print the CPU features it sees once (`cleave: NAME cpu features: fp
+    asimd ...`, /proc/cpuinfo's list; the `max` boots of guest_tests.py): the guests of linux_stops.py's tests; POWEROFF_ARG is how the audit of a boot
     (audit.py) makes the guest stop (PSCI SYSTEM_OFF), so the system goes quiet and the
     kernel prints its record.
     """
@@ -409,6 +410,8 @@ case " $(cat /proc/cmdline) " in
 *" cleave.then=poweroff "*) echo "cleave: {guest} powers off"; poweroff -f ;;
 *" cleave.then=reboot "*) echo "cleave: {guest} reboots"; reboot -f ;;
 *" cleave.then=panic "*) echo "cleave: {guest} panics"; echo c > /proc/sysrq-trigger ;;
+*" cleave.then=features "*)
+    echo "cleave: {guest} cpu features:$(grep -m1 '^Features' /proc/cpuinfo | cut -d: -f2)" ;;
 *" cleave.then=tick "*)
     (i=0; while :; do sleep 1; i=$((i + 1)); echo "cleave: {guest} tick $i"; done) & ;;
 esac

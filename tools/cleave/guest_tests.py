@@ -61,6 +61,10 @@ guest Linux {{
 system {system} {{ guest Linux {name}; }}
 """
 BUILT_LINUX = {}  # test name -> (specification, report), set by its payload step
+# On `max` the guest also prints the CPU features its Linux found (guest_payload.py),
+# which must include pointer authentication: address (paca) and generic (pacg).
+MAX_FEATURES_ARG = "cleave.then=features"
+MAX_FEATURES = [f"{CLEAVE_GUEST}: cleave: {CLEAVE_GUEST} cpu features:", " paca pacg"]
 # (CPU, GIC version, vCPUs) of the boots under Cleave. `max` has what the cortex-a57
 # lacks (SVE, pointer authentication, MTE instructions, more ID registers): its guests
 # see the features the VMM lets through (docs/vmm.md, "CPU features").
@@ -77,15 +81,17 @@ def cleave_linux(platform):
         if gic not in platform.gics or cpu not in platform.cpus:
             continue
         name = f"linux/cleave/{cpu}/gic{gic}" + (f"/vcpus{vcpus}" if vcpus > 1 else "")
+        append = APPEND + (" " + MAX_FEATURES_ARG if cpu == "max" else "")
         tests.append(SysTest(
             name, cpu=cpu, gic=gic, smp=2, memory=CLEAVE_MEMORY_MIB,
             timeout=CLEAVE_TIMEOUT_S,
-            payload=lambda ctx, name=name, vcpus=vcpus: cleave_payload(ctx, name, vcpus),
-            judge=lambda ctx, name=name: cleave_judge(name)))
+            payload=lambda ctx, name=name, vcpus=vcpus, append=append: cleave_payload(
+                ctx, name, vcpus, append),
+            judge=lambda ctx, name=name, cpu=cpu: cleave_judge(name, cpu)))
     return tests
 
 
-def cleave_payload(ctx, test_name, vcpus):
+def cleave_payload(ctx, test_name, vcpus, append=APPEND):
     """Write the guest's system description, build its image (with the capability
     dump), return (image, no extra QEMU arguments)."""
     from . import sysbuild
@@ -96,7 +102,7 @@ def cleave_payload(ctx, test_name, vcpus):
     folder.mkdir(parents=True, exist_ok=True)
     description = folder / "linux.cleave"
     description.write_text(LINUX_SYSTEM.format(
-        kernel=payload.kernel.image, initrd=payload.initramfs, append=APPEND,
+        kernel=payload.kernel.image, initrd=payload.initramfs, append=append,
         name=CLEAVE_GUEST, vcpus=vcpus,
         # Its own system name too: the build's folder (build/systems/NAME) is per system.
         system=re.sub(r"[^A-Za-z0-9_]", "_", test_name)))
@@ -107,12 +113,16 @@ def cleave_payload(ctx, test_name, vcpus):
     return out, []
 
 
-def cleave_judge(test_name):
+def cleave_judge(test_name, cpu=None):
+    """The marker and the VMM's loading line; on `max` also the CPU features the guest's
+    Linux found, pointer authentication among them (its keys are switched)."""
     from .judge import SystemJudge
     spec, report = BUILT_LINUX[test_name]
     marker = guest_payload.marker(CLEAVE_GUEST)
-    return SystemJudge([f"{CLEAVE_GUEST}: {marker}", "vmm: guest 'linux': kernel at"],
-                       spec, report)
+    lines = [f"{CLEAVE_GUEST}: {marker}", "vmm: guest 'linux': kernel at"]
+    if cpu == "max":
+        lines += MAX_FEATURES
+    return SystemJudge(lines, spec, report)
 
 
 def bare_payload(ctx):

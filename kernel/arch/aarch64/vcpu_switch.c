@@ -15,9 +15,16 @@
  * the same MIDR_EL1 and MPIDR_EL1 on whatever physical CPU it runs (Arm ARM
  * register descriptions of VPIDR_EL2 and VMPIDR_EL2; seed 001).
  *
- * Features whose state is not switched (SVE, SME, pointer authentication,
- * MTE) are hidden and trapped; the two registers of newer CPUs a guest
- * reaches untrapped (TPIDR2_EL0, VDISR_EL2) are switched (vcpu_idreg.c).
+ * Features whose state is not switched (SVE, SME, MTE) are hidden and
+ * trapped; the two registers of newer CPUs a guest reaches untrapped
+ * (TPIDR2_EL0, VDISR_EL2) are switched, and so are the pointer-authentication
+ * keys, with HCR_EL2.API and APK set (vcpu_idreg.c). They are saved with the
+ * rest when the CPU leaves the guest, but loaded only when it changes guests:
+ * parking does not touch them. Native threads run with HCR_EL2.API clear
+ * (user.c, HCR_NATIVE), and at EL0 with E2H clear every PAC instruction that
+ * would use a key then traps to EL2 (Arm ARM pseudocode of AddPACIA and the
+ * others, and PACGA: TrapEL2), so none computes with a guest's key; EL0
+ * cannot read a key register.
  */
 #include <arch/sysreg.h>
 #include <arch/vcpu_exit.h>
@@ -58,8 +65,37 @@ static struct vcpu_cpu_caps caps;
 /*
  * By encoding, as the assembler for -march=armv8-a does not know their names:
  * TPIDR2_EL0 S3_3_C13_C0_5, VDISR_EL2 S3_4_C12_C1_1, ID_AA64PFR1_EL1
- * S3_0_C0_C4_1, ID_AA64ISAR2_EL1 S3_0_C0_C6_2.
+ * S3_0_C0_C4_1, ID_AA64ISAR2_EL1 S3_0_C0_C6_2; the keys (Arm ARM D17.2,
+ * APIAKeyLo_EL1 and the others) S3_0_C2_C1_0..3 (APIA, APIB), S3_0_C2_C2_0..3
+ * (APDA, APDB), S3_0_C2_C3_0..1 (APGA), low half first.
  */
+static void save_keys(uint64_t *s)
+{
+	s[CL_VCPU_APIAKEYLO_EL1] = read_sysreg(S3_0_C2_C1_0);
+	s[CL_VCPU_APIAKEYHI_EL1] = read_sysreg(S3_0_C2_C1_1);
+	s[CL_VCPU_APIBKEYLO_EL1] = read_sysreg(S3_0_C2_C1_2);
+	s[CL_VCPU_APIBKEYHI_EL1] = read_sysreg(S3_0_C2_C1_3);
+	s[CL_VCPU_APDAKEYLO_EL1] = read_sysreg(S3_0_C2_C2_0);
+	s[CL_VCPU_APDAKEYHI_EL1] = read_sysreg(S3_0_C2_C2_1);
+	s[CL_VCPU_APDBKEYLO_EL1] = read_sysreg(S3_0_C2_C2_2);
+	s[CL_VCPU_APDBKEYHI_EL1] = read_sysreg(S3_0_C2_C2_3);
+	s[CL_VCPU_APGAKEYLO_EL1] = read_sysreg(S3_0_C2_C3_0);
+	s[CL_VCPU_APGAKEYHI_EL1] = read_sysreg(S3_0_C2_C3_1);
+}
+
+static void restore_keys(const uint64_t *s)
+{
+	write_sysreg(s[CL_VCPU_APIAKEYLO_EL1], S3_0_C2_C1_0);
+	write_sysreg(s[CL_VCPU_APIAKEYHI_EL1], S3_0_C2_C1_1);
+	write_sysreg(s[CL_VCPU_APIBKEYLO_EL1], S3_0_C2_C1_2);
+	write_sysreg(s[CL_VCPU_APIBKEYHI_EL1], S3_0_C2_C1_3);
+	write_sysreg(s[CL_VCPU_APDAKEYLO_EL1], S3_0_C2_C2_0);
+	write_sysreg(s[CL_VCPU_APDAKEYHI_EL1], S3_0_C2_C2_1);
+	write_sysreg(s[CL_VCPU_APDBKEYLO_EL1], S3_0_C2_C2_2);
+	write_sysreg(s[CL_VCPU_APDBKEYHI_EL1], S3_0_C2_C2_3);
+	write_sysreg(s[CL_VCPU_APGAKEYLO_EL1], S3_0_C2_C3_0);
+	write_sysreg(s[CL_VCPU_APGAKEYHI_EL1], S3_0_C2_C3_1);
+}
 
 unsigned vcpu_vtimer_intid(void)
 {
@@ -183,6 +219,8 @@ static void save(struct vcpu *v)
 		s[CL_VCPU_TPIDR2_EL0] = read_sysreg(S3_3_C13_C0_5);
 	if (caps.vdisr)
 		s[CL_VCPU_VDISR_EL2] = read_sysreg(S3_4_C12_C1_1);
+	if (caps.pauth)
+		save_keys(s);
 	if (vgic_lrs() != 0)
 		vgic_save(v);
 }
@@ -233,6 +271,8 @@ static void restore(const struct vcpu *v)
 		write_sysreg(s[CL_VCPU_TPIDR2_EL0], S3_3_C13_C0_5);
 	if (caps.vdisr)
 		write_sysreg(s[CL_VCPU_VDISR_EL2], S3_4_C12_C1_1);
+	if (caps.pauth)
+		restore_keys(s);
 	if (vgic_lrs() != 0)
 		vgic_restore(v);
 	restore_parked(v);

@@ -37,10 +37,21 @@ enum cl_vcpu_reg {
 	CL_VCPU_CNTV_CTL_EL0,
 	CL_VCPU_CNTV_CVAL_EL0,
 	CL_VCPU_CNTVOFF_EL2,
-	CL_VCPU_VPIDR_EL2,    /* what the guest reads as MIDR_EL1 */
-	CL_VCPU_VMPIDR_EL2,   /* what the guest reads as MPIDR_EL1 (bit 31 is RES1) */
-	CL_VCPU_TPIDR2_EL0,   /* switched only on CPUs with SME (docs/vmm.md, "CPU features") */
-	CL_VCPU_VDISR_EL2,    /* the guest's DISR_EL1, switched only on CPUs with RAS */
+	CL_VCPU_VPIDR_EL2,  /* what the guest reads as MIDR_EL1 */
+	CL_VCPU_VMPIDR_EL2, /* what the guest reads as MPIDR_EL1 (bit 31 is RES1) */
+	CL_VCPU_TPIDR2_EL0, /* switched only on CPUs with SME (docs/vmm.md, "CPU features") */
+	CL_VCPU_VDISR_EL2,  /* the guest's DISR_EL1, switched only on CPUs with RAS */
+	/* The pointer-authentication keys, switched only on CPUs with it (low, high halves). */
+	CL_VCPU_APIAKEYLO_EL1,
+	CL_VCPU_APIAKEYHI_EL1,
+	CL_VCPU_APIBKEYLO_EL1,
+	CL_VCPU_APIBKEYHI_EL1,
+	CL_VCPU_APDAKEYLO_EL1,
+	CL_VCPU_APDAKEYHI_EL1,
+	CL_VCPU_APDBKEYLO_EL1,
+	CL_VCPU_APDBKEYHI_EL1,
+	CL_VCPU_APGAKEYLO_EL1,
+	CL_VCPU_APGAKEYHI_EL1,
 	CL_VCPU_ICH_VMCR_EL2, /* virtual CPU interface control: ICH_VMCR_EL2, or GICH_VMCR on GICv2
 			       */
 	CL_VCPU_VTIMER_PRIO,  /* priority of the virtual timer interrupt the kernel injects */
@@ -167,11 +178,12 @@ enum {
 	 CL_HCR_BSU_IS | CL_HCR_TSC | CL_HCR_RW)
 /*
  * Traps a VMM may choose (each only makes more exits). Every other bit is
- * refused: APK, API and ATA among them, so a guest's pointer-authentication
- * keys and instructions and its MTE registers always trap (their state is
- * not switched). On CPUs with features the world switch does not carry the
- * kernel adds TID3 (and TLOR, TERR) itself and answers ID-register reads
- * (docs/vmm.md, "CPU features"); TID3 here is then no extra.
+ * refused: ATA among them, so a guest's MTE registers always trap (their
+ * state is not switched), and APK and API, which the kernel sets itself on
+ * CPUs with pointer authentication (whose keys it switches). On CPUs with
+ * features the world switch does not carry the kernel adds TID3 (and TLOR,
+ * TERR) itself and answers ID-register reads (docs/vmm.md, "CPU features");
+ * TID3 here is then no extra.
  */
 #define CL_HCR_GUEST_ALLOWED                                                                \
 	(CL_HCR_PTW | CL_HCR_DC | CL_HCR_TWI | CL_HCR_TWE | CL_HCR_TID0 | CL_HCR_TID1 |     \

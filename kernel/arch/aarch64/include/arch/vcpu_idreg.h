@@ -19,9 +19,10 @@ struct vcpu_idregs {
 
 /* What the world switch and the trap configuration must do on this CPU. */
 struct vcpu_cpu_caps {
-	uint64_t hcr_forced; /* HCR_EL2 bits added to every guest's (TID3, TLOR, TERR) */
+	uint64_t hcr_forced; /* HCR_EL2 bits added to every guest's (TID3, TLOR, TERR, API, APK) */
 	bool tpidr2;	     /* TPIDR2_EL0 exists (SME) and is switched */
 	bool vdisr;	     /* VDISR_EL2 exists (RAS) and is switched */
+	bool pauth;	     /* the pointer-authentication keys exist and are switched */
 };
 
 /* The trap bits and switched registers a CPU with these ID registers needs. */

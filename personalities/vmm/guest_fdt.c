@@ -100,13 +100,18 @@ static void write_cpus(struct writer *w, const struct vmm_guest *g)
 	end(w);
 }
 
-static void write_psci(struct writer *w)
+/*
+ * PSCI's conduit (arm/psci.yaml "method"): HVC, which the VMM always answers, unless
+ * the guest's description emulates SMC too (`smc emulate`); then the tree says "smc",
+ * for a guest that should call firmware the way it would on a board.
+ */
+static void write_psci(struct writer *w, bool smc)
 {
 	static const char compat[] = "arm,psci-1.0\0arm,psci-0.2";
 
 	begin(w, "psci");
 	prop(w, "compatible", compat, sizeof(compat));
-	prop_str(w, "method", "hvc");
+	prop_str(w, "method", smc ? "smc" : "hvc");
 	end(w);
 }
 
@@ -280,7 +285,7 @@ int guest_fdt_build(const struct vmm_guest *g, const struct guest_fdt_config *cf
 	end(&w);
 
 	write_cpus(&w, g);
-	write_psci(&w);
+	write_psci(&w, cfg->psci_smc);
 	write_gic(&w, g, cfg);
 	write_timer(&w, g, cfg->gic_version);
 	node_name(name, sizeof(name), "pl011", cfg->uart_base);

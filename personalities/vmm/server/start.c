@@ -71,6 +71,7 @@ static int load(struct vmm *v, struct vmm_error *err)
 					.gicr_base = info->gicr_ipa,
 					.uart_base = info->uart_ipa,
 					.uart_spi = info->uart_spi,
+					.psci_smc = (info->policy & CL_VMM_SMC_EMULATE) != 0,
 					.bootargs = info->cmdline,
 					.initrd_start = lay.initrd_ipa,
 					.initrd_end = lay.initrd_ipa + lay.initrd_size};

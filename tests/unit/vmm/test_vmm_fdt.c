@@ -180,6 +180,20 @@ static void gicv3_tree(void **state)
 	expect_str("/chosen", "stdout-path", "/pl011@9000000");
 }
 
+/* `smc emulate` names SMC as PSCI's conduit; the default `smc refuse` keeps HVC. */
+static void psci_method(void **state)
+{
+	struct guest_fdt_config c = config(3);
+
+	(void)state;
+	build(1, &c);
+	expect_str("/psci", "method", "hvc");
+	c.psci_smc = true;
+	build(1, &c);
+	expect_str("/psci", "method", "smc");
+	assert_int_equal(fdt_node_check_compatible(buf, node("/psci"), "arm,psci-1.0"), 0);
+}
+
 static void refusals(void **state)
 {
 	struct guest_fdt_config c = config(2);
@@ -258,9 +272,8 @@ static void long_bootargs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(gicv2_tree),
-		cmocka_unit_test(gicv3_tree),
-		cmocka_unit_test(refusals),
+		cmocka_unit_test(gicv2_tree),	 cmocka_unit_test(gicv3_tree),
+		cmocka_unit_test(psci_method),	 cmocka_unit_test(refusals),
 		cmocka_unit_test(long_bootargs),
 	};
 

@@ -16,6 +16,7 @@ struct guest_fdt_config {
 	uint64_t gicr_base;   /* GICv3: redistributors, 128 KiB per vCPU */
 	uint64_t uart_base;   /* PL011, 4 KiB */
 	unsigned uart_spi;    /* its interrupt: SPI number (INTID - 32) */
+	bool psci_smc;	      /* /psci method "smc" (the guest's `smc emulate`), else "hvc" */
 	const char *bootargs;
 	uint64_t initrd_start; /* 0 and 0: no initrd */
 	uint64_t initrd_end;

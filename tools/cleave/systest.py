@@ -190,7 +190,7 @@ ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest:
 # that passes on bare QEMU (guest_bare.GUESTS) must pass here too, then the VMM reports
 # the power-off. (The fault guest is covered by guest-fault: under Cleave its VMM stops
 # it, as it should, instead of the guest taking the abort itself.)
-GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset", "smc")
+GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset", "smc", "rtc")
 # The set/way guest's exit report names its trapped DC CISW loops (one word each).
 GUEST_MARKERS = {"setway": ["vmm: guest 'setway' exits at stop: total=", "sysreg.DC_CISW="],
                  "reset": RESTART_MARKERS}

@@ -71,11 +71,12 @@ static void bind_interrupts(struct loader *l)
 {
 	for (uint32_t i = 0; i < l->spec.h->n_objects; i++) {
 		const struct cl_spec_object *o = &l->spec.objects[i];
-		cl_cptr_t ntfn = l->slot[o->notification], badged = 0;
+		cl_cptr_t ntfn, badged = 0;
 		struct cl_result r;
 
 		if (o->type != CL_OBJ_IRQ_HANDLER)
 			continue;
+		ntfn = l->slot[o->notification];
 		if (o->paddr != 0) {
 			badged = loader_slot(l);
 			r = cl_cnode_mint(CL_SLOT_CNODE, badged, ntfn, CL_RIGHT_WRITE, o->paddr);

@@ -56,10 +56,19 @@ guest Linux {{
     initrd "{initrd}";
     cmdline "{append}";
     memory 256M;
-    vcpus {vcpus};
-}}
+    vcpus {vcpus};{devices}
+}}{device}
 system {system} {{ guest Linux {name}; }}
 """
+# `linux/cleave/rtc`: the board's PL031 passed through (docs/vmm.md, "Passed-through
+# devices"); Debian's kernel probes it from the VMM's device tree (rtc-pl031 is built
+# in) and reads the time from it. Not quiet: those are info lines.
+RTC_TEST = "linux/cleave/rtc"
+RTC_DEVICES = "\n    devices { console; rtc; }"
+RTC_DEVICE = '\ndevice rtc { path "/pl031@9010000"; }'
+RTC_APPEND = "console=ttyAMA0 printk.time=1"
+RTC_MARKERS = ("rtc-pl031 9010000.pl031: registered as rtc0",
+               "rtc-pl031 9010000.pl031: setting system clock to")
 BUILT_LINUX = {}  # test name -> (specification, report), set by its payload step
 # (CPU, GIC version, vCPUs) of the boots under Cleave. `max` has what the cortex-a57
 # lacks (SVE, pointer authentication, MTE instructions, more ID registers): its guests
@@ -82,12 +91,19 @@ def cleave_linux(platform):
             timeout=CLEAVE_TIMEOUT_S,
             payload=lambda ctx, name=name, vcpus=vcpus: cleave_payload(ctx, name, vcpus),
             judge=lambda ctx, name=name: cleave_judge(name)))
+    if 3 in platform.gics and "cortex-a57" in platform.cpus:
+        tests.append(SysTest(
+            RTC_TEST, cpu="cortex-a57", gic=3, smp=2, memory=CLEAVE_MEMORY_MIB,
+            timeout=CLEAVE_TIMEOUT_S,
+            payload=lambda ctx: cleave_payload(ctx, RTC_TEST, 1, rtc=True),
+            judge=lambda ctx: cleave_judge(RTC_TEST, RTC_MARKERS)))
     return tests
 
 
-def cleave_payload(ctx, test_name, vcpus):
-    """Write the guest's system description, build its image (with the capability
-    dump), return (image, no extra QEMU arguments)."""
+def cleave_payload(ctx, test_name, vcpus, rtc=False):
+    """Write the guest's system description (with the board's PL031 passed through
+    when `rtc`), build its image (with the capability dump), return (image, no extra
+    QEMU arguments)."""
     from . import sysbuild
     payload = guest_payload.payload(CLEAVE_GUEST)
     # One folder per test: two tests with the same vCPU count run at once (2 at a time)
@@ -96,8 +112,9 @@ def cleave_payload(ctx, test_name, vcpus):
     folder.mkdir(parents=True, exist_ok=True)
     description = folder / "linux.cleave"
     description.write_text(LINUX_SYSTEM.format(
-        kernel=payload.kernel.image, initrd=payload.initramfs, append=APPEND,
-        name=CLEAVE_GUEST, vcpus=vcpus,
+        kernel=payload.kernel.image, initrd=payload.initramfs,
+        append=RTC_APPEND if rtc else APPEND, name=CLEAVE_GUEST, vcpus=vcpus,
+        devices=RTC_DEVICES if rtc else "", device=RTC_DEVICE if rtc else "",
         # Its own system name too: the build's folder (build/systems/NAME) is per system.
         system=re.sub(r"[^A-Za-z0-9_]", "_", test_name)))
     out = ctx.images / f"system-{test_name.replace('/', '-')}.img"
@@ -107,12 +124,12 @@ def cleave_payload(ctx, test_name, vcpus):
     return out, []
 
 
-def cleave_judge(test_name):
+def cleave_judge(test_name, markers=()):
     from .judge import SystemJudge
     spec, report = BUILT_LINUX[test_name]
     marker = guest_payload.marker(CLEAVE_GUEST)
-    return SystemJudge([f"{CLEAVE_GUEST}: {marker}", "vmm: guest 'linux': kernel at"],
-                       spec, report)
+    return SystemJudge([f"{CLEAVE_GUEST}: {marker}", "vmm: guest 'linux': kernel at",
+                        *markers], spec, report)
 
 
 def bare_payload(ctx):

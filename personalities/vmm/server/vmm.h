@@ -12,6 +12,7 @@
 #include <vmm/exit_stats.h>
 #include <vmm/guest.h>
 #include <vmm/guest_fdt.h>
+#include <vmm/irq_forward.h>
 #include <vmm/psci.h>
 #include <vmm/vgic_dist.h>
 #include <vmm/vuart_pl011.h>
@@ -19,17 +20,6 @@
 #define VMM_MAX_LRS 16
 #define VMM_NR_IRQS 64	  /* SGIs, PPIs and 32 SPIs: the UART's is SPI 1 */
 #define VMM_INPUT_MAX 256 /* console input the PL011's FIFO has no room for yet */
-
-#define VMM_MAX_FWD (CL_VMM_MAX_DEVICES * CL_VMM_DEVICE_IRQS)
-
-/* A passed-through interrupt (passthru.c). */
-struct vmm_fwd {
-	uint16_t intid;	   /* the same SPI on the board and in the guest */
-	bool edge;	   /* edge-rising: unmasked at once; else level-high */
-	bool in_flight;	   /* level: the kernel has the line masked until the guest's EOI */
-	cl_cptr_t handler; /* its IRQ handler (ack) */
-	uint64_t badge;	   /* its bit on the VMM's notification */
-};
 
 struct vmm {
 	const struct cl_vmm_info *info;
@@ -49,9 +39,9 @@ struct vmm {
 	bool reported_userspace;   /* the exit report at the guest's userspace marker went out */
 	char input[VMM_INPUT_MAX]; /* from the console server, waiting for FIFO room */
 	size_t input_len;
-	bool input_more;		 /* the server may hold more than there was room for */
-	struct vmm_fwd fwd[VMM_MAX_FWD]; /* passed-through interrupts */
-	unsigned nr_fwd;
+	bool input_more;	/* the server may hold more than there was room for */
+	struct irq_forward fwd; /* passed-through interrupts */
+	cl_cptr_t fwd_handler[IRQ_FORWARD_MAX]; /* the IRQ handler of each (ack) */
 	unsigned nr_irqs; /* the vGIC's INTIDs: 64, more for a device's higher SPI */
 	struct {
 		uint32_t fr;	/* the UARTFR the kernel answers with */
@@ -133,15 +123,15 @@ void vmm_uart_fast_take_all(struct vmm *v);
  * (start: the table, the notification bound; irq: the bits of the notification's
  * word that came; reset: a restart gives back the lines held masked). Around the
  * guest's deactivation of INTID intid (irq.c): deactivating lowers the virtual line of
- * a level interrupt and returns true when its physical line waits to be unmasked,
- * which deactivated then does.
+ * a level interrupt and returns the lines waiting to be unmasked, which deactivated
+ * then unmasks (irq_forward.h).
  */
 void vmm_passthru_config(const struct vmm *v, struct guest_fdt_device *out, unsigned *n);
 unsigned vmm_passthru_nr_irqs(const struct cl_vmm_info *info);
 int vmm_passthru_start(struct vmm *v, struct vmm_error *err);
 void vmm_passthru_irq(struct vmm *v, uint64_t word);
-bool vmm_passthru_deactivating(struct vmm *v, unsigned vcpu, unsigned intid);
-void vmm_passthru_deactivated(struct vmm *v, unsigned intid);
+uint32_t vmm_passthru_deactivating(struct vmm *v, unsigned vcpu, unsigned intid);
+void vmm_passthru_deactivated(struct vmm *v, uint32_t lines);
 void vmm_passthru_reset(struct vmm *v);
 
 /* Hand the vGIC's injections to the kernel's list registers (irq.c). */

@@ -146,6 +146,10 @@ class DeviceNode:
     compatible: tuple
     regs: tuple  # (base, size) pairs
     irqs: tuple  # GIC interrupt IDs (SPI n is 32 + n)
+    irq_flags: tuple = ()  # the specifier's flags cell of each (1 edge rising, 4 level high)
+
+
+LEVEL_HIGH = 4  # an interrupt specifier's level-high flags (arm,gic.yaml)
 
 
 @dataclass
@@ -159,6 +163,15 @@ class Device(Declared):
         if self.irq is not None:
             return (self.irq,)
         return self.node.irqs if self.node else ()
+
+    def irq_specs(self):
+        """(interrupt ID, flags) of each interrupt: the tree's flags (trigger type, the
+        low 4 bits of the specifier's third cell), level-high for an `irq` override or
+        a tree that gives none."""
+        if self.irq is not None or self.node is None:
+            return tuple((irq, LEVEL_HIGH) for irq in self.irqs())
+        flags = self.node.irq_flags or (LEVEL_HIGH,) * len(self.node.irqs)
+        return tuple((irq, f & 0xF) for irq, f in zip(self.node.irqs, flags))
 
 
 @dataclass

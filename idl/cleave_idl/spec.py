@@ -39,6 +39,7 @@ it goes; other mappings leave vaddr None (the loader places stack, heap and regi
 import json
 from dataclasses import asdict, dataclass, field
 
+from . import vmminfo
 from .checks.connections import console_server_ends, resolve
 
 PAGE = 4096
@@ -102,6 +103,7 @@ class Object:
     device: bool = False  # device memory (mapped with the device attribute)
     irq: int = None  # irq_handler: its interrupt ID
     notification: str = None  # irq_handler: the notification it signals
+    badge: int = None  # irq_handler: the badge its signals carry (None: unbadged)
     connection: str = None  # the connection (as written) that made it
     thread: str = None  # vcpu: the guest's thread (tcb) the loader binds it to
     index: int = None  # vcpu: its number in the guest (its exits are badged index + 1)
@@ -395,10 +397,12 @@ class Builder:
 
     def guest_extras(self, inst):
         holder = self.holders[inst.name]
+        # A passed-through device's registers are mapped into the guest; its interrupts
+        # go to the guest's VMM (`vmm`), which forwards them (the guest makes no calls).
         for name, _ in inst.decl.devices:
             device = self.devices.get(name)
             if device is not None:
-                self.device(holder, device, None)
+                self.device(holder, device, None, irqs=False)
         for n in range(1, inst.decl.vcpus):
             name = self.add(Object(f"{inst.name}.vcpu.{n}", "vcpu", 11, inst.name))
             self.give(holder, name, RW, f"self.vcpu{n}")
@@ -455,6 +459,7 @@ class Builder:
             ep, ntfn, badge = self.consoles[g]
             self.give(holder, ep, ("write", "grant"), "console", badge=badge)
             self.give(holder, ntfn, ("read",), "console_input")
+        devices = self.passed_through(inst, holder)
         self.image(name, holder)
         self.frames(name, "stack", VMM_STACK, RW, [holder],
                     vaddr=STACK_TOP - pages(VMM_STACK) * PAGE)
@@ -490,7 +495,42 @@ class Builder:
             slot_tcbs=[caps[f"tcb{n}"] for n in range(decl.vcpus)],
             gicd_ipa=GUEST_GICD_IPA, gicc_ipa=GUEST_GICC_IPA, gicr_ipa=GUEST_GICR_IPA,
             uart_ipa=GUEST_UART_IPA, uart_spi=GUEST_UART_SPI,
-            slot_console=caps.get("console", 0), slot_console_input=caps.get("console_input", 0))
+            slot_console=caps.get("console", 0), slot_console_input=caps.get("console_input", 0),
+            slot_irq_events=caps.get("irq_events", caps.get("console_input", 0)) if any(
+                d["irqs"] for d in devices) else 0,
+            devices=[dict(d, irqs=[(spi, flags, caps[slot]) for spi, flags, slot in d["irqs"]])
+                     for d in devices])
+
+    def passed_through(self, inst, holder):
+        """A guest's passed-through devices as its VMM's info page lists them (node name,
+        compatible, register windows, interrupts), giving the VMM an IRQ handler per
+        interrupt. Every handler signals one notification the VMM's thread is bound to:
+        the console's input when the guest has a console, else one of the VMM's own;
+        device d's interrupt i with badge bit 32 + 2d + i (vmminfo.irq_badge), so the
+        VMM knows which line fired."""
+        g, vmm = inst.name, holder.name
+        devices = [self.devices[name] for name, _ in inst.decl.devices
+                   if name in self.devices and self.devices[name].node is not None]
+        if not any(d.irqs() for d in devices):
+            return [(dict(name=d.node.path.rsplit("/", 1)[-1], compatible=d.node.compatible,
+                          regs=list(d.node.regs), irqs=[])) for d in devices]
+        if g in self.consoles:
+            events = self.consoles[g][1]
+        else:
+            events = self.add(Object(f"{vmm}.irq_events", "notification", 6, owner=vmm))
+            self.give(holder, events, ("read",), "irq_events")
+        out = []
+        for d, device in enumerate(devices):
+            irqs = []
+            for i, (irq, flags) in enumerate(device.irq_specs()):
+                name = self.add(Object(f"irq:{device.name}.{irq}", "irq_handler", irq=irq,
+                                       notification=events, badge=vmminfo.irq_badge(d, i)))
+                self.give(holder, name, RW, f"dev{d}.irq{i}")
+                irqs.append((irq - 32, flags, f"dev{d}.irq{i}"))
+            out.append(dict(name=device.node.path.rsplit("/", 1)[-1],
+                            compatible=device.node.compatible, regs=list(device.node.regs),
+                            irqs=irqs))
+        return out
 
     def private_dataports(self, inst):
         """A dataport in no shared connection is memory of its own instance."""
@@ -560,9 +600,9 @@ class Builder:
         self.give(server, ntfn, ("write",), emits.name, badge=number)
         self.consoles[conn.left.instance] = (ep, ntfn, number)
 
-    def device(self, holder, device, slot_name, text=None):
-        """A device's register frames (mapped) and one IRQ handler per interrupt, which
-        signals a notification the holder waits on."""
+    def device(self, holder, device, slot_name, text=None, irqs=True):
+        """A device's register frames (mapped) and, with `irqs`, one IRQ handler per
+        interrupt, which signals a notification the holder waits on."""
         region = slot_name or device.name
         node = device.node
         for r, (base, size) in enumerate(node.regs if node else ()):
@@ -572,7 +612,7 @@ class Builder:
                                        paddr=start + n * PAGE, device=True, connection=text))
                 holder.mappings.append(Mapping(name, list(RW), region, "device"))
         ntfn = f"irq:{device.name}"
-        irqs = device.irqs()
+        irqs = device.irqs() if irqs else ()
         for irq in irqs:
             name = self.add(Object(f"irq:{device.name}.{irq}", "irq_handler", irq=irq,
                                    notification=ntfn, connection=text))

@@ -86,11 +86,13 @@ def encode(specification, elf_entries=None, entries=None):
         if obj.type not in types:
             raise SpecError(f"object '{obj.name}' is a {obj.type}, which this kernel "
                             f"does not have (idl/abi.yaml lists no '{obj.type}' objects)")
-        # irq and notification: an IRQ handler's line and notification; a vCPU's number
-        # and thread; a frame filled from the image: the entry (paddr: the offset).
+        # irq and notification: an IRQ handler's line and notification (paddr: the
+        # badge it signals with); a vCPU's number and thread; a frame filled from the
+        # image: the entry (paddr: the offset).
         irq, other, paddr = obj.irq or 0, NONE, obj.paddr or 0
         if obj.notification:
             other = index[obj.notification]
+            paddr = obj.badge or 0  # an IRQ handler's: the badge its signals carry
         if obj.thread:
             irq, other = obj.index, index[obj.thread]
         if obj.source:

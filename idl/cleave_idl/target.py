@@ -150,11 +150,13 @@ def read_nodes(blob):
         path = "/" + "/".join([s[0] for s in stack[1:]] + [name]) if depth else "/"
         stack.append((name, cells(props, "#address-cells", 2), cells(props, "#size-cells", 1)))
         compatible = props.get("compatible", b"").decode(errors="replace")
+        specs = tuple(parse_interrupts(props.get("interrupts", b"")))
         nodes.append(DeviceNode(
             path=path,
             compatible=tuple(s for s in compatible.split("\0") if s),
             regs=tuple(parse_reg(props.get("reg", b""), *parent_cells)),
-            irqs=tuple(parse_interrupts(props.get("interrupts", b""))),
+            irqs=tuple(irq for irq, _ in specs),
+            irq_flags=tuple(flags for _, flags in specs),
         ))
         result = fdt.next_node(offset, depth, (libfdt.NOTFOUND,))
         if isinstance(result, int):  # an error code
@@ -200,12 +202,12 @@ def join_cells(words):
 
 
 def parse_interrupts(raw):
-    """GIC interrupt IDs of an `interrupts` property. Every interrupt on the boards we
-    know goes to the GIC, whose specifier is three cells: type (0 SPI, 1 PPI), number,
-    flags."""
+    """(GIC interrupt ID, flags) of each interrupt of an `interrupts` property. Every
+    interrupt on the boards we know goes to the GIC, whose specifier is three cells:
+    type (0 SPI, 1 PPI), number, flags (trigger type in bits 3:0)."""
     words = struct.unpack(f">{len(raw) // 4}I", raw)
     if len(words) % 3:
         return
     for i in range(0, len(words), 3):
-        kind, number = words[i], words[i + 1]
-        yield number + (GIC_SPI_BASE if kind == 0 else GIC_PPI_BASE)
+        kind, number, flags = words[i], words[i + 1], words[i + 2]
+        yield number + (GIC_SPI_BASE if kind == 0 else GIC_PPI_BASE), flags

@@ -2,7 +2,7 @@
  * The guest device tree (Devicetree Specification v0.4 for /memory, /cpus and
  * /chosen; the Linux bindings arm/psci.yaml, interrupt-controller/arm,gic.yaml
  * and arm,gic-v3.yaml, timer/arm,arch_timer.yaml, serial/pl011.yaml and
- * clock/fixed-clock.yaml for the rest).
+ * clock/fixed-clock.yaml for the rest; a passed-through device's node is the board's).
  */
 #include <libfdt.h>
 #include <string.h>
@@ -100,13 +100,18 @@ static void write_cpus(struct writer *w, const struct vmm_guest *g)
 	end(w);
 }
 
-static void write_psci(struct writer *w)
+/*
+ * PSCI's conduit (arm/psci.yaml "method"): HVC, which the VMM always answers, unless
+ * the guest's description emulates SMC too (`smc emulate`); then the tree says "smc",
+ * for a guest that should call firmware the way it would on a board.
+ */
+static void write_psci(struct writer *w, bool smc)
 {
 	static const char compat[] = "arm,psci-1.0\0arm,psci-0.2";
 
 	begin(w, "psci");
 	prop(w, "compatible", compat, sizeof(compat));
-	prop_str(w, "method", "hvc");
+	prop_str(w, "method", smc ? "smc" : "hvc");
 	end(w);
 }
 
@@ -189,6 +194,47 @@ static void write_uart(struct writer *w, const struct guest_fdt_config *cfg, con
 	end(w);
 }
 
+/* An AMBA PrimeCell is probed only with its apb_pclk clock, as the PL011 is. */
+static bool primecell(const struct guest_fdt_device *d)
+{
+	for (size_t i = 0; i < d->compatible_len; i += strlen(d->compatible + i) + 1)
+		if (strcmp(d->compatible + i, "arm,primecell") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A passed-through device: the board's compatible, its registers at their physical
+ * addresses (mapped there into the guest) and its SPIs with the board's trigger
+ * flags, which the VMM forwards as the same SPIs.
+ */
+static void write_device(struct writer *w, const struct guest_fdt_device *d)
+{
+	uint64_t reg[2 * GUEST_FDT_DEVICE_REGS];
+	fdt32_t irq[3 * GUEST_FDT_DEVICE_IRQS];
+	fdt32_t clock = cpu_to_fdt32(GUEST_FDT_PHANDLE_CLK);
+
+	for (unsigned r = 0; r < d->nr_regs; r++) {
+		reg[2 * r] = d->reg[r][0];
+		reg[2 * r + 1] = d->reg[r][1];
+	}
+	for (unsigned i = 0; i < d->nr_irqs; i++) {
+		irq[3 * i] = cpu_to_fdt32(IRQ_TYPE_SPI);
+		irq[3 * i + 1] = cpu_to_fdt32(d->spi[i]);
+		irq[3 * i + 2] = cpu_to_fdt32(d->flags[i]);
+	}
+	begin(w, d->name);
+	prop(w, "compatible", d->compatible, d->compatible_len);
+	prop_reg(w, reg, d->nr_regs);
+	if (d->nr_irqs > 0)
+		prop(w, "interrupts", irq, sizeof(fdt32_t) * 3 * d->nr_irqs);
+	if (primecell(d)) {
+		prop(w, "clocks", &clock, sizeof(clock));
+		prop_str(w, "clock-names", "apb_pclk");
+	}
+	end(w);
+}
+
 static void write_chosen(struct writer *w, const struct guest_fdt_config *cfg,
 			 const char *uart_path)
 {
@@ -232,9 +278,42 @@ static int check_windows(const struct vmm_guest *g, const struct guest_fdt_confi
 	return 0;
 }
 
+static int check_device(const struct vmm_guest *g, const struct guest_fdt_device *d,
+			struct vmm_error *err)
+{
+	const char *name = d->name != NULL ? d->name : "?";
+
+	if (d->name == NULL || d->name[0] == '\0' || d->compatible == NULL ||
+	    d->compatible_len == 0 || d->compatible[d->compatible_len - 1] != '\0' ||
+	    d->nr_regs == 0 || d->nr_regs > GUEST_FDT_DEVICE_REGS ||
+	    d->nr_irqs > GUEST_FDT_DEVICE_IRQS)
+		return vmm_fail(err, g->name,
+				"passed-through device '%s': no name, no compatible, or %u "
+				"register windows and %u interrupts (1 to %u, 0 to %u)",
+				name, d->nr_regs, d->nr_irqs, GUEST_FDT_DEVICE_REGS,
+				GUEST_FDT_DEVICE_IRQS);
+	for (unsigned r = 0; r < d->nr_regs; r++)
+		if (overlaps_ram(g, d->reg[r][0], d->reg[r][1]))
+			return vmm_fail(err, g->name,
+					"passed-through device '%s' at %#llx overlaps guest RAM",
+					name, (unsigned long long)d->reg[r][0]);
+	for (unsigned i = 0; i < d->nr_irqs; i++)
+		if (d->spi[i] >= 988)
+			return vmm_fail(err, g->name,
+					"passed-through device '%s': SPI %u: SPIs are 0 to 987",
+					name, d->spi[i]);
+	return 0;
+}
+
 static int check_config(const struct vmm_guest *g, const struct guest_fdt_config *cfg,
 			struct vmm_error *err)
 {
+	if (cfg->nr_devices > GUEST_FDT_MAX_DEVICES)
+		return vmm_fail(err, g->name, "%u passed-through devices: at most %u",
+				cfg->nr_devices, GUEST_FDT_MAX_DEVICES);
+	for (unsigned d = 0; d < cfg->nr_devices; d++)
+		if (check_device(g, &cfg->devices[d], err) != 0)
+			return -1;
 	if (cfg->gic_version != 2 && cfg->gic_version != 3)
 		return vmm_fail(err, g->name, "GIC version %u: only 2 and 3 are emulated",
 				cfg->gic_version);
@@ -280,12 +359,14 @@ int guest_fdt_build(const struct vmm_guest *g, const struct guest_fdt_config *cf
 	end(&w);
 
 	write_cpus(&w, g);
-	write_psci(&w);
+	write_psci(&w, cfg->psci_smc);
 	write_gic(&w, g, cfg);
 	write_timer(&w, g, cfg->gic_version);
 	node_name(name, sizeof(name), "pl011", cfg->uart_base);
 	ksnprintf(uart_path, sizeof(uart_path), "/%s", name);
 	write_uart(&w, cfg, name);
+	for (unsigned d = 0; d < cfg->nr_devices; d++)
+		write_device(&w, &cfg->devices[d]);
 	write_chosen(&w, cfg, uart_path);
 	end(&w);
 	if (w.rc == 0)

@@ -111,9 +111,15 @@ void vgic_bitreg(struct vgic_dist *d, unsigned bank, unsigned first, enum vgic_b
 			break;
 		case VGIC_SET_PENDING:
 		case VGIC_CLEAR_PENDING:
-			/* GICv2 SGIs are made pending through GICD_SPENDSGIR/SGIR only. */
+			/*
+			 * GICv2 SGIs are made pending through GICD_SPENDSGIR/SGIR only. A level
+			 * interrupt whose input is still asserted stays pending through a clear
+			 * (GICD_ICPENDR, IHI 0048B 4.3.8): a passed-through line the kernel holds
+			 * masked until the guest's EOI would otherwise never come back.
+			 */
 			if (set && !sgi_v2(d, intid))
-				irq->pending = kind == VGIC_SET_PENDING;
+				irq->pending =
+					kind == VGIC_SET_PENDING || (!irq->edge && irq->line);
 			r |= (uint32_t)(is_pending(d, bank, intid, irq) || irq->in_lr) << i;
 			break;
 		case VGIC_SET_ACTIVE:

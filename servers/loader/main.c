@@ -61,16 +61,35 @@ void drop_caps(struct loader *l)
 			    (unsigned long long)left, (unsigned long long)kept);
 }
 
-/* Each IRQ handler signals its notification; the holder acks it to enable the line. */
+/*
+ * Each IRQ handler signals its notification; the holder acks it to enable the line.
+ * A handler with a badge (a guest's passed-through interrupt: which line fired, for
+ * its VMM) is bound through a copy of the notification capability minted with it,
+ * deleted after: the kernel keeps the badge with the line.
+ */
 static void bind_interrupts(struct loader *l)
 {
 	for (uint32_t i = 0; i < l->spec.h->n_objects; i++) {
 		const struct cl_spec_object *o = &l->spec.objects[i];
+		cl_cptr_t ntfn, badged = 0;
 		struct cl_result r;
 
 		if (o->type != CL_OBJ_IRQ_HANDLER)
 			continue;
-		r = cl_irq_handler_set_notification(l->slot[i], l->slot[o->notification]);
+		ntfn = l->slot[o->notification];
+		if (o->paddr != 0) {
+			badged = loader_slot(l);
+			r = cl_cnode_mint(CL_SLOT_CNODE, badged, ntfn, CL_RIGHT_WRITE, o->paddr);
+			if (r.err != CL_OK)
+				loader_fail("interrupt %u (%s): minting its badge failed (error "
+					    "%llu)",
+					    o->irq, spec_object_name(&l->spec, i),
+					    (unsigned long long)r.err);
+			ntfn = badged;
+		}
+		r = cl_irq_handler_set_notification(l->slot[i], ntfn);
+		if (badged != 0)
+			cl_cnode_delete(CL_SLOT_CNODE, badged);
 		if (r.err != CL_OK)
 			loader_fail(
 				"interrupt %u (%s): binding its notification failed (error %llu)",

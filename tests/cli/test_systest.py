@@ -18,17 +18,19 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     names = [t.name for t in systest.all_tests(virt)]
     # boot matrix, ktest matrix, 5 others, Linux on bare QEMU (4 boots, 3 refusals) and
     # under Cleave on cortex-a57 (4), the example systems (hello, ktest, console, guest-hello,
-    # guest-fault, bad-guest, guest-console and 5 test guests under Cleave) on two GICs,
+    # guest-fault, bad-guest, guest-console and 6 test guests under Cleave: rtc since
+    # passthru) on two GICs,
     # 3 damaged
-    # system images, the test guests on bare QEMU (6 guests on two GICs, and the tvm
+    # system images, the test guests on bare QEMU (7 guests on two GICs, and the tvm
     # mutant), the audit kernel's record, and the audits of real boots (the demo's
     # Linux with 1 and 2 vCPUs a guest and 6 test guests under 2 policies, the VMM
     # builds, and the broken VMM);
     # Linux under Cleave on max (4), two Linux guests of which one stops (2),
     # guest-reset, guest-restart and guest-smc on two GICs (6), the bench guest's round
-    # trips, and `./cleave run` on a terminal (demo/terminal)
+    # trips, `./cleave run` on a terminal (demo/terminal), and Linux with the board's
+    # PL031 passed through (linux/cleave/rtc)
     assert len(names) == len(set(names)) == \
-        16 + 8 + 5 + 10 + 12 + 12 + 4 + 13 + 1 + 1 + 18 + 4 + 2 + 6 + 1 + 1
+        16 + 8 + 5 + 10 + 13 + 13 + 4 + 15 + 1 + 1 + 18 + 4 + 2 + 6 + 1 + 1 + 1
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",
@@ -42,7 +44,8 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
                  "linux/cleave/max/gic3", "linux/cleave/max/gic2",
                  "linux/cleave/max/gic3/vcpus2", "linux/cleave/two-guests/poweroff",
                  "linux/cleave/two-guests/panic", "system/guest-reset/gic2",
-                 "system/guest-restart/gic3", "system/guest-smc/gic2"):
+                 "system/guest-restart/gic3", "system/guest-smc/gic2", "system/guest-rtc/gic3",
+                 "guests/bare/rtc/gic2", "linux/cleave/rtc"):
         assert name in names
     not_el2 = next(t for t in systest.all_tests(virt) if t.name == "boot/not-el2")
     assert not_el2.machine == "virt"

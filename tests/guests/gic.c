@@ -14,6 +14,7 @@
 #define GICD_ISPENDR 0x200
 #define GICD_ICPENDR 0x280
 #define GICD_IPRIORITYR 0x400
+#define GICD_ICFGR 0xc00
 #define GICD_ITARGETSR 0x800
 #define GICD_SGIR 0xf00
 #define GICD_IROUTER 0x6000
@@ -184,6 +185,16 @@ void gic_enable(unsigned intid)
 		}
 	}
 	set_bit(GICD_ISENABLER, intid);
+}
+
+void gic_set_edge(unsigned intid, bool edge)
+{
+	/* Two bits per interrupt, bit 1 of each set for edge-triggered (IHI 0048B 4.3.13). */
+	uint64_t reg = guest_dt.gicd + GICD_ICFGR + 4 * (intid / 16);
+	unsigned shift = 2 * (intid % 16) + 1;
+	uint32_t v = mmio_read32(reg) & ~(1U << shift);
+
+	mmio_write32(reg, v | (uint32_t)edge << shift);
 }
 
 void gic_disable(unsigned intid)

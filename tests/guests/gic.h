@@ -1,4 +1,4 @@
-/* The GIC as the irq guest drives it: GICv2 or GICv3, picked from the device tree. */
+/* The GIC as the irq and rtc guests drive it: GICv2 or GICv3, picked from the device tree. */
 #ifndef GUEST_GIC_H
 #define GUEST_GIC_H
 
@@ -15,6 +15,8 @@ const char *gic_init_cpu(void);
 /* Enable SGI/PPI `intid` on this CPU, or SPI `intid` routed to this CPU. */
 void gic_enable(unsigned intid);
 void gic_disable(unsigned intid);
+/* An SPI's trigger: edge (true) or level (GICD_ICFGR). */
+void gic_set_edge(unsigned intid, bool edge);
 void gic_set_pending(unsigned intid);
 void gic_clear_pending(unsigned intid);
 /* Acknowledge: the INTID (GIC_SPURIOUS when none), and the raw value for gic_eoi(). */

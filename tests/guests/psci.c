@@ -147,6 +147,10 @@ static void check_smc(void)
 
 	if (!emulate && !guest_bootarg("smc=refuse"))
 		return;
+	/* The tree names SMC as the conduit only for a guest whose SMCs are emulated. */
+	guest_check(guest_dt.psci_smc == emulate, "psci/method",
+		    "the device tree's PSCI method is %s under smc %s",
+		    guest_dt.psci_smc ? "smc" : "hvc", emulate ? "emulate" : "refuse");
 	want = emulate ? (int64_t)version : PSCI_NOT_SUPPORTED;
 	r = raw_smc(PSCI_VERSION);
 	guest_printf("GUEST psci: SMC PSCI_VERSION = %lld (smc %s)\n", (long long)r,

@@ -206,6 +206,11 @@ CASES = [
     ("guest-and-component-own", "guest G { devices { rtc; } }\n" +
      system("guest G g;", "component Driver d;", "connection hardware d.regs -> rtc;"),
      "s.cleave:6:35: error: device 'rtc' already belongs to 'g'"),
+    ("two-guests-own", "guest G { devices { rtc; } }\n" + system("guest G g1;", "guest G g2;"),
+     "s.cleave:5:13: error: device 'rtc' already belongs to 'g1'"),
+    ("two-guests-own-one-node", "guest G { devices { rtc; } }\nguest H { devices { rtc_too; } }\n"
+     + system("guest G g1;", "guest H g2;"),
+     "s.cleave:6:13: error: device 'rtc_too' is /pl031@9010000, which 'g1' owns as 'rtc'"),
     # --- what a component can be given ---
     ("authority-unknown", "component X { authority { irq_control; root; } }\n" + system(),
      "s.cleave:2:40: error: 'root' is not an authority a component can be given"),

@@ -328,6 +328,9 @@ def test_qemu_virt_target(virt):
     rtc = virt.node_at("/pl031@9010000")
     assert rtc.compatible == ("arm,pl031", "arm,primecell")
     assert rtc.regs == ((0x09010000, 0x1000),) and rtc.irqs == (34,)  # platform.yaml's rtc
+    assert rtc.irq_flags == (4,)  # level high: what a guest's device tree passes on
+    virtio = virt.compatible_with("virtio,mmio")[0]
+    assert virtio.irq_flags == (1,)  # edge rising
     assert virt.kernel_device_at(virt.node_at("/pl011@9000000")) == "uart"
     assert virt.kernel_device_at(rtc) is None
     assert len(virt.compatible_with("virtio,mmio")) == 32

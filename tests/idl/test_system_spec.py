@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT / "idl"))
 
 import cleave_idl  # noqa: E402
 from cleave_idl import spec as capspec  # noqa: E402
+from cleave_idl import vmminfo  # noqa: E402
 from cleave_idl.model import DeviceNode  # noqa: E402
 from cleave_idl.target import Target  # noqa: E402
 
@@ -208,20 +209,108 @@ system S {
     assert memory[0].vaddr == capspec.GUEST_RAM_IPA  # at the IPA its device tree says
     assert memory[1].vaddr == capspec.GUEST_RAM_IPA + (2 << 20)
     assert vm.cap(2).object == "vm.vcpu.0" and vm.cap(8).object == "ntfn:p.kick->vm.kick"
-    assert vm.cap(9).object == "irq:rtc.34"  # passed-through device after connections
-    assert vm.cap(10).object == "irq:rtc"
-    assert vm.cap(11).object == "vm.vcpu.1"  # after the devices' handlers
+    # A passed-through device's interrupt is its VMM's to forward: the guest holds none.
+    assert vm.cap(9).object == "vm.vcpu.1"
+    assert not [c for c in vm.caps if spec.object(c.object).type == "irq_handler"]
     # Its exits endpoint, write only, once per vCPU with the vCPU's number + 1 as badge.
-    assert [(c.object, c.rights, c.badge) for c in (vm.cap(12), vm.cap(13))] == [
+    assert [(c.object, c.rights, c.badge) for c in (vm.cap(10), vm.cap(11))] == [
         ("vm.exits", ["write"], 1), ("vm.exits", ["write"], 2)]
-    assert vm.cap(14).object == vm.mappings[0].object  # then the frames of the mappings
-    # A passed-through device at its own address (the VMM's device tree does not
-    # describe it yet).
+    assert vm.cap(12).object == vm.mappings[0].object  # then the frames of the mappings
+    # A passed-through device at its own address (the VMM's device tree describes it).
     rtc = [m for m in vm.mappings if m.attr == "device"]
     assert [(m.vaddr, spec.object(m.object).paddr) for m in rtc] == [(0x09010000, 0x09010000)]
     shared = [m.object for m in vm.mappings if m.region == "page"]
     assert shared == [m.object for m in spec.holder("p").mappings if m.region == "page"]
     assert len(shared) == 2
+
+
+def test_guest_vmm_forwards_passed_through_interrupts(tmp_path):
+    spec = build(tmp_path, """
+guest Linux { memory 4M; devices { console; rtc; virtio; } }
+device rtc { path "/pl031@9010000"; }
+device virtio { compatible "virtio,mmio"; irq 50; }
+system S { guest Linux vm; }
+""")
+    vmm = spec.holder("vm.vmm")
+    caps_ = {c.name: c for c in vmm.caps}
+    # One notification of the VMM's own (no console), bound to its thread.
+    events = caps_["irq_events"]
+    assert events.object == "vm.vmm.irq_events" and events.rights == ["read"]
+    assert spec.object(events.object).type == "notification"
+    # An IRQ handler per interrupt, each signalling it with a badge bit of its own.
+    for d, (name, irq) in enumerate((("rtc", 34), ("virtio", 50))):
+        cap = caps_[f"dev{d}.irq0"]
+        handler = spec.object(cap.object)
+        assert (handler.type, handler.irq, cap.rights) == ("irq_handler", irq, ["read", "write"])
+        assert handler.notification == "vm.vmm.irq_events"
+        assert handler.badge == 1 << (32 + 2 * d) == vmminfo.irq_badge(d, 0)
+    info = spec.guests["vm"]
+    assert info["slot_irq_events"] == events.slot
+    assert info["devices"] == [
+        dict(name="pl031@9010000", compatible=("arm,pl031",), regs=[(0x09010000, 0x1000)],
+             irqs=[(2, 4, caps_["dev0.irq0"].slot)]),
+        dict(name="virtio@a000000", compatible=("virtio,mmio",), regs=[(0x0a000000, 0x200)],
+             irqs=[(18, 4, caps_["dev1.irq0"].slot)])]  # an `irq` override: level-high
+    data = vmminfo.pack(info, "vm")
+    assert len(data) == vmminfo.SIZE == 2912
+    head = vmminfo.HEAD.unpack_from(data)
+    assert head[-2:] == (events.slot, 2)  # slot_irq_events, nr_devices
+    dev = vmminfo.DEVICE.unpack_from(data, vmminfo.HEAD.size)
+    assert dev[0].rstrip(b"\0") == b"pl031@9010000" and dev[1].rstrip(b"\0") == b"arm,pl031"
+    assert dev[2:8] == (10, 1, 0x09010000, 0x1000, 0, 0)
+    assert dev[8:14] == (1, 0, 2, 4, caps_["dev0.irq0"].slot, 0)
+    # The binary specification carries each handler's badge for the loader.
+    from cleave_idl import specbin
+    decoded = specbin.decode(specbin.encode(spec, entries={"vm.info": 0}))
+    names = [o.name for o in spec.objects]
+    rtc = decoded["objects"][names.index("irq:rtc.34")]
+    assert rtc["paddr"] == 1 << 32 and rtc["notification"] == names.index("vm.vmm.irq_events")
+
+
+def test_guest_with_console_forwards_interrupts_on_its_input(tmp_path):
+    console = (ROOT / "servers" / "console" / "console.cleave").resolve()
+    spec = build(tmp_path, f"""
+import "{console}";
+guest Linux {{ memory 4M; devices {{ console; rtc; }} }}
+device rtc {{ path "/pl031@9010000"; }}
+system S {{
+    component ConsoleServer console;
+    guest Linux vm;
+    connection console vm -> console;
+}}
+""")
+    vmm = {c.name: c for c in spec.holder("vm.vmm").caps}
+    # The VMM's thread waits on one notification: the console's input carries both.
+    assert "irq_events" not in vmm
+    assert spec.object(vmm["dev0.irq0"].object).notification == vmm["console_input"].object
+    info = spec.guests["vm"]
+    assert info["slot_irq_events"] == info["slot_console_input"] == vmm["console_input"].slot
+
+
+def test_guest_device_the_info_page_cannot_hold(tmp_path):
+    spec = build(tmp_path, """
+guest Linux { memory 4M; devices { rtc; } }
+device rtc { path "/pl031@9010000"; }
+system S { guest Linux vm; }
+""")
+    info = spec.guests["vm"]
+    import pytest
+    for change, message in (
+        (dict(name="x" * 32), "its node name is longer than 31 bytes"),
+        (dict(compatible=("c" * 96,)), "its compatible strings take 97 bytes; a VMM takes "
+                                        "1 to 96"),
+        (dict(regs=[(0, 1)] * 3), "3 register windows; a VMM takes 1 to 2"),
+        (dict(irqs=[(2, 4, 9)] * 3), "3 interrupts; a VMM takes at most 2"),
+        (dict(irqs=[(224, 4, 9)]), "interrupt 256 is no SPI a VMM forwards"),
+        (dict(irqs=[(2, 8, 9)]), "interrupt 34 has trigger flags 8; an SPI is edge-rising "
+                                 "(1) or level-high (4)")):
+        bad = dict(info, devices=[dict(info["devices"][0], **change)])
+        with pytest.raises(vmminfo.InfoError, match=message.replace("(", r"\(")
+                           .replace(")", r"\)")):
+            vmminfo.pack(bad, "vm")
+    with pytest.raises(vmminfo.InfoError, match="9 passed-through devices; a VMM takes at "
+                                                "most 8"):
+        vmminfo.pack(dict(info, devices=info["devices"] * 9), "vm")
 
 
 def test_guest_vmm_holds_the_guest(tmp_path):
@@ -265,7 +354,7 @@ system S { guest Linux vm; guest Other vm2; }
     assert (guest["on_reset"], guest["on_crash"], guest["restart_limit"]) == \
         ("stop", "restart", 7)
     # The policy word: after uart_spi, gic_version and num_cpus, before the console slots.
-    at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 12
+    at = vmminfo.HEAD.size - 20  # the policy word
     word = struct.unpack_from("<I", vmminfo.pack(guest, "vm"), at)[0]
     assert word == vmminfo.RESTART_ON_CRASH | 7 << 16
     word = struct.unpack_from("<I", vmminfo.pack(spec.guests["vm2"], "vm2"), at)[0]
@@ -282,7 +371,7 @@ guest Other { memory 4M; smc refuse; }
 system S { guest Linux vm; guest Other vm2; }
 """)
     assert (spec.guests["vm"]["smc"], spec.guests["vm2"]["smc"]) == ("emulate", "refuse")
-    at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 12
+    at = vmminfo.HEAD.size - 20  # the policy word
     word = struct.unpack_from("<I", vmminfo.pack(spec.guests["vm"], "vm"), at)[0]
     assert word == vmminfo.SMC_EMULATE | 3 << 16
     word = struct.unpack_from("<I", vmminfo.pack(spec.guests["vm2"], "vm2"), at)[0]
@@ -334,13 +423,12 @@ def test_guest_without_console_has_no_console_slots(tmp_path):
     spec = build(tmp_path, "guest Linux { memory 4M; }\nsystem S { guest Linux vm; }\n")
     assert spec.guests["vm"]["slot_console"] == 0
     assert spec.guests["vm"]["slot_console_input"] == 0
-    from cleave_idl import vmminfo
     guest = dict(spec.guests["vm"], slot_console=14, slot_console_input=15)
     data = vmminfo.pack(guest, "vm")
-    assert len(data) == vmminfo.SIZE == 1240
-    # struct cl_vmm_info: uart_spi, gic_version, num_cpus, restart, slot_console,
-    # slot_console_input, then the command line.
-    at = vmminfo.SIZE - vmminfo.CMDLINE_MAX - 24
+    assert len(data) == vmminfo.SIZE == 2912
+    # struct cl_vmm_info: uart_spi, gic_version, num_cpus, policy, slot_console,
+    # slot_console_input, slot_irq_events, nr_devices, then the devices.
+    at = vmminfo.HEAD.size - 32
     assert data[at + 16:at + 24] == (14).to_bytes(4, "little") + (15).to_bytes(4, "little")
 
 

@@ -231,7 +231,8 @@ def cleave_command(platform, config, payload):
     description = folder / "linux.cleave"
     description.write_text(LINUX_SYSTEM.format(kernel=payload.kernel.image,
                                                initrd=payload.initramfs, append=APPEND,
-                                               name=GUEST, vcpus=1, system="bench_linux"))
+                                               name=GUEST, vcpus=1, system="bench_linux",
+                                               devices="", device=""))
     image = BUILD / "images" / platform.name / "bench-linux.img"
     sysbuild.build_system(str(description), platform.name, image, quiet=True)
     # As many CPUs as the bare half (1): the guest's vCPU, its VMM and the kernel share

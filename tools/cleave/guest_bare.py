@@ -35,6 +35,8 @@ GUESTS = {
                "setway/power-down"],
     "irq": ["irq/sgi-self", "irq/timer-ppi", "irq/spi", "irq/sgi-cpus", "irq/timer-ppi-cpu1"],
     "fault": ["fault/outside-ram"],
+    "rtc": ["rtc/found", "rtc/counts", "rtc/alarm-1", "rtc/held-while-disabled",
+            "rtc/alarm-2"],
 }
 
 

@@ -389,8 +389,11 @@ def init_script(guest):
     A word `cleave.then=WHAT` on the kernel command line (which the kernel leaves to
     /proc/cmdline) makes the guest then power off, reboot or panic (`poweroff -f`,
     `reboot -f`, sysrq `c`), print `cleave: NAME tick N` every second beside its
-    shell, or print the CPU features it sees once (`cleave: NAME cpu features: fp
-    asimd ...`, /proc/cpuinfo's list; the `max` boots of guest_tests.py): the guests of linux_stops.py's tests; POWEROFF_ARG is how the audit of a boot
+    shell (the guests of linux_stops.py's tests), or print the CPU features it sees
+    once (`cleave: NAME cpu features: fp asimd ...`, /proc/cpuinfo's list; the `max`
+    boots of guest_tests.py); `rtc-alarm` sets rtc0's alarm two seconds ahead and then
+    prints how many interrupts rtc-pl031 has taken (linux/cleave/rtc: a passed-through
+    PL031's alarm reaches the guest's driver); POWEROFF_ARG is how the audit of a boot
     (audit.py) makes the guest stop (PSCI SYSTEM_OFF), so the system goes quiet and the
     kernel prints its record.
     """
@@ -414,6 +417,9 @@ case " $(cat /proc/cmdline) " in
     echo "cleave: {guest} cpu features:$(grep -m1 '^Features' /proc/cpuinfo | cut -d: -f2)" ;;
 *" cleave.then=tick "*)
     (i=0; while :; do sleep 1; i=$((i + 1)); echo "cleave: {guest} tick $i"; done) & ;;
+*" cleave.then=rtc-alarm "*)
+    echo +2 > /sys/class/rtc/rtc0/wakealarm; sleep 4
+    echo "cleave: {guest} rtc-pl031 took $(awk '/rtc-pl031/ {{print $2}}' /proc/interrupts) interrupts" ;;
 esac
 cd /root
 while :; do

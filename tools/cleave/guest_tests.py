@@ -56,10 +56,22 @@ guest Linux {{
     initrd "{initrd}";
     cmdline "{append}";
     memory 256M;
-    vcpus {vcpus};
-}}
+    vcpus {vcpus};{devices}
+}}{device}
 system {system} {{ guest Linux {name}; }}
 """
+# `linux/cleave/rtc`: the board's PL031 passed through (docs/vmm.md, "Passed-through
+# devices"); Debian's kernel probes it from the VMM's device tree (rtc-pl031 is built
+# in) and reads the time from it. Not quiet: those are info lines.
+RTC_TEST = "linux/cleave/rtc"
+RTC_DEVICES = "\n    devices { console; rtc; }"
+RTC_DEVICE = '\ndevice rtc { path "/pl031@9010000"; }'
+RTC_APPEND = "console=ttyAMA0 printk.time=1 cleave.then=rtc-alarm"
+# The alarm's interrupt (cleave.then=rtc-alarm: rtc0's wakealarm two seconds ahead) is
+# the board's SPI 2 forwarded by the VMM: rtc-pl031 counts one in /proc/interrupts.
+RTC_MARKERS = ("rtc-pl031 9010000.pl031: registered as rtc0",
+               "rtc-pl031 9010000.pl031: setting system clock to",
+               "cleave: linux rtc-pl031 took 1 interrupts")
 BUILT_LINUX = {}  # test name -> (specification, report), set by its payload step
 # On `max` the guest also prints the CPU features its Linux found (guest_payload.py),
 # which must include pointer authentication: address (paca) and generic (pacg).
@@ -87,13 +99,21 @@ def cleave_linux(platform):
             timeout=CLEAVE_TIMEOUT_S,
             payload=lambda ctx, name=name, vcpus=vcpus, append=append: cleave_payload(
                 ctx, name, vcpus, append),
-            judge=lambda ctx, name=name, cpu=cpu: cleave_judge(name, cpu)))
+            judge=lambda ctx, name=name, cpu=cpu: cleave_judge(
+                name, MAX_FEATURES if cpu == "max" else ())))
+    if 3 in platform.gics and "cortex-a57" in platform.cpus:
+        tests.append(SysTest(
+            RTC_TEST, cpu="cortex-a57", gic=3, smp=2, memory=CLEAVE_MEMORY_MIB,
+            timeout=CLEAVE_TIMEOUT_S,
+            payload=lambda ctx: cleave_payload(ctx, RTC_TEST, 1, rtc=True),
+            judge=lambda ctx: cleave_judge(RTC_TEST, RTC_MARKERS)))
     return tests
 
 
-def cleave_payload(ctx, test_name, vcpus, append=APPEND):
-    """Write the guest's system description, build its image (with the capability
-    dump), return (image, no extra QEMU arguments)."""
+def cleave_payload(ctx, test_name, vcpus, append=APPEND, rtc=False):
+    """Write the guest's system description (with the board's PL031 passed through
+    when `rtc`), build its image (with the capability dump), return (image, no extra
+    QEMU arguments)."""
     from . import sysbuild
     payload = guest_payload.payload(CLEAVE_GUEST)
     # One folder per test: two tests with the same vCPU count run at once (2 at a time)
@@ -102,8 +122,9 @@ def cleave_payload(ctx, test_name, vcpus, append=APPEND):
     folder.mkdir(parents=True, exist_ok=True)
     description = folder / "linux.cleave"
     description.write_text(LINUX_SYSTEM.format(
-        kernel=payload.kernel.image, initrd=payload.initramfs, append=append,
-        name=CLEAVE_GUEST, vcpus=vcpus,
+        kernel=payload.kernel.image, initrd=payload.initramfs,
+        append=RTC_APPEND if rtc else append, name=CLEAVE_GUEST, vcpus=vcpus,
+        devices=RTC_DEVICES if rtc else "", device=RTC_DEVICE if rtc else "",
         # Its own system name too: the build's folder (build/systems/NAME) is per system.
         system=re.sub(r"[^A-Za-z0-9_]", "_", test_name)))
     out = ctx.images / f"system-{test_name.replace('/', '-')}.img"
@@ -113,16 +134,15 @@ def cleave_payload(ctx, test_name, vcpus, append=APPEND):
     return out, []
 
 
-def cleave_judge(test_name, cpu=None):
-    """The marker and the VMM's loading line; on `max` also the CPU features the guest's
-    Linux found, pointer authentication among them (its keys are switched)."""
+def cleave_judge(test_name, markers=()):
+    """The marker and the VMM's loading line, and the test's own `markers` (on `max`
+    the CPU features the guest's Linux found, pointer authentication among them: its
+    keys are switched)."""
     from .judge import SystemJudge
     spec, report = BUILT_LINUX[test_name]
     marker = guest_payload.marker(CLEAVE_GUEST)
-    lines = [f"{CLEAVE_GUEST}: {marker}", "vmm: guest 'linux': kernel at"]
-    if cpu == "max":
-        lines += MAX_FEATURES
-    return SystemJudge(lines, spec, report)
+    return SystemJudge([f"{CLEAVE_GUEST}: {marker}", "vmm: guest 'linux': kernel at",
+                        *markers], spec, report)
 
 
 def bare_payload(ctx):

@@ -190,7 +190,7 @@ ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest:
 # that passes on bare QEMU (guest_bare.GUESTS) must pass here too, then the VMM reports
 # the power-off. (The fault guest is covered by guest-fault: under Cleave its VMM stops
 # it, as it should, instead of the guest taking the abort itself.)
-GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset", "smc")
+GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset", "smc", "rtc")
 # The set/way guest's exit report names its trapped DC CISW loops (one word each).
 GUEST_MARKERS = {"setway": ["vmm: guest 'setway' exits at stop: total=", "sysreg.DC_CISW="],
                  "reset": RESTART_MARKERS}
@@ -200,9 +200,11 @@ EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", GUEST_MARKERS.
 # smc: the psci guest with `smc refuse` (the default), asked to try an SMC.
 CLEAVE_ONLY_GUESTS = {"reset": ["reset/image-reloaded", "reset/registers",
                                 "reset/vcpu-identity"],
-                      "smc": ["psci/version", "psci/features", "psci/smc-refused"]}
+                      "smc": ["psci/version", "psci/features", "psci/method",
+                              "psci/smc-refused"]}
 # Cases a guest system adds under Cleave to its bare-QEMU ones (its bootargs ask for them).
-CLEAVE_EXTRA_CASES = {"psci": ["psci/smc-emulated"]}
+# psci/method: the device tree names smc under `smc emulate`, hvc under `smc refuse`.
+CLEAVE_EXTRA_CASES = {"psci": ["psci/method", "psci/smc-emulated"]}
 # Restart policies and their bound: three guests that reset or crash at every boot.
 EXAMPLES.append(("guest-restart", "tests/system/guests/restart.cleave", [
     "vmm: guest 'loop' restarts (1 of at most 2): it asked for a reset (PSCI SYSTEM_RESET)",

@@ -4,10 +4,14 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <vmm/guest_fdt.h>
+
 /* Guest RAM: 2 MiB aligned (the kernel's base is, booting.rst), up to 1 TiB. */
 #define RAM_ALIGN (2ULL << 20)
 #define RAM_MAX (1ULL << 40)
 #define PAGE 4096ULL
+/* SPIs the vGIC has: its 256 INTIDs less the 32 private ones. */
+#define SPI_MAX 224U
 
 static bool terminated(const char *s, size_t max)
 {
@@ -27,6 +31,122 @@ static int check_slots(const struct cl_vmm_info *info, const char *name, struct 
 		if (info->slot_vcpu[v] == 0 || info->slot_tcb[v] == 0)
 			return vmm_fail(err, name, "info page: vCPU %u has no vCPU or thread slot",
 					v);
+	return 0;
+}
+
+static bool overlaps(uint64_t base, uint64_t size, uint64_t wbase, uint64_t wsize)
+{
+	return base < wbase + wsize && wbase < base + size;
+}
+
+/* A register window of a passed-through device: where the guest sees nothing else. */
+static int check_window(const struct cl_vmm_info *info, const struct cl_vmm_device *dev,
+			uint64_t base, uint64_t size, struct vmm_error *err)
+{
+	uint64_t gicr_size = GUEST_FDT_GICR_STRIDE * info->nr_vcpus;
+
+	if (size == 0 || base + size < base || overlaps(base, size, info->ram_ipa, info->ram_size))
+		return vmm_fail(err, info->name,
+				"info page: device '%s': register window %#llx, %#llx bytes is "
+				"empty, wraps or overlaps guest RAM",
+				dev->name, (unsigned long long)base, (unsigned long long)size);
+	if (overlaps(base, size, info->gicd_ipa, GUEST_FDT_GICD_SIZE) ||
+	    (info->gic_version == 2 && overlaps(base, size, info->gicc_ipa, GUEST_FDT_GICC_SIZE)) ||
+	    (info->gic_version == 3 && overlaps(base, size, info->gicr_ipa, gicr_size)) ||
+	    overlaps(base, size, info->uart_ipa, GUEST_FDT_UART_SIZE))
+		return vmm_fail(err, info->name,
+				"info page: device '%s': register window %#llx overlaps the "
+				"emulated GIC or PL011",
+				dev->name, (unsigned long long)base);
+	return 0;
+}
+
+/* One interrupt of a passed-through device; taken[] marks the SPIs already claimed. */
+static int check_irq(const struct cl_vmm_info *info, const struct cl_vmm_device *dev, unsigned i,
+		     bool *taken, struct vmm_error *err)
+{
+	uint32_t spi = dev->irq[i].spi, flags = dev->irq[i].flags;
+
+	if (spi >= SPI_MAX)
+		return vmm_fail(err, info->name,
+				"info page: device '%s': interrupt SPI %u is outside the vGIC's "
+				"SPIs 0 to %u",
+				dev->name, spi, SPI_MAX - 1);
+	if (flags != CL_VMM_IRQ_EDGE_RISING && flags != CL_VMM_IRQ_LEVEL_HIGH)
+		return vmm_fail(err, info->name,
+				"info page: device '%s': interrupt SPI %u has flags %#x; an SPI "
+				"is edge-rising (1) or level-high (4)",
+				dev->name, spi, flags);
+	if (dev->irq[i].slot_handler == 0)
+		return vmm_fail(err, info->name,
+				"info page: device '%s': interrupt SPI %u has no IRQ handler slot",
+				dev->name, spi);
+	if (spi == info->uart_spi || taken[spi])
+		return vmm_fail(err, info->name,
+				"info page: device '%s': interrupt SPI %u is the PL011's or "
+				"another device's",
+				dev->name, spi);
+	taken[spi] = true;
+	return 0;
+}
+
+static int check_device(const struct cl_vmm_info *info, unsigned d, bool *taken,
+			struct vmm_error *err)
+{
+	const struct cl_vmm_device *dev = &info->devices[d];
+	uint32_t len = dev->compatible_len;
+
+	if (!terminated(dev->name, CL_VMM_DEVICE_NAME_MAX) || dev->name[0] == '\0')
+		return vmm_fail(err, info->name,
+				"info page: device %u's node name is empty or not terminated", d);
+	if (len == 0 || len > CL_VMM_COMPATIBLE_MAX || dev->compatible[0] == '\0' ||
+	    dev->compatible[len - 1] != '\0')
+		return vmm_fail(err, info->name,
+				"info page: device '%s': its compatible list is empty, longer "
+				"than %u bytes or not terminated",
+				dev->name, CL_VMM_COMPATIBLE_MAX);
+	if (dev->nr_regs == 0 || dev->nr_regs > CL_VMM_DEVICE_REGS ||
+	    dev->nr_irqs > CL_VMM_DEVICE_IRQS)
+		return vmm_fail(err, info->name,
+				"info page: device '%s': %u register windows and %u interrupts; "
+				"a device has 1 to %u and 0 to %u",
+				dev->name, dev->nr_regs, dev->nr_irqs, CL_VMM_DEVICE_REGS,
+				CL_VMM_DEVICE_IRQS);
+	for (unsigned r = 0; r < dev->nr_regs; r++)
+		if (check_window(info, dev, dev->reg[r].base, dev->reg[r].size, err) != 0)
+			return -1;
+	for (unsigned i = 0; i < dev->nr_irqs; i++)
+		if (check_irq(info, dev, i, taken, err) != 0)
+			return -1;
+	return 0;
+}
+
+static int check_devices(const struct cl_vmm_info *info, struct vmm_error *err)
+{
+	bool taken[SPI_MAX] = {false};
+	bool any_irq = false;
+
+	if (info->nr_devices > CL_VMM_MAX_DEVICES)
+		return vmm_fail(err, info->name,
+				"info page: %u passed-through devices; a VMM takes at most %u",
+				info->nr_devices, CL_VMM_MAX_DEVICES);
+	for (unsigned d = 0; d < info->nr_devices; d++) {
+		if (check_device(info, d, taken, err) != 0)
+			return -1;
+		any_irq = any_irq || info->devices[d].nr_irqs > 0;
+	}
+	if (any_irq != (info->slot_irq_events != 0))
+		return vmm_fail(err, info->name,
+				"info page: interrupt events slot %u, but %s device has an "
+				"interrupt",
+				info->slot_irq_events, any_irq ? "a" : "no");
+	/* The VMM's thread waits on one notification: the console's input is the one. */
+	if (info->slot_irq_events != 0 && info->slot_console_input != 0 &&
+	    info->slot_irq_events != info->slot_console_input)
+		return vmm_fail(err, info->name,
+				"info page: interrupt events slot %u is not the console input "
+				"slot %u",
+				info->slot_irq_events, info->slot_console_input);
 	return 0;
 }
 
@@ -88,6 +208,8 @@ int vmm_info_check(const struct cl_vmm_info *info, struct vmm_error *err)
 				"info page: console slot %u and console input slot %u: a console "
 				"needs both or neither",
 				info->slot_console, info->slot_console_input);
+	if (check_devices(info, err) != 0)
+		return -1;
 	if (!terminated(info->cmdline, CL_VMM_CMDLINE_MAX))
 		return vmm_fail(err, name, "info page: the command line is not terminated");
 	return 0;

@@ -59,7 +59,10 @@ void vmm_eoi(struct vmm *v, unsigned n, uint64_t eoi_lrs)
 		if (!(eoi_lrs & (1ULL << lr)) || intid == 0)
 			continue;
 		v->lr_intid[n][lr] = 0;
+		uint32_t unmask = vmm_passthru_deactivating(v, n, intid);
+
 		vgic_deactivated(&v->gic, n, intid, &act);
+		vmm_passthru_deactivated(v, unmask);
 	}
 	vmm_inject(v, &act);
 }

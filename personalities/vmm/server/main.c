@@ -30,8 +30,15 @@ static _Noreturn void serve(struct vmm *v)
 		bool resume;
 
 		if (r.err == CL_OK && cl_msginfo_label(r.info) == 0) {
-			/* The console's input notification, bound to this thread: no exit. */
-			vmm_console_input(v);
+			/*
+			 * The notification bound to this thread, no exit: the console's input
+			 * (the low half of the word) and passed-through interrupts (the high
+			 * half, one bit each: cleave/vmm_info.h).
+			 */
+			if ((r.badge & CL_VMM_EVENT_CONSOLE_MASK) != 0 && vmm_console_connected(v))
+				vmm_console_input(v);
+			if ((r.badge & ~CL_VMM_EVENT_CONSOLE_MASK) != 0)
+				vmm_passthru_irq(v, r.badge);
 			r = cl_sys_recv(exits, 0, 0, 0, 0, 0, 0);
 			continue;
 		}

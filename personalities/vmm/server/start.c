@@ -61,6 +61,8 @@ static int load(struct vmm *v, struct vmm_error *err)
 	struct image_header h;
 	struct image_layout lay;
 	struct guest_fdt_config cfg;
+	struct guest_fdt_device devices[GUEST_FDT_MAX_DEVICES];
+	unsigned nr_devices;
 
 	if (image_parse(&v->g, kernel, info->kernel_size, &h, err) != 0 ||
 	    image_plan(&v->g, &h, info->kernel_size, info->initrd_size, DTB_MAX, &lay, err) != 0)
@@ -71,9 +73,13 @@ static int load(struct vmm *v, struct vmm_error *err)
 					.gicr_base = info->gicr_ipa,
 					.uart_base = info->uart_ipa,
 					.uart_spi = info->uart_spi,
+					.psci_smc = (info->policy & CL_VMM_SMC_EMULATE) != 0,
 					.bootargs = info->cmdline,
 					.initrd_start = lay.initrd_ipa,
 					.initrd_end = lay.initrd_ipa + lay.initrd_size};
+	vmm_passthru_config(v, devices, &nr_devices);
+	cfg.devices = devices;
+	cfg.nr_devices = nr_devices;
 	if (guest_fdt_build(&v->g, &cfg, dtb, sizeof(dtb), err) != 0 ||
 	    image_load(&v->g, &lay, kernel, info->kernel_size, initrd, dtb, fdt_totalsize(dtb),
 		       err) != 0)
@@ -162,8 +168,9 @@ int vmm_restart(struct vmm *v, struct vmm_error *err)
 	vuart_flush(&v->uart);
 	vuart_init(&v->uart, &v->g);
 	vmm_uart_fast_sync(v);
-	if (vgic_dist_init(&v->gic, &v->g, info->gic_version, VMM_NR_IRQS, err) != 0)
+	if (vgic_dist_init(&v->gic, &v->g, info->gic_version, v->nr_irqs, err) != 0)
 		return -1;
+	vmm_passthru_reset(v);
 	/*
 	 * The previous run's dirty lines must not land on this run's caches-off writes:
 	 * clean+invalidate all guest RAM to PoC (cache_policy.h); `clean` then cleans
@@ -182,15 +189,16 @@ int vmm_start(struct vmm *v, struct vmm_error *err)
 	if (vmm_info_check(info, err) != 0)
 		return -1;
 	v->info = info;
+	v->nr_irqs = vmm_passthru_nr_irqs(info);
 	if (vmm_guest_init(&v->g, info->name, info->ram_ipa, info->ram_size, info->nr_vcpus,
 			   info->coherence == CL_VMM_COHERENCE_DC ? VMM_POLICY_DC
 								  : VMM_POLICY_CLEAN,
 			   err) != 0 ||
-	    vgic_dist_init(&v->gic, &v->g, info->gic_version, VMM_NR_IRQS, err) != 0)
+	    vgic_dist_init(&v->gic, &v->g, info->gic_version, v->nr_irqs, err) != 0)
 		return -1;
 	vuart_init(&v->uart, &v->g);
 	vmm_uart_fast_sync(v);
-	if (vmm_console_start(v, err) != 0)
+	if (vmm_console_start(v, err) != 0 || vmm_passthru_start(v, err) != 0)
 		return -1;
 	v->psci = (struct psci_config){.nr_vcpus = info->nr_vcpus,
 				       .ram_base = info->ram_ipa,

@@ -11,6 +11,8 @@
 #include <cleave/vmm_info.h>
 #include <vmm/exit_stats.h>
 #include <vmm/guest.h>
+#include <vmm/guest_fdt.h>
+#include <vmm/irq_forward.h>
 #include <vmm/psci.h>
 #include <vmm/vgic_dist.h>
 #include <vmm/vuart_pl011.h>
@@ -37,7 +39,10 @@ struct vmm {
 	bool reported_userspace;   /* the exit report at the guest's userspace marker went out */
 	char input[VMM_INPUT_MAX]; /* from the console server, waiting for FIFO room */
 	size_t input_len;
-	bool input_more; /* the server may hold more than there was room for */
+	bool input_more;	/* the server may hold more than there was room for */
+	struct irq_forward fwd; /* passed-through interrupts */
+	cl_cptr_t fwd_handler[IRQ_FORWARD_MAX]; /* the IRQ handler of each (ack) */
+	unsigned nr_irqs; /* the vGIC's INTIDs: 64, more for a device's higher SPI */
 	struct {
 		uint32_t fr;	/* the UARTFR the kernel answers with */
 		bool fr_given;	/* fr was given to every vCPU */
@@ -111,6 +116,23 @@ void vmm_console_line_seen(struct vmm *v, const char *line, size_t len);
  */
 void vmm_uart_fast_sync(struct vmm *v);
 void vmm_uart_fast_take_all(struct vmm *v);
+
+/*
+ * Passed-through devices (passthru.c): their device-tree nodes from the info page
+ * (config: out[] gets *n), the vGIC's size that holds their SPIs, their interrupts
+ * (start: the table, the notification bound; irq: the bits of the notification's
+ * word that came; reset: a restart gives back the lines held masked). Around the
+ * guest's deactivation of INTID intid (irq.c): deactivating lowers the virtual line of
+ * a level interrupt and returns the lines waiting to be unmasked, which deactivated
+ * then unmasks (irq_forward.h).
+ */
+void vmm_passthru_config(const struct vmm *v, struct guest_fdt_device *out, unsigned *n);
+unsigned vmm_passthru_nr_irqs(const struct cl_vmm_info *info);
+int vmm_passthru_start(struct vmm *v, struct vmm_error *err);
+void vmm_passthru_irq(struct vmm *v, uint64_t word);
+uint32_t vmm_passthru_deactivating(struct vmm *v, unsigned vcpu, unsigned intid);
+void vmm_passthru_deactivated(struct vmm *v, uint32_t lines);
+void vmm_passthru_reset(struct vmm *v);
 
 /* Hand the vGIC's injections to the kernel's list registers (irq.c). */
 void vmm_inject(struct vmm *v, const struct vgic_actions *a);

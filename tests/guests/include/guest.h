@@ -70,6 +70,9 @@ struct guest_dt {
 	unsigned nr_cpus;
 	uint64_t cpu_mpidr[GUEST_MAX_CPUS]; /* the reg of each /cpus/cpu node */
 	const char *bootargs;		    /* /chosen bootargs, "" without */
+	uint64_t rtc;			    /* the first arm,pl031 node's registers, or 0 */
+	unsigned rtc_spi;		    /* its first interrupt as an SPI number, or ~0U */
+	unsigned rtc_flags;		    /* that interrupt's trigger flags (4: level high) */
 };
 
 extern struct guest_dt guest_dt;

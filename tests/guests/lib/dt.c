@@ -178,6 +178,14 @@ static void read_node(struct walk *w, struct guest_dt *out)
 		if (irq_entry(p, len, 2, &type, &num) && type == 1)
 			out->vtimer_ppi = num;
 	}
+	if (has_compatible(w, n, "arm,pl031") && out->rtc == 0 &&
+	    reg_entry(w, 0, &out->rtc, &size)) {
+		p = node_prop(w, n->props, "interrupts", &len);
+		if (irq_entry(p, len, 0, &type, &num) && type == 0) {
+			out->rtc_spi = num;
+			out->rtc_flags = be32(p + 8);
+		}
+	}
 	if (has_compatible(w, n, "arm,pl011") && w->nr_uarts < MAX_UARTS) {
 		struct uart *u = &w->uarts[w->nr_uarts];
 
@@ -260,6 +268,7 @@ const char *dt_read(const void *fdt, struct guest_dt *out)
 	out->bootargs = "";
 	out->vtimer_ppi = ~0U;
 	out->uart_spi = ~0U;
+	out->rtc_spi = ~0U;
 	if (h == NULL || be32(h) != FDT_MAGIC)
 		return "x0 does not point at a device tree (no magic 0xd00dfeed)";
 	w.fdt = h;

@@ -78,6 +78,43 @@ static void vmm_gicv2_tree(void **state)
 	assert_int_equal(guest_dt.nr_cpus, 1);
 }
 
+/* A passed-through PL031 in the VMM's tree, and the method smc under `smc emulate`. */
+static void vmm_tree_with_rtc(void **state)
+{
+	static const struct guest_fdt_device rtc = {
+		.name = "pl031@9010000",
+		.compatible = "arm,pl031\0arm,primecell",
+		.compatible_len = sizeof("arm,pl031\0arm,primecell"),
+		.nr_regs = 1,
+		.reg = {{0x09010000, 0x1000}},
+		.nr_irqs = 1,
+		.spi = {2},
+		.flags = {4},
+	};
+	struct guest_fdt_config c = {0};
+
+	(void)state;
+	c.gic_version = 3;
+	c.gicd_base = 0x08000000;
+	c.gicr_base = 0x080a0000;
+	c.uart_base = 0x09000000;
+	c.uart_spi = 1;
+	c.psci_smc = true;
+	c.devices = &rtc;
+	c.nr_devices = 1;
+	std_guest(&g, 1, VMM_POLICY_DC);
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), 0);
+	read_ok(buf);
+	assert_int_equal(guest_dt.rtc, 0x09010000);
+	assert_int_equal(guest_dt.rtc_spi, 2);
+	assert_int_equal(guest_dt.rtc_flags, 4);
+	assert_true(guest_dt.psci_smc);
+	vmm_tree(3, 1); /* none without one */
+	read_ok(buf);
+	assert_int_equal(guest_dt.rtc, 0);
+	assert_int_equal(guest_dt.rtc_spi, ~0U);
+}
+
 static void *load(const char *name)
 {
 	char path[512];
@@ -110,6 +147,9 @@ static void qemu_trees(void **state)
 	assert_int_equal(guest_dt.ram_base, 0x40000000);
 	assert_int_equal(guest_dt.ram_size, 256ULL << 20);
 	assert_int_equal(guest_dt.vtimer_ppi, 11);
+	assert_int_equal(guest_dt.rtc, 0x09010000); /* the PL031 the rtc guest drives */
+	assert_int_equal(guest_dt.rtc_spi, 2);
+	assert_int_equal(guest_dt.rtc_flags, 4);
 	read_ok(load("qemu-virt-gicv3.dtb"));
 	assert_int_equal(guest_dt.gic_version, 3);
 	assert_int_equal(guest_dt.gicr, 0x080a0000);
@@ -137,9 +177,8 @@ static void refusals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(vmm_gicv3_tree),
-		cmocka_unit_test(vmm_gicv2_tree),
-		cmocka_unit_test(qemu_trees),
+		cmocka_unit_test(vmm_gicv3_tree),    cmocka_unit_test(vmm_gicv2_tree),
+		cmocka_unit_test(vmm_tree_with_rtc), cmocka_unit_test(qemu_trees),
 		cmocka_unit_test(refusals),
 	};
 

@@ -180,6 +180,116 @@ static void gicv3_tree(void **state)
 	expect_str("/chosen", "stdout-path", "/pl011@9000000");
 }
 
+/* `smc emulate` names SMC as PSCI's conduit; the default `smc refuse` keeps HVC. */
+static void psci_method(void **state)
+{
+	struct guest_fdt_config c = config(3);
+
+	(void)state;
+	build(1, &c);
+	expect_str("/psci", "method", "hvc");
+	c.psci_smc = true;
+	build(1, &c);
+	expect_str("/psci", "method", "smc");
+	assert_int_equal(fdt_node_check_compatible(buf, node("/psci"), "arm,psci-1.0"), 0);
+}
+
+/* QEMU virt's PL031 (level-high SPI 2) and a virtio-mmio window (edge-rising SPI 16). */
+static const struct guest_fdt_device pl031 = {
+	.name = "pl031@9010000",
+	.compatible = "arm,pl031\0arm,primecell",
+	.compatible_len = sizeof("arm,pl031\0arm,primecell"),
+	.nr_regs = 1,
+	.reg = {{0x09010000, 0x1000}},
+	.nr_irqs = 1,
+	.spi = {2},
+	.flags = {4},
+};
+static const struct guest_fdt_device virtio = {
+	.name = "virtio_mmio@a000000",
+	.compatible = "virtio,mmio",
+	.compatible_len = sizeof("virtio,mmio"),
+	.nr_regs = 1,
+	.reg = {{0x0a000000, 0x200}},
+	.nr_irqs = 1,
+	.spi = {16},
+	.flags = {1},
+};
+
+/*
+ * A passed-through device is in the tree as the board has it: compatible, reg at its
+ * physical address, its SPI with the board's flags; a PrimeCell also gets the apb_pclk
+ * clock the AMBA bus probes it with.
+ */
+static void passed_through_devices(void **state)
+{
+	struct guest_fdt_config c = config(3);
+	struct guest_fdt_device devs[2] = {pl031, virtio};
+	int len;
+
+	(void)state;
+	c.devices = devs;
+	c.nr_devices = 2;
+	build(1, &c);
+	assert_int_equal(fdt_node_check_compatible(buf, node("/pl031@9010000"), "arm,pl031"), 0);
+	assert_int_equal(fdt_node_check_compatible(buf, node("/pl031@9010000"), "arm,primecell"),
+			 0);
+	prop("/pl031@9010000", "compatible", &len);
+	assert_int_equal(len, sizeof("arm,pl031\0arm,primecell"));
+	assert_int_equal(cell64("/pl031@9010000", "reg", 0), 0x09010000);
+	assert_int_equal(cell64("/pl031@9010000", "reg", 1), 0x1000);
+	prop("/pl031@9010000", "interrupts", &len);
+	assert_int_equal(len, 12);
+	assert_int_equal(cell("/pl031@9010000", "interrupts", 0), 0); /* SPI */
+	assert_int_equal(cell("/pl031@9010000", "interrupts", 1), 2);
+	assert_int_equal(cell("/pl031@9010000", "interrupts", 2), 4); /* level high */
+	assert_int_equal(cell("/pl031@9010000", "clocks", 0), GUEST_FDT_PHANDLE_CLK);
+	expect_str("/pl031@9010000", "clock-names", "apb_pclk");
+
+	expect_str("/virtio_mmio@a000000", "compatible", "virtio,mmio");
+	assert_int_equal(cell64("/virtio_mmio@a000000", "reg", 1), 0x200);
+	assert_int_equal(cell("/virtio_mmio@a000000", "interrupts", 1), 16);
+	assert_int_equal(cell("/virtio_mmio@a000000", "interrupts", 2), 1); /* edge rising */
+	assert_null(fdt_getprop(buf, node("/virtio_mmio@a000000"), "clocks", NULL));
+
+	/* Without devices the tree has none (gicv2_tree counts every node). */
+	c.nr_devices = 0;
+	build(1, &c);
+	assert_true(fdt_path_offset(buf, "/pl031@9010000") < 0);
+}
+
+static void device_refusals(void **state)
+{
+	struct guest_fdt_config c = config(3);
+	struct guest_fdt_device d = pl031;
+
+	(void)state;
+	std_guest(&g, 1, VMM_POLICY_DC);
+	c.devices = &d;
+	c.nr_devices = 1;
+	d.reg[0][0] = RAM_BASE + 0x100000; /* its registers would hide guest RAM */
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(
+		err.msg, "guest 'g1': passed-through device 'pl031@9010000' at 0x40100000 overlaps "
+			 "guest RAM");
+	d = pl031;
+	d.spi[0] = 988;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(
+		err.msg, "guest 'g1': passed-through device 'pl031@9010000': SPI 988: SPIs are 0 "
+			 "to 987");
+	d = pl031;
+	d.compatible_len = 4; /* "arm,": not terminated */
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg,
+			    "guest 'g1': passed-through device 'pl031@9010000': no name, no "
+			    "compatible, or 1 register windows and 1 interrupts (1 to 2, 0 to 2)");
+	d = pl031;
+	c.nr_devices = 9;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg, "guest 'g1': 9 passed-through devices: at most 8");
+}
+
 static void refusals(void **state)
 {
 	struct guest_fdt_config c = config(2);
@@ -258,9 +368,9 @@ static void long_bootargs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(gicv2_tree),
-		cmocka_unit_test(gicv3_tree),
-		cmocka_unit_test(refusals),
+		cmocka_unit_test(gicv2_tree),	   cmocka_unit_test(gicv3_tree),
+		cmocka_unit_test(psci_method),	   cmocka_unit_test(passed_through_devices),
+		cmocka_unit_test(device_refusals), cmocka_unit_test(refusals),
 		cmocka_unit_test(long_bootargs),
 	};
 

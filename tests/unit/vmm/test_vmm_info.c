@@ -47,6 +47,28 @@ static int setup(void **state)
 	return 0;
 }
 
+/* A page with one passed-through device: QEMU virt's PL031 with its level-high SPI 2. */
+static int setup_device(void **state)
+{
+	static const char compat[] = "arm,pl031\0arm,primecell";
+	struct cl_vmm_device *dev = &info.devices[0];
+
+	setup(state);
+	info.nr_devices = 1;
+	info.slot_irq_events = 17;
+	strcpy(dev->name, "pl031@9010000");
+	memcpy(dev->compatible, compat, sizeof(compat));
+	dev->compatible_len = sizeof(compat);
+	dev->nr_regs = 1;
+	dev->reg[0].base = 0x09010000;
+	dev->reg[0].size = 0x1000;
+	dev->nr_irqs = 1;
+	dev->irq[0].spi = 2;
+	dev->irq[0].flags = CL_VMM_IRQ_LEVEL_HIGH;
+	dev->irq[0].slot_handler = 16;
+	return 0;
+}
+
 static void expect(const char *text)
 {
 	struct vmm_error err = {{0}};
@@ -68,16 +90,16 @@ static void test_bad_magic(void **state)
 {
 	(void)state;
 	info.magic = 0;
-	expect("guest '?': info page: magic 0x0, version 2, size 1240; this VMM reads version 2 "
-	       "of 1240 bytes");
+	expect("guest '?': info page: magic 0x0, version 3, size 2912; this VMM reads version 3 "
+	       "of 2912 bytes");
 }
 
 static void test_bad_size(void **state)
 {
 	(void)state;
 	info.size = 1000;
-	expect("guest '?': info page: magic 0x314f464e494d4d56, version 2, size 1000; this VMM "
-	       "reads version 2 of 1240 bytes");
+	expect("guest '?': info page: magic 0x314f464e494d4d56, version 3, size 1000; this VMM "
+	       "reads version 3 of 2912 bytes");
 }
 
 static void test_name_unterminated(void **state)
@@ -184,6 +206,132 @@ static void test_cmdline_unterminated(void **state)
 	expect("guest 'linux1': info page: the command line is not terminated");
 }
 
+static void test_device_passes(void **state)
+{
+	struct vmm_error err = {{0}};
+
+	(void)state;
+	assert_int_equal(vmm_info_check(&info, &err), 0);
+	/* With a console, its input notification is the one the handlers signal. */
+	info.slot_console = 14;
+	info.slot_console_input = 17;
+	assert_int_equal(vmm_info_check(&info, &err), 0);
+}
+
+static void test_too_many_devices(void **state)
+{
+	(void)state;
+	info.nr_devices = 9;
+	expect("guest 'linux1': info page: 9 passed-through devices; a VMM takes at most 8");
+}
+
+static void test_device_name_unterminated(void **state)
+{
+	(void)state;
+	memset(info.devices[0].name, 'p', sizeof(info.devices[0].name));
+	expect("guest 'linux1': info page: device 0's node name is empty or not terminated");
+	info.devices[0].name[0] = '\0';
+	expect("guest 'linux1': info page: device 0's node name is empty or not terminated");
+}
+
+static void test_device_compatible_bad(void **state)
+{
+	static const char *const want = "guest 'linux1': info page: device 'pl031@9010000': its "
+					"compatible list is empty, longer than 96 bytes or not "
+					"terminated";
+
+	(void)state;
+	info.devices[0].compatible_len = 0;
+	expect(want);
+	info.devices[0].compatible_len = 97;
+	expect(want);
+	info.devices[0].compatible_len = 5; /* "arm,p": cut inside a string */
+	expect(want);
+}
+
+static void test_device_counts(void **state)
+{
+	(void)state;
+	info.devices[0].nr_regs = 0;
+	expect("guest 'linux1': info page: device 'pl031@9010000': 0 register windows and 1 "
+	       "interrupts; a device has 1 to 2 and 0 to 2");
+	info.devices[0].nr_regs = 1;
+	info.devices[0].nr_irqs = 3;
+	expect("guest 'linux1': info page: device 'pl031@9010000': 1 register windows and 3 "
+	       "interrupts; a device has 1 to 2 and 0 to 2");
+}
+
+static void test_device_window_bad(void **state)
+{
+	(void)state;
+	info.devices[0].reg[0].size = 0;
+	expect("guest 'linux1': info page: device 'pl031@9010000': register window 0x9010000, "
+	       "0x0 bytes is empty, wraps or overlaps guest RAM");
+	info.devices[0].reg[0].base = 0x40200000; /* inside guest RAM */
+	info.devices[0].reg[0].size = 0x1000;
+	expect("guest 'linux1': info page: device 'pl031@9010000': register window 0x40200000, "
+	       "0x1000 bytes is empty, wraps or overlaps guest RAM");
+	info.devices[0].reg[0].base = ~0ULL - 0xfff;
+	info.devices[0].reg[0].size = 0x2000;
+	expect("guest 'linux1': info page: device 'pl031@9010000': register window "
+	       "0xfffffffffffff000, 0x2000 bytes is empty, wraps or overlaps guest RAM");
+	info.devices[0].reg[0].base = 0x09000000; /* the emulated PL011 */
+	info.devices[0].reg[0].size = 0x1000;
+	expect("guest 'linux1': info page: device 'pl031@9010000': register window 0x9000000 "
+	       "overlaps the emulated GIC or PL011");
+	info.devices[0].reg[0].base = 0x080c0000; /* the second vCPU's redistributor */
+	expect("guest 'linux1': info page: device 'pl031@9010000': register window 0x80c0000 "
+	       "overlaps the emulated GIC or PL011");
+}
+
+static void test_device_irq_bad(void **state)
+{
+	(void)state;
+	info.devices[0].irq[0].spi = 224;
+	expect("guest 'linux1': info page: device 'pl031@9010000': interrupt SPI 224 is outside "
+	       "the vGIC's SPIs 0 to 223");
+	info.devices[0].irq[0].spi = 2;
+	info.devices[0].irq[0].flags = 8; /* level-low: no SPI is */
+	expect("guest 'linux1': info page: device 'pl031@9010000': interrupt SPI 2 has flags 0x8; "
+	       "an SPI is edge-rising (1) or level-high (4)");
+	info.devices[0].irq[0].flags = CL_VMM_IRQ_EDGE_RISING;
+	info.devices[0].irq[0].slot_handler = 0;
+	expect("guest 'linux1': info page: device 'pl031@9010000': interrupt SPI 2 has no IRQ "
+	       "handler slot");
+	info.devices[0].irq[0].slot_handler = 16;
+	info.devices[0].irq[0].spi = 1; /* the PL011's */
+	expect("guest 'linux1': info page: device 'pl031@9010000': interrupt SPI 1 is the "
+	       "PL011's or another device's");
+}
+
+static void test_device_irq_twice(void **state)
+{
+	(void)state;
+	info.devices[1] = info.devices[0];
+	strcpy(info.devices[1].name, "other@9020000");
+	info.devices[1].reg[0].base = 0x09020000;
+	info.nr_devices = 2;
+	expect("guest 'linux1': info page: device 'other@9020000': interrupt SPI 2 is the "
+	       "PL011's or another device's");
+}
+
+static void test_irq_events_slot(void **state)
+{
+	(void)state;
+	info.slot_irq_events = 0;
+	expect("guest 'linux1': info page: interrupt events slot 0, but a device has an "
+	       "interrupt");
+	info.slot_irq_events = 17;
+	info.devices[0].nr_irqs = 0;
+	expect("guest 'linux1': info page: interrupt events slot 17, but no device has an "
+	       "interrupt");
+	info.devices[0].nr_irqs = 1;
+	info.slot_console = 14;
+	info.slot_console_input = 15;
+	expect("guest 'linux1': info page: interrupt events slot 17 is not the console input "
+	       "slot 15");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +350,15 @@ int main(void)
 		cmocka_unit_test_setup(test_console_without_input, setup),
 		cmocka_unit_test_setup(test_cmdline_unterminated, setup),
 		cmocka_unit_test_setup(test_bad_policy_word, setup),
+		cmocka_unit_test_setup(test_device_passes, setup_device),
+		cmocka_unit_test_setup(test_too_many_devices, setup_device),
+		cmocka_unit_test_setup(test_device_name_unterminated, setup_device),
+		cmocka_unit_test_setup(test_device_compatible_bad, setup_device),
+		cmocka_unit_test_setup(test_device_counts, setup_device),
+		cmocka_unit_test_setup(test_device_window_bad, setup_device),
+		cmocka_unit_test_setup(test_device_irq_bad, setup_device),
+		cmocka_unit_test_setup(test_device_irq_twice, setup_device),
+		cmocka_unit_test_setup(test_irq_events_slot, setup_device),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

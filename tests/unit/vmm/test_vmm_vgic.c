@@ -124,6 +124,30 @@ static void v2_spi_delivery(void **state)
 	expect_inject(0, 41, 0, 0);
 }
 
+/* A level SPI stays pending through GICD_ICPENDR while its line is high, not after. */
+static void level_clear_pending(void **state)
+{
+	(void)state;
+	make(3, 1);
+	wr(0, 0x000, 4, 0x12);	     /* GICD_CTLR: ARE, group 1 */
+	wr(0, 0x084, 4, 1U << 2);    /* IGROUPR1: SPI 34 in group 1 */
+	vgic_raise(&d, 0, 34, &out); /* disabled: held pending */
+	assert_int_equal(out.n, 0);
+	wr(0, 0x284, 4, 1U << 2); /* ICPENDR1 */
+	assert_int_equal(rd(0, 0x204, 4), 1U << 2);
+	wr(0, 0x104, 4, 1U << 2); /* ISENABLER1 */
+	assert_int_equal(out.n, 1);
+	expect_inject(0, 34, 0, 0);
+	vgic_lower(&d, 0, 34);
+	vgic_deactivated(&d, 0, 34, &out);
+	assert_int_equal(out.n, 1); /* the line fell: not pending again */
+	wr(0, 0x184, 4, 1U << 2);   /* ICENABLER1 */
+	wr(0, 0x204, 4, 1U << 2);   /* ISPENDR1: software pending, the line low */
+	assert_int_equal(rd(0, 0x204, 4), 1U << 2);
+	wr(0, 0x284, 4, 1U << 2); /* cleared: nothing holds it */
+	assert_int_equal(rd(0, 0x204, 4), 0);
+}
+
 static void v2_banked_private(void **state)
 {
 	(void)state;
@@ -422,7 +446,7 @@ int main(void)
 		cmocka_unit_test(v2_sgis),	     cmocka_unit_test(priorities_and_config),
 		cmocka_unit_test(bad_accesses),	     cmocka_unit_test(v3_distributor),
 		cmocka_unit_test(v3_redistributors), cmocka_unit_test(v3_sgi1r),
-		cmocka_unit_test(action_overflow),
+		cmocka_unit_test(action_overflow),   cmocka_unit_test(level_clear_pending),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@ vmm_test(test_vmm_fdt)
 vmm_test(test_vmm_cache)
 vmm_test(test_vmm_psci)
 vmm_test(test_vmm_vgic)
+vmm_test(test_vmm_irq_forward)
 vmm_test(test_vmm_vuart)
 vmm_test(test_vmm_exit_stats)
 

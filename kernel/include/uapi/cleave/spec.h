@@ -66,7 +66,7 @@ struct cl_spec_object {
 	 * is bound to. */
 	uint32_t notification;
 	/* device frames: the address; a frame filled from the image: the offset into the
-	 * entry. */
+	 * entry; irq_handler: the badge its signals carry (0: unbadged). */
 	uint64_t paddr;
 };
 

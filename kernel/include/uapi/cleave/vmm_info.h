@@ -12,11 +12,16 @@
 #include <stdint.h>
 
 #define CL_VMM_INFO_MAGIC 0x314f464e494d4d56ULL /* "VMMINFO1" */
-#define CL_VMM_INFO_VERSION 2
+#define CL_VMM_INFO_VERSION 3
 #define CL_VMM_INFO_VADDR 0x30000000ULL
 #define CL_VMM_NAME_MAX 40	/* NUL included: guest names are at most 32 characters */
 #define CL_VMM_CMDLINE_MAX 1024 /* NUL included */
 #define CL_VMM_MAX_VCPUS 4
+#define CL_VMM_MAX_DEVICES 8	  /* passed-through devices of one guest */
+#define CL_VMM_DEVICE_REGS 2	  /* register windows of one device */
+#define CL_VMM_DEVICE_IRQS 2	  /* interrupts of one device */
+#define CL_VMM_DEVICE_NAME_MAX 32 /* its node name, "pl031@9010000", NUL included */
+#define CL_VMM_COMPATIBLE_MAX 96  /* its compatible strings, each NUL-terminated */
 
 /* Where a VMM finds the guest's RAM and files in its own address space. */
 #define CL_VMM_RAM_VADDR 0x80000000ULL
@@ -47,6 +52,46 @@ enum cl_vmm_coherence {
 #define CL_VMM_POLICY_FLAGS (CL_VMM_RESTART_ON_RESET | CL_VMM_RESTART_ON_CRASH | CL_VMM_SMC_EMULATE)
 #define CL_VMM_RESTART_LIMIT(policy) ((policy) >> 16)
 #define CL_VMM_RESTART_LIMIT_MAX 1000U
+
+/* The GIC interrupt specifier's flags a passed-through SPI may have (arm,gic.yaml). */
+#define CL_VMM_IRQ_EDGE_RISING 1U
+#define CL_VMM_IRQ_LEVEL_HIGH 4U
+
+/*
+ * What the VMM's thread hears besides exits, all on one notification bound to it:
+ * the console server's input event, badged with the console connection's number
+ * (below 2^32), and each passed-through interrupt, badged with a bit of its own
+ * from bit 32 on (device d's interrupt i), set by the loader when it binds the
+ * IRQ handler.
+ */
+#define CL_VMM_EVENT_CONSOLE_MASK 0xffffffffULL
+#define CL_VMM_IRQ_BADGE(d, i) (1ULL << (32 + (d)*CL_VMM_DEVICE_IRQS + (i)))
+
+/*
+ * A device of the platform passed through to the guest (`devices { rtc; }`), as the
+ * platform's device tree has it: its registers are mapped into the guest at their
+ * physical addresses (the IPA is the PA), and the VMM describes it in the guest's
+ * device tree and forwards its interrupts.
+ */
+struct cl_vmm_device {
+	char name[CL_VMM_DEVICE_NAME_MAX];	/* node name, NUL-terminated */
+	char compatible[CL_VMM_COMPATIBLE_MAX]; /* the compatible property's bytes */
+	uint32_t compatible_len;		/* its length, the last NUL included */
+	uint32_t nr_regs;			/* 1..CL_VMM_DEVICE_REGS */
+	struct {
+		uint64_t base, size; /* a register window, at its physical address */
+	} reg[CL_VMM_DEVICE_REGS];
+	uint32_t nr_irqs; /* 0..CL_VMM_DEVICE_IRQS */
+	uint32_t pad;
+	struct {
+		uint32_t spi;	       /* SPI number (INTID - 32): the same in guest and board */
+		uint32_t flags;	       /* CL_VMM_IRQ_EDGE_RISING or CL_VMM_IRQ_LEVEL_HIGH */
+		uint32_t slot_handler; /* its IRQ handler (ack) */
+		uint32_t pad;
+	} irq[CL_VMM_DEVICE_IRQS];
+};
+
+_Static_assert(sizeof(struct cl_vmm_device) == 208, "vmm device layout");
 
 struct cl_vmm_info {
 	uint64_t magic;
@@ -81,9 +126,17 @@ struct cl_vmm_info {
 	 */
 	uint32_t slot_console;
 	uint32_t slot_console_input;
+	/*
+	 * The notification the passed-through devices' IRQ handlers signal (the badges
+	 * above): slot_console_input when the guest has a console, else one of its own; 0
+	 * when no device has an interrupt.
+	 */
+	uint32_t slot_irq_events;
+	uint32_t nr_devices; /* 0..CL_VMM_MAX_DEVICES */
+	struct cl_vmm_device devices[CL_VMM_MAX_DEVICES];
 	char cmdline[CL_VMM_CMDLINE_MAX]; /* the guest's kernel command line, NUL-terminated */
 };
 
-_Static_assert(sizeof(struct cl_vmm_info) == 1240, "vmm info layout");
+_Static_assert(sizeof(struct cl_vmm_info) == 2912, "vmm info layout");
 
 #endif

@@ -2,12 +2,32 @@
  * The guest's device tree, written with libfdt's sequential-write functions.
  * Short on purpose: every node the guest probes can cost exits, so it holds
  * only what the VMM emulates (memory, CPUs, PSCI, the GIC, the timer, one
- * PL011 and its clock, /chosen).
+ * PL011 and its clock, /chosen) and the devices passed through to the guest.
  */
 #ifndef VMM_GUEST_FDT_H
 #define VMM_GUEST_FDT_H
 
 #include <vmm/guest.h>
+
+#define GUEST_FDT_MAX_DEVICES 8
+#define GUEST_FDT_DEVICE_REGS 2
+#define GUEST_FDT_DEVICE_IRQS 2
+
+/*
+ * A device of the board passed through to the guest: its node as the board's tree
+ * has it, at the same addresses and SPIs (the VMM maps its registers where they are
+ * and forwards its interrupts as the same SPIs).
+ */
+struct guest_fdt_device {
+	const char *name;	/* node name, "pl031@9010000" */
+	const char *compatible; /* the property's bytes: NUL-terminated strings */
+	size_t compatible_len;
+	unsigned nr_regs;
+	uint64_t reg[GUEST_FDT_DEVICE_REGS][2]; /* base, size */
+	unsigned nr_irqs;
+	unsigned spi[GUEST_FDT_DEVICE_IRQS];   /* SPI number (INTID - 32) */
+	unsigned flags[GUEST_FDT_DEVICE_IRQS]; /* 1 edge rising, 4 level high */
+};
 
 struct guest_fdt_config {
 	unsigned gic_version; /* 2 or 3 */
@@ -16,9 +36,12 @@ struct guest_fdt_config {
 	uint64_t gicr_base;   /* GICv3: redistributors, 128 KiB per vCPU */
 	uint64_t uart_base;   /* PL011, 4 KiB */
 	unsigned uart_spi;    /* its interrupt: SPI number (INTID - 32) */
+	bool psci_smc;	      /* /psci method "smc" (the guest's `smc emulate`), else "hvc" */
 	const char *bootargs;
 	uint64_t initrd_start; /* 0 and 0: no initrd */
 	uint64_t initrd_end;
+	unsigned nr_devices; /* passed through: 0..GUEST_FDT_MAX_DEVICES */
+	const struct guest_fdt_device *devices;
 };
 
 /* The phandles the tree uses. */

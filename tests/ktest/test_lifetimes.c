@@ -27,13 +27,21 @@ KTEST_LAST(revoked_address_space_stops_its_thread)
 	uint64_t stack = kt_map(t, NULL) + 4096;
 
 	CHECK(!t->failed);
-	/* Runnable at the runner's priority, in a space of its own: queued, not yet run. */
-	CHECK_EQ(kt_start(tcb, CL_SLOT_CNODE, as, 0, (uint64_t)never_runs, stack, 0, 0, 255),
+	/*
+	 * Runnable, in a space of its own: queued, not yet run. One below the runner's
+	 * priority, so a timer tick between its start and the check cannot hand it the
+	 * CPU (at the runner's own priority it sometimes ran, faulted and stopped first).
+	 */
+	CHECK_EQ(kt_start(tcb, CL_SLOT_CNODE, as, 0, (uint64_t)never_runs, stack, 0, 0, 254),
 		 CL_OK);
 	CHECK_EQ(cl_tcb_read_regs(tcb).mr[3], KT_RUNNABLE);
 	CHECK_EQ(ERR(cl_cnode_revoke(CL_SLOT_CNODE, as)), CL_OK);
 	CHECK_EQ(ERR(cl_cnode_delete(CL_SLOT_CNODE, as)), CL_OK);
-	/* The space is gone: the thread may not run (it is stopped), and cannot be resumed. */
+	/*
+	 * The space is gone: the thread may not run (chosen to, it is stopped), and cannot
+	 * be resumed. At the runner's priority the yields below let it be chosen.
+	 */
+	CHECK_EQ(ERR(cl_tcb_set_priority(tcb, 255)), CL_OK);
 	CHECK(kt_wait_state(tcb, KT_INACTIVE));
 	CHECK_EQ(ERR(cl_tcb_resume(tcb)), CL_ILLEGAL);
 }

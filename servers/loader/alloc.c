@@ -123,7 +123,7 @@ static void irq_handler(struct loader *l, uint32_t i, cl_cptr_t slot)
 void alloc_find_read_only_files(struct loader *l)
 {
 	const struct spec *s = &l->spec;
-	enum { NONE, READ_ONLY, WRITTEN };
+	enum { NONE, READ_ONLY, MORE }; /* MORE: written or executed: a copy of its own */
 
 	for (uint32_t m = 0; m < s->h->n_mappings; m++)
 		if (s->mappings[m].fill == CL_SPEC_FILL_PAYLOAD &&
@@ -131,10 +131,10 @@ void alloc_find_read_only_files(struct loader *l)
 			l->read_only_file[s->mappings[m].object] = READ_ONLY;
 	for (uint32_t m = 0; m < s->h->n_mappings; m++)
 		if (s->mappings[m].rights & ~(uint32_t)CL_RIGHT_READ)
-			l->read_only_file[s->mappings[m].object] = WRITTEN;
+			l->read_only_file[s->mappings[m].object] = MORE;
 	for (uint32_t c = 0; c < s->h->n_caps; c++)
 		if (s->caps[c].rights & ~(uint64_t)CL_RIGHT_READ)
-			l->read_only_file[s->caps[c].object] = WRITTEN;
+			l->read_only_file[s->caps[c].object] = MORE;
 	for (uint32_t i = 0; i < s->h->n_objects; i++)
 		if (l->read_only_file[i] != READ_ONLY)
 			l->read_only_file[i] = 0;

@@ -114,8 +114,8 @@ arch_cache_op:
  * is what the read returned, and the clean writes it back. On hardware the
  * read costs memory bandwidth that DC ZVA alone would not.
  *
- * Why one pass: a guest's 256 MiB is four million lines; walking them twice
- * cost a Linux boot on QEMU about 10 ms more than walking them once. The one
+ * Why one pass: a guest's 256 MiB is four million lines, and a second walk
+ * over them is a second loop's compare, branch and address per line. The one
  * pass cleans a block with one DC CVAC, so it needs D-cache lines at least as
  * large as the block (CTR_EL0.DminLine: a larger line is cleaned once per
  * block it holds, harmlessly); with smaller lines, or where DCZID_EL0.DZP

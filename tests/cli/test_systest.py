@@ -486,6 +486,33 @@ def test_a_system_judge_keeps_ordered_markers_in_order():
     assert not verdict.ok and "'second' came before 'first'" in verdict.reason
 
 
+def test_a_system_judge_with_an_inner_judge_still_wants_its_markers():
+    """A test guest's DONE ends the inner judge, but the system's markers (a peer
+    component's line, the VMM's exit report after the stop) are still required."""
+    import sys
+    from cleave.paths import ROOT
+    sys.path.insert(0, str(ROOT / "idl"))
+    from cleave_idl import authority, spec as capspec
+    spec = capspec.Specification("empty")
+    report = authority.analyse(spec)
+
+    def run(lines):
+        inner = judge.GuestJudge(["a/one"], power_off="stopped: it powered off")
+        j = judge.SystemJudge(["PEER PASS", "mmio.doorbell=2"], spec, report, inner)
+        for line in ["CAPS BEGIN built gic=3", "CAPS END built"] + lines:
+            verdict = j.feed(line)
+            if verdict is not None:
+                return verdict
+        return j.finish("end")
+
+    guest = ["GUEST PASS a/one", "GUEST DONE: 1 passed, 0 failed", "stopped: it powered off"]
+    assert run(["PEER PASS"] + guest + ["by cause: mmio.doorbell=2"]).ok
+    verdict = run(guest + ["by cause: mmio.doorbell=2"])
+    assert not verdict.ok and "missing ['PEER PASS']" in verdict.reason
+    verdict = run(["PEER PASS", "GUEST FAIL a/one: no", "GUEST DONE: 0 passed, 1 failed"])
+    assert not verdict.ok
+
+
 def test_the_dump_expects_gicv2_only_capabilities_only_on_gicv2():
     import sys
     from cleave.paths import ROOT

@@ -663,7 +663,7 @@ class Builder:
                 # event's doorbell (the VMM's capability is given in `vmm`).
                 events = self.guest_emits.setdefault(conn.left.instance, {})
                 events.setdefault(conn.left.interface, []).append(
-                    (obj or f"ntfn:{conn.left}->{conn.right}", number))
+                    (obj or f"ntfn:{conn.left}->{conn.right}", badge))
             if obj is None:
                 obj = self.add(Object(f"{prefix}:{conn.left}->{conn.right}", kind, 6,
                                       connection=text))

@@ -342,6 +342,20 @@ system S { guest Linux vm; }""")
         vmminfo.pack(dict(info, dataports=[dict(name="x" * 32, ipa=0, size=4096)]), "vm")
 
 
+def test_guest_event_into_another_guest_goes_vmm_to_vmm(tmp_path):
+    spec = build(tmp_path, """
+guest A { memory 4M; emits Kick kick; }
+guest B { memory 4M; consumes Kick kick; }
+system S { guest A a; guest B b; connection notification a.kick -> b.kick; }
+""")
+    # a's VMM signals b's VMM's notification with b's event bit, as a's end does.
+    out = next(c for c in spec.holder("a.vmm").caps if c.name == "event.kick")
+    end = next(c for c in spec.holder("a").caps if c.name == "kick")
+    assert (out.object, out.badge) == (end.object, end.badge) == (
+        "b.vmm.irq_events", vmminfo.event_in_badge(0))
+    assert spec.guests["b"]["events_in"] == [dict(name="kick", spi=24)]
+
+
 def test_guest_event_connected_twice_is_refused(tmp_path):
     import pytest
     with pytest.raises(vmminfo.InfoError, match="guest vm: its event done is connected 2 "

@@ -87,6 +87,15 @@ VMM_RAM_VADDR = 0x80000000  # the guest's RAM, as the VMM maps it
 VMM_KERNEL_VADDR = 0x100000000  # the guest's kernel file, read only
 VMM_INITRD_VADDR = 0x200000000  # the guest's initrd file, read only
 COHERENCE = {"dc": 0, "clean": 1}
+# A guest's dataports and doorbells (docs/vmm.md, "A guest's events and dataports"):
+# from GUEST_PORT_IPA up, below its RAM, where QEMU virt's guest map has nothing (the
+# board's PCIe window is there, which no guest sees): each dataport at the next 2 MiB
+# boundary, then one 4 KiB doorbell page per emitted event from the next 2 MiB boundary.
+GUEST_PORT_IPA = 0x20000000
+GUEST_PORT_END = GUEST_RAM_IPA
+# The SPIs a guest's consumed events are raised as: the top 8 of the vGIC's first 32
+# (INTIDs 56..63, so the vGIC keeps its 64 INTIDs), less any its devices use.
+GUEST_EVENT_SPIS = range(24, 32)
 
 
 @dataclass
@@ -190,15 +199,32 @@ def pages(size, frame=PAGE):
 
 def dataport_layout(decl):
     """{dataport name: (vaddr, size)} of a component's dataports, in declaration order
-    from DATAPORT_BASE, each 2 MiB aligned. {} for a guest (its VMM places them)."""
-    layout, vaddr = {}, DATAPORT_BASE
-    if not hasattr(decl, "stack"):
-        return layout
+    from DATAPORT_BASE, each 2 MiB aligned; a guest's from GUEST_PORT_IPA (IPAs)."""
+    layout = {}
+    vaddr = DATAPORT_BASE if hasattr(decl, "stack") else GUEST_PORT_IPA
     for iface in decl.interfaces:
         if iface.kind == "dataport":
             layout[iface.name] = (vaddr, iface.size)
             vaddr += -(-iface.size // DATAPORT_ALIGN) * DATAPORT_ALIGN
     return layout
+
+
+def doorbell_layout(decl):
+    """{event name: IPA} of a guest's emitted events: one page each, in declaration
+    order, from the first 2 MiB boundary after its dataports."""
+    ipa = GUEST_PORT_IPA
+    for vaddr, size in dataport_layout(decl).values():
+        ipa = vaddr + -(-size // DATAPORT_ALIGN) * DATAPORT_ALIGN
+    emits = [i.name for i in decl.interfaces if i.kind == "emits"]
+    return {name: ipa + n * PAGE for n, name in enumerate(emits)}
+
+
+def event_spis(decl, taken):
+    """{event name: SPI} of a guest's consumed events: the lowest of GUEST_EVENT_SPIS
+    not in `taken` (the PL011's and its devices' SPIs), in declaration order."""
+    free = [s for s in GUEST_EVENT_SPIS if s not in taken]
+    consumes = [i.name for i in decl.interfaces if i.kind == "consumes"]
+    return dict(zip(consumes, free)), len(consumes) - len(free)
 
 
 def dataport_vaddr(inst, name, n):
@@ -228,6 +254,7 @@ class Builder:
         self.shared_ends = {}  # (instance, interface) of a provides/consumes end -> object
         self.devices = {d.name: d for d in model.devices}
         self.consoles = {}  # guest -> (endpoint, notification, badge) of its console
+        self.guest_emits = {}  # guest -> {event: [(notification, badge)]}
 
     def add(self, obj):
         self.spec.objects.append(obj)
@@ -460,6 +487,7 @@ class Builder:
             self.give(holder, ep, ("write", "grant"), "console", badge=badge)
             self.give(holder, ntfn, ("read",), "console_input")
         devices = self.passed_through(inst, holder)
+        ports = self.guest_ports(inst, holder, devices)
         self.image(name, holder)
         self.frames(name, "stack", VMM_STACK, RW, [holder],
                     vaddr=STACK_TOP - pages(VMM_STACK) * PAGE)
@@ -497,9 +525,70 @@ class Builder:
             uart_ipa=GUEST_UART_IPA, uart_spi=GUEST_UART_SPI,
             slot_console=caps.get("console", 0), slot_console_input=caps.get("console_input", 0),
             slot_irq_events=caps.get("irq_events", caps.get("console_input", 0)) if any(
-                d["irqs"] for d in devices) else 0,
+                d["irqs"] for d in devices) or ports["events_in"] else 0,
             devices=[dict(d, irqs=[(spi, flags, caps[slot]) for spi, flags, slot in d["irqs"]])
-                     for d in devices])
+                     for d in devices],
+            dataports=ports["dataports"], events_in=ports["events_in"],
+            events_out=[dict(e, slot=caps[e["slot"]]) for e in ports["events_out"]])
+
+    def vmm_events(self, g):
+        """The notification the VMM of guest `g` waits on besides its exits: the console's
+        input when the guest has a console connection, else `<guest>.vmm.irq_events`."""
+        if g in self.consoles:
+            return self.consoles[g][1]
+        name = f"{g}{VMM_SUFFIX}.irq_events"
+        if self.spec.object(name) is None:
+            self.add(Object(name, "notification", 6, owner=g + VMM_SUFFIX))
+        return name
+
+    def guest_ports(self, inst, holder, devices):
+        """A guest's dataports, consumed and emitted events as its VMM's info page lists
+        them, giving the VMM the capability of each emitted event (write, badged as its
+        connection says). Refuses (vmminfo.InfoError, at the guest) dataports and
+        doorbells that do not fit below its RAM or meet one of its devices, and more
+        consumed events than free SPIs."""
+        g, decl = inst.name, inst.decl
+        where = f"guest {g}"
+        dataports = [dict(name=n, ipa=ipa, size=size)
+                     for n, (ipa, size) in dataport_layout(decl).items()]
+        doorbells = doorbell_layout(decl)
+        windows = [(d["name"], d["ipa"], d["size"]) for d in dataports] + \
+            [(n, ipa, PAGE) for n, ipa in doorbells.items()]
+        for name, ipa, size in windows:
+            if ipa + size > GUEST_PORT_END:
+                raise vmminfo.InfoError(
+                    f"{where}: its dataports and doorbells do not fit: {name} ends at "
+                    f"{ipa + size:#x}, beyond the {(GUEST_PORT_END - GUEST_PORT_IPA) >> 20} "
+                    f"MiB from {GUEST_PORT_IPA:#x} below its RAM at {GUEST_PORT_END:#x}",
+                    inst.loc)
+            for device in devices:
+                for base, dsize in device["regs"]:
+                    if base < ipa + size and ipa < base + dsize:
+                        raise vmminfo.InfoError(
+                            f"{where}: {name} at {ipa:#x} overlaps its device "
+                            f"{device['name']} at {base:#x}", inst.loc)
+        taken = {GUEST_UART_SPI} | {spi for d in devices for spi, _, _ in d["irqs"]}
+        spis, missing = event_spis(decl, taken)
+        if missing > 0:
+            raise vmminfo.InfoError(
+                f"{where}: it consumes {len(spis) + missing} events, but only {len(spis)} "
+                f"SPIs are free for them (SPIs {GUEST_EVENT_SPIS[0]} to "
+                f"{GUEST_EVENT_SPIS[-1]}, less the PL011's and its devices')", inst.loc)
+        events_out = []
+        emitted = self.guest_emits.get(g, {})
+        for name, ipa in doorbells.items():
+            ends = emitted.get(name, [])
+            if len(ends) > 1:
+                raise vmminfo.InfoError(
+                    f"{where}: its event {name} is connected {len(ends)} times; a guest's "
+                    "doorbell signals one consumer", inst.loc)
+            if ends:
+                ntfn, badge = ends[0]
+                self.give(holder, ntfn, ("write",), f"event.{name}", badge=badge)
+                events_out.append(dict(name=name, ipa=ipa, slot=f"event.{name}"))
+        return dict(dataports=dataports,
+                    events_in=[dict(name=n, spi=spi) for n, spi in spis.items()],
+                    events_out=events_out)
 
     def passed_through(self, inst, holder):
         """A guest's passed-through devices as its VMM's info page lists them (node name,
@@ -511,13 +600,12 @@ class Builder:
         g, vmm = inst.name, holder.name
         devices = [self.devices[name] for name, _ in inst.decl.devices
                    if name in self.devices and self.devices[name].node is not None]
-        if not any(d.irqs() for d in devices):
+        consumes = any(i.kind == "consumes" for i in inst.decl.interfaces)
+        if not any(d.irqs() for d in devices) and not consumes:
             return [(dict(name=d.node.path.rsplit("/", 1)[-1], compatible=d.node.compatible,
                           regs=list(d.node.regs), irqs=[])) for d in devices]
-        if g in self.consoles:
-            events = self.consoles[g][1]
-        else:
-            events = self.add(Object(f"{vmm}.irq_events", "notification", 6, owner=vmm))
+        events = self.vmm_events(g)
+        if g not in self.consoles:
             self.give(holder, events, ("read",), "irq_events")
         out = []
         for d, device in enumerate(devices):
@@ -559,13 +647,30 @@ class Builder:
                             else ("notification", "ntfn"))
             end = (conn.right.instance, conn.right.interface)
             obj = self.shared_ends.get(end)
+            badge = number
+            if conn.kind == "notification" and insts[conn.right.instance].kind == "guest":
+                # An event into a guest is its VMM's to raise: it signals the notification
+                # the VMM's thread is bound to, with the event's bit as the badge.
+                decl = insts[conn.right.instance].decl
+                consumes = [i.name for i in decl.interfaces if i.kind == "consumes"]
+                badge = vmminfo.event_in_badge(consumes.index(conn.right.interface))
+                if obj is None:
+                    obj = self.vmm_events(conn.right.instance)
+                    self.shared_ends[end] = obj
+                    self.give(right, obj, ("read",), conn.right.interface)
+            if conn.kind == "notification" and insts[conn.left.instance].kind == "guest":
+                # An event out of a guest: its VMM signals it when the guest rings the
+                # event's doorbell (the VMM's capability is given in `vmm`).
+                events = self.guest_emits.setdefault(conn.left.instance, {})
+                events.setdefault(conn.left.interface, []).append(
+                    (obj or f"ntfn:{conn.left}->{conn.right}", badge))
             if obj is None:
                 obj = self.add(Object(f"{prefix}:{conn.left}->{conn.right}", kind, 6,
                                       connection=text))
                 self.shared_ends[end] = obj
                 self.give(right, obj, ("read",), conn.right.interface)
             rights_ = ("write", "grant") if conn.kind == "rpc" else ("write",)
-            self.give(left, obj, rights_, conn.left.interface, badge=number)
+            self.give(left, obj, rights_, conn.left.interface, badge=badge)
         elif conn.kind == "console":
             self.console(number, conn, text)
         elif conn.kind == "shared":
@@ -595,8 +700,10 @@ class Builder:
             self.shared_ends[end] = ep
             self.give(server, ep, ("read",), provides.name)
         vmm = conn.left.instance + VMM_SUFFIX
-        ntfn = self.add(Object(f"ntfn:{conn.right}.{emits.name}->{vmm}", "notification", 6,
-                               connection=text))
+        ntfn = f"{vmm}.irq_events"  # made already for an event into the guest: that one
+        if self.spec.object(ntfn) is None:
+            ntfn = self.add(Object(f"ntfn:{conn.right}.{emits.name}->{vmm}", "notification",
+                                   6, connection=text))
         self.give(server, ntfn, ("write",), emits.name, badge=number)
         self.consoles[conn.left.instance] = (ep, ntfn, number)
 

@@ -9,7 +9,7 @@ fills in the GIC version and the CPU count of the boot.
 import struct
 
 MAGIC = 0x314F464E494D4D56  # "VMMINFO1"
-VERSION = 3
+VERSION = 4
 NAME_MAX = 40
 CMDLINE_MAX = 1024
 MAX_VCPUS = 4
@@ -22,8 +22,16 @@ HEAD = struct.Struct(f"<QII{NAME_MAX}s7Q4I{MAX_VCPUS}I{MAX_VCPUS}I4Q8I")
 # irqs (spi, flags, slot_handler, pad).
 DEVICE = struct.Struct(f"<{DEVICE_NAME_MAX}s{COMPATIBLE_MAX}sII{2 * DEVICE_REGS}QII"
                        f"{4 * DEVICE_IRQS}I")
-SIZE = 2912
-assert DEVICE.size == 208 and HEAD.size + MAX_DEVICES * DEVICE.size + CMDLINE_MAX == SIZE
+MAX_DATAPORTS, MAX_EVENTS, IFACE_NAME_MAX = 4, 8, 32
+# nr_dataports, nr_events_in, nr_events_out, pad; then the three arrays.
+COUNTS = struct.Struct("<4I")
+DATAPORT = struct.Struct(f"<{IFACE_NAME_MAX}s2Q")  # name, ipa, size
+EVENT_IN = struct.Struct(f"<{IFACE_NAME_MAX}s2I")  # name, spi, pad
+EVENT_OUT = struct.Struct(f"<{IFACE_NAME_MAX}sQ2I")  # name, ipa, slot_signal, pad
+SIZE = 3824
+assert DEVICE.size == 208 and (DATAPORT.size, EVENT_IN.size, EVENT_OUT.size) == (48, 40, 48)
+assert HEAD.size + MAX_DEVICES * DEVICE.size + COUNTS.size + MAX_DATAPORTS * DATAPORT.size + \
+    MAX_EVENTS * (EVENT_IN.size + EVENT_OUT.size) + CMDLINE_MAX == SIZE
 EDGE_RISING, LEVEL_HIGH = 1, 4  # the interrupt flags a passed-through SPI may have
 SPI_MAX = 224  # the vGIC's 256 INTIDs less the 32 private ones
 
@@ -32,6 +40,13 @@ def irq_badge(device, irq):
     """CL_VMM_IRQ_BADGE: the badge of device `device`'s interrupt `irq` on the VMM's
     notification (bits 32 and up; the console's input has the low half)."""
     return 1 << (32 + device * DEVICE_IRQS + irq)
+
+
+def event_in_badge(event):
+    """CL_VMM_EVENT_IN_BADGE: the badge of the guest's consumed event `event` on its
+    VMM's notification (bits 48 and up, above the devices' interrupts)."""
+    return 1 << (48 + event)
+
 COHERENCE = {"dc": 0, "clean": 1}
 # The policy word (cleave/vmm_info.h): what a reset request and a crash do (CL_VMM_RESTART_*),
 # whether an SMC is emulated (CL_VMM_SMC_EMULATE: `smc emulate`), and the restart limit.
@@ -48,7 +63,12 @@ def policy_word(guest):
 
 
 class InfoError(Exception):
-    """The guest cannot be described in an info page (the message says why)."""
+    """The guest cannot be described in an info page (the message says why; `loc`, when
+    known, is the guest's instance in the description)."""
+
+    def __init__(self, message, loc=None):
+        super().__init__(message)
+        self.loc = loc
 
 
 def pack(guest, name):
@@ -77,7 +97,37 @@ def pack(guest, name):
         guest.get("slot_console_input", 0), guest.get("slot_irq_events", 0), len(devices))
     packed = b"".join(pack_device(d, name) for d in devices)
     packed += bytes(DEVICE.size * (MAX_DEVICES - len(devices)))
-    return head + packed + struct.pack(f"{CMDLINE_MAX}s", cmdline)
+    return head + packed + pack_ports(guest, name) + struct.pack(f"{CMDLINE_MAX}s", cmdline)
+
+
+def iface_name(iface, what):
+    encoded = iface.encode()
+    if not encoded or len(encoded) >= IFACE_NAME_MAX:
+        raise InfoError(f"{what}: its name is longer than {IFACE_NAME_MAX - 1} bytes")
+    return encoded
+
+
+def pack_ports(guest, name):
+    """The counts and arrays of the guest's dataports (name, ipa, size), events in (name,
+    spi) and events out (name, ipa, slot of the notification it signals)."""
+    dataports = guest.get("dataports", [])
+    events_in, events_out = guest.get("events_in", []), guest.get("events_out", [])
+    for what, items, most in (("shared dataports", dataports, MAX_DATAPORTS),
+                              ("consumed events", events_in, MAX_EVENTS),
+                              ("emitted events", events_out, MAX_EVENTS)):
+        if len(items) > most:
+            raise InfoError(f"guest {name}: {len(items)} {what}; a VMM takes at most {most}")
+    out = COUNTS.pack(len(dataports), len(events_in), len(events_out), 0)
+    out += b"".join(DATAPORT.pack(iface_name(d["name"], f"guest {name}: dataport {d['name']}"),
+                                  d["ipa"], d["size"]) for d in dataports)
+    out += bytes(DATAPORT.size * (MAX_DATAPORTS - len(dataports)))
+    out += b"".join(EVENT_IN.pack(iface_name(e["name"], f"guest {name}: event {e['name']}"),
+                                  e["spi"], 0) for e in events_in)
+    out += bytes(EVENT_IN.size * (MAX_EVENTS - len(events_in)))
+    out += b"".join(EVENT_OUT.pack(iface_name(e["name"], f"guest {name}: event {e['name']}"),
+                                   e["ipa"], e["slot"], 0) for e in events_out)
+    out += bytes(EVENT_OUT.size * (MAX_EVENTS - len(events_out)))
+    return out
 
 
 def pack_device(device, guest):

@@ -93,7 +93,7 @@ static void named(struct words *w, const char *name, uint64_t count)
 unsigned exit_stats_words(const struct exit_stats *s, struct exit_stats_word *out, unsigned max)
 {
 	static const char *const dev[EXIT_DEV_COUNT] = {"mmio.gicd", "mmio.gicr", "mmio.uart",
-							"mmio.none"};
+							"mmio.doorbell", "mmio.none"};
 	struct words w = {out, 0, max};
 
 	for (unsigned d = 0; d < EXIT_DEV_COUNT; d++)

@@ -13,6 +13,7 @@
 /* Interrupt specifier cells (arm,gic.yaml): type, number, flags. */
 #define IRQ_TYPE_SPI 0
 #define IRQ_TYPE_PPI 1
+#define IRQ_TYPE_EDGE_RISING 1 /* the third cell's flags: edge, low to high */
 #define IRQ_LEVEL_HIGH 4
 
 /* A libfdt call failed: stop at the first error and keep it. */
@@ -235,6 +236,53 @@ static void write_device(struct writer *w, const struct guest_fdt_device *d)
 	end(w);
 }
 
+/*
+ * A guest's ports: nodes of Cleave's own bindings (the guest's driver, or the test
+ * guest's DT reader, finds them by compatible and tells them apart by
+ * "cleave,interface"). A dataport is normal memory the loader mapped; an event in is
+ * an edge-rising SPI the VMM raises; an event out a page whose 32-bit stores the VMM
+ * turns into a signal.
+ */
+static void write_ports(struct writer *w, const struct guest_fdt_config *cfg)
+{
+	char name[48];
+
+	for (unsigned p = 0; p < cfg->nr_dataports; p++) {
+		const struct guest_fdt_port *d = &cfg->dataports[p];
+		uint64_t reg[2] = {d->ipa, d->size};
+
+		node_name(name, sizeof(name), "dataport", d->ipa);
+		begin(w, name);
+		prop_str(w, "compatible", "cleave,dataport");
+		prop_reg(w, reg, 1);
+		prop_str(w, "cleave,interface", d->name);
+		end(w);
+	}
+	for (unsigned e = 0; e < cfg->nr_events_in; e++) {
+		const struct guest_fdt_port *in = &cfg->events_in[e];
+		fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_SPI), cpu_to_fdt32(in->spi),
+				  cpu_to_fdt32(IRQ_TYPE_EDGE_RISING)};
+
+		ksnprintf(name, sizeof(name), "event-in-%u", e);
+		begin(w, name);
+		prop_str(w, "compatible", "cleave,event-in");
+		prop(w, "interrupts", irq, sizeof(irq));
+		prop_str(w, "cleave,interface", in->name);
+		end(w);
+	}
+	for (unsigned e = 0; e < cfg->nr_events_out; e++) {
+		const struct guest_fdt_port *out = &cfg->events_out[e];
+		uint64_t reg[2] = {out->ipa, GUEST_FDT_DOORBELL_SIZE};
+
+		node_name(name, sizeof(name), "doorbell", out->ipa);
+		begin(w, name);
+		prop_str(w, "compatible", "cleave,event-out");
+		prop_reg(w, reg, 1);
+		prop_str(w, "cleave,interface", out->name);
+		end(w);
+	}
+}
+
 static void write_chosen(struct writer *w, const struct guest_fdt_config *cfg,
 			 const char *uart_path)
 {
@@ -305,9 +353,45 @@ static int check_device(const struct vmm_guest *g, const struct guest_fdt_device
 	return 0;
 }
 
+/* A port needs a name; a dataport or doorbell must not hide guest RAM. */
+static int check_ports(const struct vmm_guest *g, const struct guest_fdt_config *cfg,
+		       struct vmm_error *err)
+{
+	const struct {
+		const char *what;
+		unsigned n;
+		const struct guest_fdt_port *ports;
+	} kinds[] = {{"dataport", cfg->nr_dataports, cfg->dataports},
+		     {"event in", cfg->nr_events_in, cfg->events_in},
+		     {"event out", cfg->nr_events_out, cfg->events_out}};
+
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		if (kinds[k].n > GUEST_FDT_MAX_PORTS)
+			return vmm_fail(err, g->name, "%u %ss: at most %u", kinds[k].n,
+					kinds[k].what, GUEST_FDT_MAX_PORTS);
+		for (unsigned p = 0; p < kinds[k].n; p++) {
+			const struct guest_fdt_port *port = &kinds[k].ports[p];
+			uint64_t size = k == 0 ? port->size : GUEST_FDT_DOORBELL_SIZE;
+
+			if (port->name == NULL || port->name[0] == '\0')
+				return vmm_fail(err, g->name, "%s %u has no name", kinds[k].what,
+						p);
+			if (k == 1 ? port->spi >= 988 : overlaps_ram(g, port->ipa, size))
+				return vmm_fail(err, g->name,
+						"%s '%s' at %#llx (SPI %u) overlaps guest RAM or "
+						"is no SPI",
+						kinds[k].what, port->name,
+						(unsigned long long)port->ipa, port->spi);
+		}
+	}
+	return 0;
+}
+
 static int check_config(const struct vmm_guest *g, const struct guest_fdt_config *cfg,
 			struct vmm_error *err)
 {
+	if (check_ports(g, cfg, err) != 0)
+		return -1;
 	if (cfg->nr_devices > GUEST_FDT_MAX_DEVICES)
 		return vmm_fail(err, g->name, "%u passed-through devices: at most %u",
 				cfg->nr_devices, GUEST_FDT_MAX_DEVICES);
@@ -367,6 +451,7 @@ int guest_fdt_build(const struct vmm_guest *g, const struct guest_fdt_config *cf
 	write_uart(&w, cfg, name);
 	for (unsigned d = 0; d < cfg->nr_devices; d++)
 		write_device(&w, &cfg->devices[d]);
+	write_ports(&w, cfg);
 	write_chosen(&w, cfg, uart_path);
 	end(&w);
 	if (w.rc == 0)

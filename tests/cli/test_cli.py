@@ -229,3 +229,20 @@ def test_cache_dir_follows_xdg(tmp_path, monkeypatch):
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert deps.cache_dir() == tmp_path / "home" / ".cache" / "cleave"
+
+
+def test_check_refuses_a_guest_with_more_events_than_free_spis(tmp_path):
+    """A limit the capability specification finds (a guest's consumed events need free
+    SPIs) is a diagnostic at the guest, not a traceback."""
+    n = 9
+    emits = " ".join(f"emits Kick k{i};" for i in range(n))
+    consumes = " ".join(f"consumes Kick k{i};" for i in range(n))
+    conns = " ".join(f"connection notification p.k{i} -> vm.k{i};" for i in range(n))
+    path = tmp_path / "many.cleave"
+    path.write_text(f"component P {{ {emits} }}\nguest G {{ memory 4M; {consumes} }}\n"
+                    f"system S {{ component P p;\n guest G vm; {conns} }}\n")
+    result = cleave("check", str(path))
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.returncode != 0
+    assert "many.cleave:4:10: error: guest vm: it consumes 9 events, but only 8 SPIs are " \
+           "free for them (SPIs 24 to 31, less the PL011's and its devices')" in result.stderr

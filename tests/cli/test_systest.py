@@ -28,9 +28,10 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     # Linux under Cleave on max (4), two Linux guests of which one stops (2),
     # guest-reset, guest-restart and guest-smc on two GICs (6), the bench guest's round
     # trips, `./cleave run` on a terminal (demo/terminal), and Linux with the board's
-    # PL031 passed through (linux/cleave/rtc)
+    # PL031 passed through (linux/cleave/rtc), the ports guest and its peer component
+    # (a guest's dataport and events) on two GICs
     assert len(names) == len(set(names)) == \
-        16 + 8 + 5 + 10 + 13 + 13 + 4 + 15 + 1 + 1 + 18 + 4 + 2 + 6 + 1 + 1 + 1
+        16 + 8 + 5 + 10 + 13 + 13 + 4 + 15 + 1 + 1 + 18 + 4 + 2 + 6 + 1 + 1 + 1 + 2
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",
@@ -45,7 +46,8 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
                  "linux/cleave/max/gic3/vcpus2", "linux/cleave/two-guests/poweroff",
                  "linux/cleave/two-guests/panic", "system/guest-reset/gic2",
                  "system/guest-restart/gic3", "system/guest-smc/gic2", "system/guest-rtc/gic3",
-                 "guests/bare/rtc/gic2", "linux/cleave/rtc"):
+                 "guests/bare/rtc/gic2", "linux/cleave/rtc", "system/guest-ports/gic2",
+                 "system/guest-ports/gic3"):
         assert name in names
     not_el2 = next(t for t in systest.all_tests(virt) if t.name == "boot/not-el2")
     assert not_el2.machine == "virt"
@@ -482,6 +484,33 @@ def test_a_system_judge_keeps_ordered_markers_in_order():
     assert run(["first", "second"]).ok
     verdict = run(["second", "first"])
     assert not verdict.ok and "'second' came before 'first'" in verdict.reason
+
+
+def test_a_system_judge_with_an_inner_judge_still_wants_its_markers():
+    """A test guest's DONE ends the inner judge, but the system's markers (a peer
+    component's line, the VMM's exit report after the stop) are still required."""
+    import sys
+    from cleave.paths import ROOT
+    sys.path.insert(0, str(ROOT / "idl"))
+    from cleave_idl import authority, spec as capspec
+    spec = capspec.Specification("empty")
+    report = authority.analyse(spec)
+
+    def run(lines):
+        inner = judge.GuestJudge(["a/one"], power_off="stopped: it powered off")
+        j = judge.SystemJudge(["PEER PASS", "mmio.doorbell=2"], spec, report, inner)
+        for line in ["CAPS BEGIN built gic=3", "CAPS END built"] + lines:
+            verdict = j.feed(line)
+            if verdict is not None:
+                return verdict
+        return j.finish("end")
+
+    guest = ["GUEST PASS a/one", "GUEST DONE: 1 passed, 0 failed", "stopped: it powered off"]
+    assert run(["PEER PASS"] + guest + ["by cause: mmio.doorbell=2"]).ok
+    verdict = run(guest + ["by cause: mmio.doorbell=2"])
+    assert not verdict.ok and "missing ['PEER PASS']" in verdict.reason
+    verdict = run(["PEER PASS", "GUEST FAIL a/one: no", "GUEST DONE: 0 passed, 1 failed"])
+    assert not verdict.ok
 
 
 def test_the_dump_expects_gicv2_only_capabilities_only_on_gicv2():

@@ -208,7 +208,8 @@ system S {
     assert len(memory) == 64 and {spec.object(m.object).size_bits for m in memory} == {21}
     assert memory[0].vaddr == capspec.GUEST_RAM_IPA  # at the IPA its device tree says
     assert memory[1].vaddr == capspec.GUEST_RAM_IPA + (2 << 20)
-    assert vm.cap(2).object == "vm.vcpu.0" and vm.cap(8).object == "ntfn:p.kick->vm.kick"
+    # An event into the guest is its VMM's notification, which the guest's end names too.
+    assert vm.cap(2).object == "vm.vcpu.0" and vm.cap(8).object == "vm.vmm.irq_events"
     # A passed-through device's interrupt is its VMM's to forward: the guest holds none.
     assert vm.cap(9).object == "vm.vcpu.1"
     assert not [c for c in vm.caps if spec.object(c.object).type == "irq_handler"]
@@ -222,6 +223,149 @@ system S {
     shared = [m.object for m in vm.mappings if m.region == "page"]
     assert shared == [m.object for m in spec.holder("p").mappings if m.region == "page"]
     assert len(shared) == 2
+    # The guest maps its dataport below its RAM, read/write, not executable.
+    assert [(m.vaddr, m.rights, m.attr) for m in vm.mappings if m.region == "page"] == [
+        (0x20000000, ["read", "write"], "normal"), (0x20001000, ["read", "write"], "normal")]
+
+
+EVENTS = """
+component Pinger { emits Kick kick; emits Kick kick2; consumes Done done;
+                   dataport Page page (8K); dataport Big big (4M); }
+guest Linux { memory 16M; consumes Kick kick; consumes Kick other; emits Done done;
+              emits Spare spare; dataport Page page (8K); dataport Big big (4M);
+              devices { console; rtc; } }
+device rtc { path "/pl031@9010000"; }
+system S {
+    component Pinger p;  guest Linux vm;
+    connection notification p.kick -> vm.kick;
+    connection notification p.kick2 -> vm.other;
+    connection notification vm.done -> p.done;
+    connection shared p.page <-> vm.page;
+    connection shared p.big <-> vm.big;
+}
+"""
+
+
+def test_guest_events_and_dataports_reach_its_vmm(tmp_path):
+    spec = build(tmp_path, EVENTS)
+    vm, vmm, p = spec.holder("vm"), spec.holder("vm.vmm"), spec.holder("p")
+    vmm_caps = {c.name: c for c in vmm.caps}
+    # An event into the guest: the emitter signals the VMM's own notification (no
+    # console), badged with the event's bit above the devices' interrupts.
+    kick = next(c for c in p.caps if c.name == "kick")
+    assert (kick.object, kick.rights, kick.badge) == (
+        "vm.vmm.irq_events", ["write"], 1 << 48) and vmminfo.event_in_badge(0) == 1 << 48
+    assert vmm_caps["irq_events"].object == "vm.vmm.irq_events"
+    # An event out: the VMM holds the component's notification, write, badged as the
+    # connection says (its number), as the guest's own end is.
+    done = vmm_caps["event.done"]
+    guest_done = next(c for c in vm.caps if c.name == "done")
+    assert (done.object, done.rights, done.badge) == ("ntfn:vm.done->p.done", ["write"], 3)
+    assert (guest_done.object, guest_done.badge) == (done.object, done.badge)
+    # The VMM maps nothing of the dataports: only the guest and the component do.
+    assert not [m for m in vmm.mappings if m.region in ("page", "big")]
+    big = [m.vaddr for m in vm.mappings if m.region == "big"]
+    assert big[0] == 0x20200000 and len(big) == 1024  # the next 2 MiB boundary
+    info = spec.guests["vm"]
+    assert info["dataports"] == [dict(name="page", ipa=0x20000000, size=0x2000),
+                                 dict(name="big", ipa=0x20200000, size=4 << 20)]
+    # SPIs from 24 up (rtc has SPI 2, the PL011 1), a badge bit each.
+    kick2 = next(c for c in p.caps if c.name == "kick2")
+    assert kick2.badge == vmminfo.event_in_badge(1)
+    assert info["events_in"] == [dict(name="kick", spi=24), dict(name="other", spi=25)]
+    # Doorbells after the dataports, one page each; an unconnected one has none.
+    assert info["events_out"] == [dict(name="done", ipa=0x20600000, slot=done.slot)]
+    assert info["slot_irq_events"] == vmm_caps["irq_events"].slot
+    data = vmminfo.pack(info, "vm")
+    assert len(data) == vmminfo.SIZE == 3824
+    at = vmminfo.HEAD.size + vmminfo.MAX_DEVICES * vmminfo.DEVICE.size
+    assert vmminfo.COUNTS.unpack_from(data, at) == (2, 2, 1, 0)
+    at += vmminfo.COUNTS.size
+    port = vmminfo.DATAPORT.unpack_from(data, at + vmminfo.DATAPORT.size)
+    assert (port[0].rstrip(b"\0"), port[1], port[2]) == (b"big", 0x20200000, 4 << 20)
+    at += vmminfo.MAX_DATAPORTS * vmminfo.DATAPORT.size
+    assert vmminfo.EVENT_IN.unpack_from(data, at)[1] == 24
+    at += vmminfo.MAX_EVENTS * vmminfo.EVENT_IN.size
+    out = vmminfo.EVENT_OUT.unpack_from(data, at)
+    assert (out[0].rstrip(b"\0"), out[1], out[2]) == (b"done", 0x20600000, done.slot)
+
+
+def test_guest_event_with_console_shares_its_input(tmp_path):
+    console = (ROOT / "servers" / "console" / "console.cleave").resolve()
+    for order in ("connection notification p.kick -> vm.kick; connection console vm -> c;",
+                  "connection console vm -> c; connection notification p.kick -> vm.kick;"):
+        spec = build(tmp_path, f"""
+import "{console}";
+component Pinger {{ emits Kick kick; }}
+guest Linux {{ memory 4M; consumes Kick kick; }}
+system S {{ component ConsoleServer c; component Pinger p; guest Linux vm; {order} }}
+""")
+        vmm = {c.name: c for c in spec.holder("vm.vmm").caps}
+        kick = next(c for c in spec.holder("p").caps if c.name == "kick")
+        assert "irq_events" not in vmm and kick.object == vmm["console_input"].object
+        info = spec.guests["vm"]
+        assert info["slot_irq_events"] == info["slot_console_input"]
+
+
+def test_guest_events_and_dataports_that_do_not_fit(tmp_path):
+    import pytest
+
+    def consuming(n, device=""):
+        emits = " ".join(f"emits Kick k{i};" for i in range(n))
+        consumes = " ".join(f"consumes Kick k{i};" for i in range(n))
+        conns = " ".join(f"connection notification p.k{i} -> vm.k{i};" for i in range(n))
+        return build(tmp_path, f"""component P {{ {emits} }}
+guest Linux {{ memory 4M; {consumes} {device} }}
+device virtio {{ compatible "virtio,mmio"; irq 56; }}
+system S {{ component P p; guest Linux vm; {conns} }}""")
+    with pytest.raises(vmminfo.InfoError, match=r"guest vm: it consumes 9 events, but only "
+                       r"8 SPIs are free for them \(SPIs 24 to 31, less the PL011's and its "
+                       r"devices'\)"):
+        consuming(9)
+    assert [e["spi"] for e in consuming(8).guests["vm"]["events_in"]] == list(range(24, 32))
+    # A device on one of the event SPIs (INTID 56: SPI 24) leaves one fewer.
+    with pytest.raises(vmminfo.InfoError, match="it consumes 8 events, but only 7 SPIs"):
+        consuming(8, "devices { virtio; }")
+    assert [e["spi"] for e in consuming(2, "devices { virtio; }").guests["vm"]["events_in"]
+            ] == [25, 26]
+    with pytest.raises(vmminfo.InfoError, match=r"guest vm: its dataports and doorbells do "
+                       r"not fit: b ends at 0x40400000, beyond the 512 MiB from 0x20000000 "
+                       r"below its RAM at 0x40000000"):
+        build(tmp_path, """guest Linux { memory 4M; dataport A a (256M); dataport B b (260M); }
+system S { guest Linux vm; }""")
+    info = build(tmp_path, EVENTS).guests["vm"]
+    with pytest.raises(vmminfo.InfoError, match="6 shared dataports; a VMM takes at most 4"):
+        vmminfo.pack(dict(info, dataports=info["dataports"] * 3), "vm")
+    with pytest.raises(vmminfo.InfoError, match="9 emitted events; a VMM takes at most 8"):
+        vmminfo.pack(dict(info, events_out=info["events_out"] * 9), "vm")
+    with pytest.raises(vmminfo.InfoError, match="dataport x+: its name is longer than 31"):
+        vmminfo.pack(dict(info, dataports=[dict(name="x" * 32, ipa=0, size=4096)]), "vm")
+
+
+def test_guest_event_into_another_guest_goes_vmm_to_vmm(tmp_path):
+    spec = build(tmp_path, """
+guest A { memory 4M; emits Kick kick; }
+guest B { memory 4M; consumes Kick kick; }
+system S { guest A a; guest B b; connection notification a.kick -> b.kick; }
+""")
+    # a's VMM signals b's VMM's notification with b's event bit, as a's end does.
+    out = next(c for c in spec.holder("a.vmm").caps if c.name == "event.kick")
+    end = next(c for c in spec.holder("a").caps if c.name == "kick")
+    assert (out.object, out.badge) == (end.object, end.badge) == (
+        "b.vmm.irq_events", vmminfo.event_in_badge(0))
+    assert spec.guests["b"]["events_in"] == [dict(name="kick", spi=24)]
+
+
+def test_guest_event_connected_twice_is_refused(tmp_path):
+    import pytest
+    with pytest.raises(vmminfo.InfoError, match="guest vm: its event done is connected 2 "
+                       "times; a guest's doorbell signals one consumer"):
+        build(tmp_path, """
+component P { consumes Done done; }
+guest Linux { memory 4M; emits Done done; }
+system S { component P a; component P b; guest Linux vm;
+    connection notification vm.done -> a.done; connection notification vm.done -> b.done; }
+""")
 
 
 def test_guest_vmm_forwards_passed_through_interrupts(tmp_path):
@@ -252,7 +396,7 @@ system S { guest Linux vm; }
         dict(name="virtio@a000000", compatible=("virtio,mmio",), regs=[(0x0a000000, 0x200)],
              irqs=[(18, 4, caps_["dev1.irq0"].slot)])]  # an `irq` override: level-high
     data = vmminfo.pack(info, "vm")
-    assert len(data) == vmminfo.SIZE == 2912
+    assert len(data) == vmminfo.SIZE == 3824
     head = vmminfo.HEAD.unpack_from(data)
     assert head[-2:] == (events.slot, 2)  # slot_irq_events, nr_devices
     dev = vmminfo.DEVICE.unpack_from(data, vmminfo.HEAD.size)
@@ -425,7 +569,7 @@ def test_guest_without_console_has_no_console_slots(tmp_path):
     assert spec.guests["vm"]["slot_console_input"] == 0
     guest = dict(spec.guests["vm"], slot_console=14, slot_console_input=15)
     data = vmminfo.pack(guest, "vm")
-    assert len(data) == vmminfo.SIZE == 2912
+    assert len(data) == vmminfo.SIZE == 3824
     # struct cl_vmm_info: uart_spi, gic_version, num_cpus, policy, slot_console,
     # slot_console_input, slot_irq_events, nr_devices, then the devices.
     at = vmminfo.HEAD.size - 32

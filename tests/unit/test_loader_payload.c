@@ -465,7 +465,7 @@ static void test_fill_info_of_wrong_size(void **state)
 	fx.map[0].fill = CL_SPEC_FILL_VMM_INFO;
 	fx.obj[4].irq = 2;
 	reseal();
-	expect("its info page c.frame is not filled from a 2912-byte info entry (k)");
+	expect("its info page c.frame is not filled from a 3824-byte info entry (k)");
 }
 
 static void test_fill_unknown(void **state)

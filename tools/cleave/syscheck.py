@@ -54,8 +54,14 @@ def load(system, platform_name, images=None, payloads=None):
     if not diags.errors:
         # The capability specification, and the assertions checked again on it: what
         # the loader will hand out must honour them too (cleave_idl/authority.py).
-        from cleave_idl import authority, spec as capspec
-        specification = capspec.build(spec, target, images, payloads)
+        from cleave_idl import authority, vmminfo, spec as capspec
+        try:
+            specification = capspec.build(spec, target, images, payloads)
+        except vmminfo.InfoError as err:
+            if err.loc is None:
+                raise CleaveError(f"{os.path.normpath(system)}: {err}") from None
+            diags.error(err.loc, str(err))
+            return spec, target, None, None, diags
         report = authority.analyse(specification)
         authority.check_assertions(spec.system, report, diags)
     return spec, target, specification, report, diags

@@ -190,10 +190,15 @@ ORDERED = {"guest-fault": [("vmm: guest 'faulty' stopped", "steady: hello-guest:
 # that passes on bare QEMU (guest_bare.GUESTS) must pass here too, then the VMM reports
 # the power-off. (The fault guest is covered by guest-fault: under Cleave its VMM stops
 # it, as it should, instead of the guest taking the abort itself.)
-GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset", "smc", "rtc")
+GUEST_SYSTEMS = ("tvm", "mmu", "setway", "psci", "irq", "reset", "smc", "rtc", "ports")
 # The set/way guest's exit report names its trapped DC CISW loops (one word each).
+# The ports guest's peer (a native component) checks the guest's answer; its VMM served
+# two doorbell accesses (the load that reads 0, the store that rings).
 GUEST_MARKERS = {"setway": ["vmm: guest 'setway' exits at stop: total=", "sysreg.DC_CISW="],
-                 "reset": RESTART_MARKERS}
+                 "reset": RESTART_MARKERS,
+                 "ports": ["peer: wrote 0xc1ea0001 into the dataport, kicked the guest",
+                           "peer: the guest rang its doorbell and answered 0x3e15fffe: "
+                           "PORTS PEER PASS", "mmio.doorbell=2"]}
 EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", GUEST_MARKERS.get(g, []))
                 for g in GUEST_SYSTEMS)
 # Test guests only run under Cleave (a reset on bare QEMU with -no-reboot ends QEMU).
@@ -201,7 +206,10 @@ EXAMPLES.extend((f"guest-{g}", f"tests/system/guests/{g}.cleave", GUEST_MARKERS.
 CLEAVE_ONLY_GUESTS = {"reset": ["reset/image-reloaded", "reset/registers",
                                 "reset/vcpu-identity"],
                       "smc": ["psci/version", "psci/features", "psci/method",
-                              "psci/smc-refused"]}
+                              "psci/smc-refused"],
+                      # ports: a guest's dataport and events need a peer component.
+                      "ports": ["ports/found", "ports/kick", "ports/doorbell-reads-zero",
+                                "ports/round-trip"]}
 # Cases a guest system adds under Cleave to its bare-QEMU ones (its bootargs ask for them).
 # psci/method: the device tree names smc under `smc emulate`, hvc under `smc refuse`.
 CLEAVE_EXTRA_CASES = {"psci": ["psci/method", "psci/smc-emulated"]}

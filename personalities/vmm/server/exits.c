@@ -115,6 +115,9 @@ static bool mmio(struct vmm *v, unsigned n, uint64_t ipa, const struct vmm_exit_
 		vmm_uart_fast_sync(v);
 		vmm_uart_line(v, n, irq);
 		return true;
+	} else if (vmm_doorbell(v, ipa, m, val)) {
+		exit_stats_mmio(&v->stats, EXIT_DEV_DOORBELL);
+		return true;
 	} else {
 		return false;
 	}

@@ -39,25 +39,28 @@ static bool overlaps(uint64_t base, uint64_t size, uint64_t wbase, uint64_t wsiz
 	return base < wbase + wsize && wbase < base + size;
 }
 
-/* A register window of a passed-through device: where the guest sees nothing else. */
-static int check_window(const struct cl_vmm_info *info, const struct cl_vmm_device *dev,
+/*
+ * A window of the guest's map other than RAM (a passed-through device's registers,
+ * a dataport, a doorbell; `what` names it): where the guest sees nothing else.
+ */
+static int check_window(const struct cl_vmm_info *info, const char *what, const char *name,
 			uint64_t base, uint64_t size, struct vmm_error *err)
 {
 	uint64_t gicr_size = GUEST_FDT_GICR_STRIDE * info->nr_vcpus;
 
 	if (size == 0 || base + size < base || overlaps(base, size, info->ram_ipa, info->ram_size))
 		return vmm_fail(err, info->name,
-				"info page: device '%s': register window %#llx, %#llx bytes is "
+				"info page: %s '%s': window %#llx, %#llx bytes is "
 				"empty, wraps or overlaps guest RAM",
-				dev->name, (unsigned long long)base, (unsigned long long)size);
+				what, name, (unsigned long long)base, (unsigned long long)size);
 	if (overlaps(base, size, info->gicd_ipa, GUEST_FDT_GICD_SIZE) ||
 	    (info->gic_version == 2 && overlaps(base, size, info->gicc_ipa, GUEST_FDT_GICC_SIZE)) ||
 	    (info->gic_version == 3 && overlaps(base, size, info->gicr_ipa, gicr_size)) ||
 	    overlaps(base, size, info->uart_ipa, GUEST_FDT_UART_SIZE))
 		return vmm_fail(err, info->name,
-				"info page: device '%s': register window %#llx overlaps the "
+				"info page: %s '%s': window %#llx overlaps the "
 				"emulated GIC or PL011",
-				dev->name, (unsigned long long)base);
+				what, name, (unsigned long long)base);
 	return 0;
 }
 
@@ -113,7 +116,8 @@ static int check_device(const struct cl_vmm_info *info, unsigned d, bool *taken,
 				dev->name, dev->nr_regs, dev->nr_irqs, CL_VMM_DEVICE_REGS,
 				CL_VMM_DEVICE_IRQS);
 	for (unsigned r = 0; r < dev->nr_regs; r++)
-		if (check_window(info, dev, dev->reg[r].base, dev->reg[r].size, err) != 0)
+		if (check_window(info, "device", dev->name, dev->reg[r].base, dev->reg[r].size,
+				 err) != 0)
 			return -1;
 	for (unsigned i = 0; i < dev->nr_irqs; i++)
 		if (check_irq(info, dev, i, taken, err) != 0)
@@ -121,9 +125,8 @@ static int check_device(const struct cl_vmm_info *info, unsigned d, bool *taken,
 	return 0;
 }
 
-static int check_devices(const struct cl_vmm_info *info, struct vmm_error *err)
+static int check_devices(const struct cl_vmm_info *info, bool *taken, struct vmm_error *err)
 {
-	bool taken[SPI_MAX] = {false};
 	bool any_irq = false;
 
 	if (info->nr_devices > CL_VMM_MAX_DEVICES)
@@ -135,11 +138,11 @@ static int check_devices(const struct cl_vmm_info *info, struct vmm_error *err)
 			return -1;
 		any_irq = any_irq || info->devices[d].nr_irqs > 0;
 	}
-	if (any_irq != (info->slot_irq_events != 0))
+	if ((any_irq || info->nr_events_in > 0) != (info->slot_irq_events != 0))
 		return vmm_fail(err, info->name,
 				"info page: interrupt events slot %u, but %s device has an "
-				"interrupt",
-				info->slot_irq_events, any_irq ? "a" : "no");
+				"interrupt and %u events go into the guest",
+				info->slot_irq_events, any_irq ? "a" : "no", info->nr_events_in);
 	/* The VMM's thread waits on one notification: the console's input is the one. */
 	if (info->slot_irq_events != 0 && info->slot_console_input != 0 &&
 	    info->slot_irq_events != info->slot_console_input)
@@ -150,8 +153,97 @@ static int check_devices(const struct cl_vmm_info *info, struct vmm_error *err)
 	return 0;
 }
 
+/* A window of a dataport or doorbell must not meet a device's or another one's. */
+static bool meets_another(const struct cl_vmm_info *info, uint64_t base, uint64_t size,
+			  const void *self)
+{
+	for (unsigned d = 0; d < info->nr_devices; d++)
+		for (unsigned r = 0; r < info->devices[d].nr_regs && r < CL_VMM_DEVICE_REGS; r++)
+			if (overlaps(base, size, info->devices[d].reg[r].base,
+				     info->devices[d].reg[r].size))
+				return true;
+	for (unsigned p = 0; p < info->nr_dataports; p++)
+		if (&info->dataports[p] != self &&
+		    overlaps(base, size, info->dataports[p].ipa, info->dataports[p].size))
+			return true;
+	for (unsigned e = 0; e < info->nr_events_out; e++)
+		if (&info->events_out[e] != self &&
+		    overlaps(base, size, info->events_out[e].ipa, PAGE))
+			return true;
+	return false;
+}
+
+/* A dataport or doorbell: named, page aligned, where the guest sees nothing else. */
+static int check_port(const struct cl_vmm_info *info, const char *what, const char *name,
+		      uint64_t base, uint64_t size, const void *self, struct vmm_error *err)
+{
+	if (!terminated(name, CL_VMM_IFACE_NAME_MAX) || name[0] == '\0')
+		return vmm_fail(err, info->name,
+				"info page: a %s's name is empty or not terminated", what);
+	if (!page_aligned(base) || !page_aligned(size))
+		return vmm_fail(err, info->name,
+				"info page: %s '%s': window %#llx, %#llx bytes is not page aligned",
+				what, name, (unsigned long long)base, (unsigned long long)size);
+	if (check_window(info, what, name, base, size, err) != 0)
+		return -1;
+	if (meets_another(info, base, size, self))
+		return vmm_fail(err, info->name,
+				"info page: %s '%s': window %#llx overlaps a device, dataport or "
+				"doorbell",
+				what, name, (unsigned long long)base);
+	return 0;
+}
+
+/*
+ * The guest's dataports, events in (SPIs not the PL011's, a device's or another
+ * event's; `taken` has the devices') and events out (a doorbell each, with the
+ * notification it signals).
+ */
+static int check_ports(const struct cl_vmm_info *info, bool *taken, struct vmm_error *err)
+{
+	if (info->nr_dataports > CL_VMM_MAX_DATAPORTS || info->nr_events_in > CL_VMM_MAX_EVENTS ||
+	    info->nr_events_out > CL_VMM_MAX_EVENTS)
+		return vmm_fail(err, info->name,
+				"info page: %u dataports, %u events in and %u out; a VMM takes "
+				"at most %u, %u and %u",
+				info->nr_dataports, info->nr_events_in, info->nr_events_out,
+				CL_VMM_MAX_DATAPORTS, CL_VMM_MAX_EVENTS, CL_VMM_MAX_EVENTS);
+	for (unsigned p = 0; p < info->nr_dataports; p++) {
+		const struct cl_vmm_dataport *d = &info->dataports[p];
+
+		if (check_port(info, "dataport", d->name, d->ipa, d->size, d, err) != 0)
+			return -1;
+	}
+	for (unsigned e = 0; e < info->nr_events_out; e++) {
+		const struct cl_vmm_event_out *o = &info->events_out[e];
+
+		if (check_port(info, "doorbell", o->name, o->ipa, PAGE, o, err) != 0)
+			return -1;
+		if (o->slot_signal == 0)
+			return vmm_fail(err, info->name,
+					"info page: event '%s' out of the guest has no "
+					"notification slot",
+					o->name);
+	}
+	for (unsigned e = 0; e < info->nr_events_in; e++) {
+		const struct cl_vmm_event_in *in = &info->events_in[e];
+
+		if (!terminated(in->name, CL_VMM_IFACE_NAME_MAX) || in->name[0] == '\0')
+			return vmm_fail(err, info->name,
+					"info page: an event's name is empty or not terminated");
+		if (in->spi >= SPI_MAX || in->spi == info->uart_spi || taken[in->spi])
+			return vmm_fail(err, info->name,
+					"info page: event '%s' into the guest: SPI %u is outside "
+					"0 to %u or the PL011's, a device's or another event's",
+					in->name, in->spi, SPI_MAX - 1);
+		taken[in->spi] = true;
+	}
+	return 0;
+}
+
 int vmm_info_check(const struct cl_vmm_info *info, struct vmm_error *err)
 {
+	bool taken[SPI_MAX] = {false};
 	const char *name = "?";
 
 	if (info->magic != CL_VMM_INFO_MAGIC || info->version != CL_VMM_INFO_VERSION ||
@@ -208,7 +300,7 @@ int vmm_info_check(const struct cl_vmm_info *info, struct vmm_error *err)
 				"info page: console slot %u and console input slot %u: a console "
 				"needs both or neither",
 				info->slot_console, info->slot_console_input);
-	if (check_devices(info, err) != 0)
+	if (check_devices(info, taken, err) != 0 || check_ports(info, taken, err) != 0)
 		return -1;
 	if (!terminated(info->cmdline, CL_VMM_CMDLINE_MAX))
 		return vmm_fail(err, name, "info page: the command line is not terminated");

@@ -42,6 +42,12 @@ unsigned vmm_passthru_nr_irqs(const struct cl_vmm_info *info)
 	unsigned top = VMM_NR_IRQS;
 
 	/* The vGIC's INTIDs in whole GICD_ISENABLER words: enough for the highest SPI. */
+	for (unsigned e = 0; e < info->nr_events_in; e++) {
+		unsigned need = (32 + info->events_in[e].spi + 32) / 32 * 32;
+
+		if (need > top)
+			top = need;
+	}
 	for (unsigned d = 0; d < info->nr_devices; d++)
 		for (unsigned i = 0; i < info->devices[d].nr_irqs; i++) {
 			unsigned need = (32 + info->devices[d].irq[i].spi + 32) / 32 * 32;
@@ -56,7 +62,7 @@ unsigned vmm_passthru_nr_irqs(const struct cl_vmm_info *info)
 static void ack(struct vmm *v, uint32_t lines)
 {
 	for (unsigned k = 0; k < v->fwd.n; k++)
-		if (lines & (1U << k))
+		if ((lines & (1U << k)) && v->fwd_handler[k] != 0) /* 0: an event (ports.c) */
 			cl_irq_handler_ack(v->fwd_handler[k]);
 }
 
@@ -75,6 +81,8 @@ int vmm_passthru_start(struct vmm *v, struct vmm_error *err)
 					    CL_VMM_IRQ_BADGE(d, i), err) != 0)
 				return -1;
 		}
+	if (vmm_ports_start(v, err) != 0)
+		return -1;
 	/* With a console, its input notification is the one already bound (console.c). */
 	if (v->fwd.n == 0 || vmm_console_connected(v))
 		return 0;

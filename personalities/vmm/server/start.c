@@ -80,6 +80,7 @@ static int load(struct vmm *v, struct vmm_error *err)
 	vmm_passthru_config(v, devices, &nr_devices);
 	cfg.devices = devices;
 	cfg.nr_devices = nr_devices;
+	vmm_ports_config(v, &cfg);
 	if (guest_fdt_build(&v->g, &cfg, dtb, sizeof(dtb), err) != 0 ||
 	    image_load(&v->g, &lay, kernel, info->kernel_size, initrd, dtb, fdt_totalsize(dtb),
 		       err) != 0)

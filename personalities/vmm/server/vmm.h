@@ -9,6 +9,8 @@
 
 #include <cleave/syscalls.h>
 #include <cleave/vmm_info.h>
+#include <vmm/doorbell.h>
+#include <vmm/exit_decode.h>
 #include <vmm/exit_stats.h>
 #include <vmm/guest.h>
 #include <vmm/guest_fdt.h>
@@ -42,7 +44,11 @@ struct vmm {
 	bool input_more;	/* the server may hold more than there was room for */
 	struct irq_forward fwd; /* passed-through interrupts */
 	cl_cptr_t fwd_handler[IRQ_FORWARD_MAX]; /* the IRQ handler of each (ack) */
-	unsigned nr_irqs; /* the vGIC's INTIDs: 64, more for a device's higher SPI */
+	unsigned nr_irqs;	/* the vGIC's INTIDs: 64, more for a device's higher SPI */
+	struct doorbells bells; /* the guest's emitted events (ports.c) */
+	struct guest_fdt_port fdt_dataports[GUEST_FDT_MAX_PORTS]; /* its tree's port nodes */
+	struct guest_fdt_port fdt_events_in[GUEST_FDT_MAX_PORTS];
+	struct guest_fdt_port fdt_events_out[GUEST_FDT_MAX_PORTS];
 	struct {
 		uint32_t fr;	/* the UARTFR the kernel answers with */
 		bool fr_given;	/* fr was given to every vCPU */
@@ -133,6 +139,16 @@ void vmm_passthru_irq(struct vmm *v, uint64_t word);
 uint32_t vmm_passthru_deactivating(struct vmm *v, unsigned vcpu, unsigned intid);
 void vmm_passthru_deactivated(struct vmm *v, uint32_t lines);
 void vmm_passthru_reset(struct vmm *v);
+
+/*
+ * The guest's ports (ports.c): their device-tree nodes (config fills cfg's), the
+ * events into the guest added to the forwarded lines and the doorbells noted
+ * (start, before the notification is bound), and an access to a doorbell (true when
+ * the IPA is one: *val is what a load reads).
+ */
+void vmm_ports_config(struct vmm *v, struct guest_fdt_config *cfg);
+int vmm_ports_start(struct vmm *v, struct vmm_error *err);
+bool vmm_doorbell(struct vmm *v, uint64_t ipa, const struct vmm_exit_mmio *m, uint64_t *val);
 
 /* Hand the vGIC's injections to the kernel's list registers (irq.c). */
 void vmm_inject(struct vmm *v, const struct vgic_actions *a);

@@ -73,6 +73,14 @@ struct guest_dt {
 	uint64_t rtc;			    /* the first arm,pl031 node's registers, or 0 */
 	unsigned rtc_spi;		    /* its first interrupt as an SPI number, or ~0U */
 	unsigned rtc_flags;		    /* that interrupt's trigger flags (4: level high) */
+	/* A guest's ports (docs/vmm.md): the first node of each of Cleave's bindings. */
+	uint64_t dataport, dataport_size; /* cleave,dataport: its window, or 0 */
+	const char *dataport_name;	  /* its cleave,interface, "" without */
+	unsigned event_in_spi;		  /* cleave,event-in: its SPI number, or ~0U */
+	unsigned event_in_flags;	  /* its trigger flags (1: edge rising) */
+	const char *event_in_name;
+	uint64_t doorbell; /* cleave,event-out: its page, or 0 */
+	const char *doorbell_name;
 };
 
 extern struct guest_dt guest_dt;

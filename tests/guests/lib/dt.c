@@ -146,6 +146,38 @@ static bool irq_entry(const uint8_t *irqs, uint32_t len, unsigned i, unsigned *t
 	return true;
 }
 
+static const char *interface_name(const struct walk *w, const struct node *n)
+{
+	uint32_t len;
+	const uint8_t *p = node_prop(w, n->props, "cleave,interface", &len);
+
+	return p != NULL && len > 0 && p[len - 1] == '\0' ? (const char *)p : "";
+}
+
+/* A guest's ports: Cleave's dataport, event-in and event-out nodes (the first of each). */
+static void read_ports(struct walk *w, const struct node *n, struct guest_dt *out)
+{
+	uint32_t len;
+	const uint8_t *p;
+	unsigned type, num;
+	uint64_t size;
+
+	if (has_compatible(w, n, "cleave,dataport") && out->dataport == 0 &&
+	    reg_entry(w, 0, &out->dataport, &out->dataport_size))
+		out->dataport_name = interface_name(w, n);
+	if (has_compatible(w, n, "cleave,event-in") && out->event_in_spi == ~0U) {
+		p = node_prop(w, n->props, "interrupts", &len);
+		if (irq_entry(p, len, 0, &type, &num) && type == 0) {
+			out->event_in_spi = num;
+			out->event_in_flags = be32(p + 8);
+			out->event_in_name = interface_name(w, n);
+		}
+	}
+	if (has_compatible(w, n, "cleave,event-out") && out->doorbell == 0 &&
+	    reg_entry(w, 0, &out->doorbell, &size))
+		out->doorbell_name = interface_name(w, n);
+}
+
 static void read_node(struct walk *w, struct guest_dt *out)
 {
 	struct node *n = &w->stack[w->depth];
@@ -186,6 +218,7 @@ static void read_node(struct walk *w, struct guest_dt *out)
 			out->rtc_flags = be32(p + 8);
 		}
 	}
+	read_ports(w, n, out);
 	if (has_compatible(w, n, "arm,pl011") && w->nr_uarts < MAX_UARTS) {
 		struct uart *u = &w->uarts[w->nr_uarts];
 
@@ -269,6 +302,8 @@ const char *dt_read(const void *fdt, struct guest_dt *out)
 	out->vtimer_ppi = ~0U;
 	out->uart_spi = ~0U;
 	out->rtc_spi = ~0U;
+	out->event_in_spi = ~0U;
+	out->dataport_name = out->event_in_name = out->doorbell_name = "";
 	if (h == NULL || be32(h) != FDT_MAGIC)
 		return "x0 does not point at a device tree (no magic 0xd00dfeed)";
 	w.fdt = h;

@@ -115,6 +115,43 @@ static void vmm_tree_with_rtc(void **state)
 	assert_int_equal(guest_dt.rtc_spi, ~0U);
 }
 
+/* The ports guest's view of the VMM's port nodes (tests/guests/ports.c). */
+static void vmm_tree_with_ports(void **state)
+{
+	static const struct guest_fdt_port page = {"page", 0x20000000, 0x1000, 0};
+	static const struct guest_fdt_port kick = {"kick", 0, 0, 24};
+	static const struct guest_fdt_port done = {"done", 0x20200000, 0, 0};
+	struct guest_fdt_config c = {0};
+
+	(void)state;
+	c.gic_version = 2;
+	c.gicd_base = 0x08000000;
+	c.gicc_base = 0x08010000;
+	c.uart_base = 0x09000000;
+	c.uart_spi = 1;
+	c.nr_dataports = c.nr_events_in = c.nr_events_out = 1;
+	c.dataports = &page;
+	c.events_in = &kick;
+	c.events_out = &done;
+	std_guest(&g, 1, VMM_POLICY_DC);
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), 0);
+	read_ok(buf);
+	assert_int_equal(guest_dt.dataport, 0x20000000);
+	assert_int_equal(guest_dt.dataport_size, 0x1000);
+	assert_string_equal(guest_dt.dataport_name, "page");
+	assert_int_equal(guest_dt.event_in_spi, 24);
+	assert_int_equal(guest_dt.event_in_flags, 1);
+	assert_string_equal(guest_dt.event_in_name, "kick");
+	assert_int_equal(guest_dt.doorbell, 0x20200000);
+	assert_string_equal(guest_dt.doorbell_name, "done");
+	vmm_tree(3, 1); /* none without them */
+	read_ok(buf);
+	assert_int_equal(guest_dt.dataport, 0);
+	assert_int_equal(guest_dt.event_in_spi, ~0U);
+	assert_int_equal(guest_dt.doorbell, 0);
+	assert_string_equal(guest_dt.doorbell_name, "");
+}
+
 static void *load(const char *name)
 {
 	char path[512];
@@ -179,7 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vmm_gicv3_tree),    cmocka_unit_test(vmm_gicv2_tree),
 		cmocka_unit_test(vmm_tree_with_rtc), cmocka_unit_test(qemu_trees),
-		cmocka_unit_test(refusals),
+		cmocka_unit_test(refusals),	     cmocka_unit_test(vmm_tree_with_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -365,13 +365,97 @@ static void long_bootargs(void **state)
 	assert_string_equal(err.msg, "guest 'g1': device tree does not fit in 3000 bytes");
 }
 
+/* A guest's ports: a dataport, two events in, one event out. */
+static const struct guest_fdt_port dataports[] = {{"page", 0x20000000, 0x2000, 0}};
+static const struct guest_fdt_port events_in[] = {{"kick", 0, 0, 24}, {"again", 0, 0, 25}};
+static const struct guest_fdt_port events_out[] = {{"done", 0x20200000, 0, 0}};
+
+static struct guest_fdt_config ports_config(void)
+{
+	struct guest_fdt_config c = config(3);
+
+	c.nr_dataports = 1;
+	c.dataports = dataports;
+	c.nr_events_in = 2;
+	c.events_in = events_in;
+	c.nr_events_out = 1;
+	c.events_out = events_out;
+	return c;
+}
+
+static void guest_ports(void **state)
+{
+	struct guest_fdt_config c = ports_config();
+	int len;
+
+	(void)state;
+	build(1, &c);
+	expect_str("/dataport@20000000", "compatible", "cleave,dataport");
+	expect_str("/dataport@20000000", "cleave,interface", "page");
+	assert_int_equal(cell64("/dataport@20000000", "reg", 0), 0x20000000);
+	assert_int_equal(cell64("/dataport@20000000", "reg", 1), 0x2000);
+	for (unsigned e = 0; e < 2; e++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/event-in-%u", e);
+		expect_str(path, "compatible", "cleave,event-in");
+		expect_str(path, "cleave,interface", events_in[e].name);
+		prop(path, "interrupts", &len);
+		assert_int_equal(len, 12);
+		assert_int_equal(cell(path, "interrupts", 0), 0); /* SPI */
+		assert_int_equal(cell(path, "interrupts", 1), 24 + e);
+		assert_int_equal(cell(path, "interrupts", 2), 1); /* edge rising */
+	}
+	expect_str("/doorbell@20200000", "compatible", "cleave,event-out");
+	expect_str("/doorbell@20200000", "cleave,interface", "done");
+	assert_int_equal(cell64("/doorbell@20200000", "reg", 0), 0x20200000);
+	assert_int_equal(cell64("/doorbell@20200000", "reg", 1), 0x1000);
+	/* Without ports, no such node. */
+	c = config(3);
+	build(1, &c);
+	assert_true(fdt_node_offset_by_compatible(buf, -1, "cleave,dataport") < 0);
+	assert_true(fdt_node_offset_by_compatible(buf, -1, "cleave,event-in") < 0);
+	assert_true(fdt_node_offset_by_compatible(buf, -1, "cleave,event-out") < 0);
+}
+
+static void port_refusals(void **state)
+{
+	struct guest_fdt_port bad[GUEST_FDT_MAX_PORTS + 1] = {{0}};
+	struct guest_fdt_config c = ports_config();
+
+	(void)state;
+	std_guest(&g, 1, VMM_POLICY_DC);
+	c.nr_events_in = GUEST_FDT_MAX_PORTS + 1;
+	c.events_in = bad;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg, "guest 'g1': 9 event ins: at most 8");
+	c = ports_config();
+	c.events_out = bad;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg, "guest 'g1': event out 0 has no name");
+	bad[0] = (struct guest_fdt_port){"page", RAM_BASE + RAM_SIZE - 0x1000, 0x2000, 0};
+	c = ports_config();
+	c.dataports = bad;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg, "guest 'g1': dataport 'page' at 0x43fff000 (SPI 0) overlaps "
+				     "guest RAM or is no SPI");
+	bad[0] = (struct guest_fdt_port){"kick", 0, 0, 988};
+	c = ports_config();
+	c.events_in = bad;
+	c.nr_events_in = 1;
+	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), -1);
+	assert_string_equal(err.msg, "guest 'g1': event in 'kick' at 0x0 (SPI 988) overlaps guest "
+				     "RAM or is no SPI");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(gicv2_tree),	   cmocka_unit_test(gicv3_tree),
 		cmocka_unit_test(psci_method),	   cmocka_unit_test(passed_through_devices),
 		cmocka_unit_test(device_refusals), cmocka_unit_test(refusals),
-		cmocka_unit_test(long_bootargs),
+		cmocka_unit_test(long_bootargs),   cmocka_unit_test(guest_ports),
+		cmocka_unit_test(port_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -90,16 +91,16 @@ static void test_bad_magic(void **state)
 {
 	(void)state;
 	info.magic = 0;
-	expect("guest '?': info page: magic 0x0, version 3, size 2912; this VMM reads version 3 "
-	       "of 2912 bytes");
+	expect("guest '?': info page: magic 0x0, version 4, size 3824; this VMM reads version 4 "
+	       "of 3824 bytes");
 }
 
 static void test_bad_size(void **state)
 {
 	(void)state;
 	info.size = 1000;
-	expect("guest '?': info page: magic 0x314f464e494d4d56, version 3, size 1000; this VMM "
-	       "reads version 3 of 2912 bytes");
+	expect("guest '?': info page: magic 0x314f464e494d4d56, version 4, size 1000; this VMM "
+	       "reads version 4 of 3824 bytes");
 }
 
 static void test_name_unterminated(void **state)
@@ -265,22 +266,22 @@ static void test_device_window_bad(void **state)
 {
 	(void)state;
 	info.devices[0].reg[0].size = 0;
-	expect("guest 'linux1': info page: device 'pl031@9010000': register window 0x9010000, "
+	expect("guest 'linux1': info page: device 'pl031@9010000': window 0x9010000, "
 	       "0x0 bytes is empty, wraps or overlaps guest RAM");
 	info.devices[0].reg[0].base = 0x40200000; /* inside guest RAM */
 	info.devices[0].reg[0].size = 0x1000;
-	expect("guest 'linux1': info page: device 'pl031@9010000': register window 0x40200000, "
+	expect("guest 'linux1': info page: device 'pl031@9010000': window 0x40200000, "
 	       "0x1000 bytes is empty, wraps or overlaps guest RAM");
 	info.devices[0].reg[0].base = ~0ULL - 0xfff;
 	info.devices[0].reg[0].size = 0x2000;
-	expect("guest 'linux1': info page: device 'pl031@9010000': register window "
+	expect("guest 'linux1': info page: device 'pl031@9010000': window "
 	       "0xfffffffffffff000, 0x2000 bytes is empty, wraps or overlaps guest RAM");
 	info.devices[0].reg[0].base = 0x09000000; /* the emulated PL011 */
 	info.devices[0].reg[0].size = 0x1000;
-	expect("guest 'linux1': info page: device 'pl031@9010000': register window 0x9000000 "
+	expect("guest 'linux1': info page: device 'pl031@9010000': window 0x9000000 "
 	       "overlaps the emulated GIC or PL011");
 	info.devices[0].reg[0].base = 0x080c0000; /* the second vCPU's redistributor */
-	expect("guest 'linux1': info page: device 'pl031@9010000': register window 0x80c0000 "
+	expect("guest 'linux1': info page: device 'pl031@9010000': window 0x80c0000 "
 	       "overlaps the emulated GIC or PL011");
 }
 
@@ -320,16 +321,142 @@ static void test_irq_events_slot(void **state)
 	(void)state;
 	info.slot_irq_events = 0;
 	expect("guest 'linux1': info page: interrupt events slot 0, but a device has an "
-	       "interrupt");
+	       "interrupt and 0 events go into the guest");
 	info.slot_irq_events = 17;
 	info.devices[0].nr_irqs = 0;
 	expect("guest 'linux1': info page: interrupt events slot 17, but no device has an "
-	       "interrupt");
+	       "interrupt and 0 events go into the guest");
 	info.devices[0].nr_irqs = 1;
 	info.slot_console = 14;
 	info.slot_console_input = 15;
 	expect("guest 'linux1': info page: interrupt events slot 17 is not the console input "
 	       "slot 15");
+}
+
+/*
+ * A page with the PL031 and a guest's ports: a dataport of 8 KiB at 0x20000000, an
+ * event in on SPI 24 and an event out with its doorbell at 0x20200000.
+ */
+static int setup_ports(void **state)
+{
+	setup_device(state);
+	info.nr_dataports = 1;
+	strcpy(info.dataports[0].name, "page");
+	info.dataports[0].ipa = 0x20000000;
+	info.dataports[0].size = 0x2000;
+	info.nr_events_in = 1;
+	strcpy(info.events_in[0].name, "kick");
+	info.events_in[0].spi = 24;
+	info.nr_events_out = 1;
+	strcpy(info.events_out[0].name, "done");
+	info.events_out[0].ipa = 0x20200000;
+	info.events_out[0].slot_signal = 18;
+	return 0;
+}
+
+static void test_ports_pass(void **state)
+{
+	struct vmm_error err = {{0}};
+
+	(void)state;
+	assert_int_equal(vmm_info_check(&info, &err), 0);
+	/* An event in needs the events slot even without a device interrupt. */
+	info.devices[0].nr_irqs = 0;
+	assert_int_equal(vmm_info_check(&info, &err), 0);
+	info.slot_irq_events = 0;
+	expect("guest 'linux1': info page: interrupt events slot 0, but no device has an "
+	       "interrupt and 1 events go into the guest");
+}
+
+static void test_ports_too_many(void **state)
+{
+	(void)state;
+	info.nr_dataports = CL_VMM_MAX_DATAPORTS + 1;
+	expect("guest 'linux1': info page: 5 dataports, 1 events in and 1 out; a VMM takes at "
+	       "most 4, 8 and 8");
+	info.nr_dataports = 1;
+	info.nr_events_out = CL_VMM_MAX_EVENTS + 1;
+	expect("guest 'linux1': info page: 1 dataports, 1 events in and 9 out; a VMM takes at "
+	       "most 4, 8 and 8");
+	info.nr_events_out = 1;
+	info.nr_events_in = CL_VMM_MAX_EVENTS + 1;
+	info.slot_irq_events = 17;
+	expect("guest 'linux1': info page: 1 dataports, 9 events in and 1 out; a VMM takes at "
+	       "most 4, 8 and 8");
+}
+
+static void test_dataport_bad(void **state)
+{
+	(void)state;
+	memset(info.dataports[0].name, 'x', sizeof(info.dataports[0].name));
+	expect("guest 'linux1': info page: a dataport's name is empty or not terminated");
+	strcpy(info.dataports[0].name, "page");
+	info.dataports[0].size = 0x1800;
+	expect("guest 'linux1': info page: dataport 'page': window 0x20000000, 0x1800 bytes is "
+	       "not page aligned");
+	info.dataports[0].size = 0;
+	expect("guest 'linux1': info page: dataport 'page': window 0x20000000, 0x0 bytes is "
+	       "empty, wraps or overlaps guest RAM");
+	info.dataports[0].size = 0x2000;
+	info.dataports[0].ipa = 0x40000000; /* guest RAM */
+	expect("guest 'linux1': info page: dataport 'page': window 0x40000000, 0x2000 bytes is "
+	       "empty, wraps or overlaps guest RAM");
+	info.dataports[0].ipa = 0x08000000; /* the distributor */
+	expect("guest 'linux1': info page: dataport 'page': window 0x8000000 overlaps the "
+	       "emulated GIC or PL011");
+	info.dataports[0].ipa = 0x09010000; /* the PL031 */
+	expect("guest 'linux1': info page: dataport 'page': window 0x9010000 overlaps a device, "
+	       "dataport or doorbell");
+	info.dataports[0].ipa = 0x201ff000; /* its last page is the doorbell */
+	expect("guest 'linux1': info page: dataport 'page': window 0x201ff000 overlaps a device, "
+	       "dataport or doorbell");
+}
+
+static void test_doorbell_bad(void **state)
+{
+	(void)state;
+	info.events_out[0].ipa = 0x20200800;
+	expect("guest 'linux1': info page: doorbell 'done': window 0x20200800, 0x1000 bytes is "
+	       "not page aligned");
+	info.events_out[0].ipa = 0x09010000; /* the PL031 */
+	expect("guest 'linux1': info page: doorbell 'done': window 0x9010000 overlaps a device, "
+	       "dataport or doorbell");
+	info.events_out[0].ipa = 0x20200000;
+	info.events_out[1] = info.events_out[0]; /* two doorbells on one page */
+	info.nr_events_out = 2;
+	expect("guest 'linux1': info page: doorbell 'done': window 0x20200000 overlaps a device, "
+	       "dataport or doorbell");
+	info.nr_events_out = 1;
+	info.events_out[0].slot_signal = 0;
+	expect("guest 'linux1': info page: event 'done' out of the guest has no notification "
+	       "slot");
+}
+
+static void test_event_in_bad(void **state)
+{
+	(void)state;
+	info.events_in[0].name[0] = '\0';
+	expect("guest 'linux1': info page: an event's name is empty or not terminated");
+	strcpy(info.events_in[0].name, "kick");
+	for (unsigned i = 0; i < 4; i++) {
+		static const uint32_t bad[] = {224, 1, 2, 24}; /* PL011, PL031, the other event */
+
+		info.events_in[0].spi = bad[i];
+		if (i == 3) {
+			info.nr_events_in = 2;
+			info.events_in[1] = info.events_in[0];
+		}
+		struct vmm_error err = {{0}};
+		char want[200];
+
+		assert_int_equal(vmm_info_check(&info, &err), -1);
+		snprintf(
+			want, sizeof(want),
+			"guest 'linux1': info page: event 'kick' into the guest: SPI %u is outside "
+			"0 to 223 or the PL011's, a device's or another event's",
+			bad[i]);
+		assert_string_equal(err.msg, want);
+	}
 }
 
 int main(void)
@@ -359,6 +486,11 @@ int main(void)
 		cmocka_unit_test_setup(test_device_irq_bad, setup_device),
 		cmocka_unit_test_setup(test_device_irq_twice, setup_device),
 		cmocka_unit_test_setup(test_irq_events_slot, setup_device),
+		cmocka_unit_test_setup(test_ports_pass, setup_ports),
+		cmocka_unit_test_setup(test_ports_too_many, setup_ports),
+		cmocka_unit_test_setup(test_dataport_bad, setup_ports),
+		cmocka_unit_test_setup(test_doorbell_bad, setup_ports),
+		cmocka_unit_test_setup(test_event_in_bad, setup_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@ vmm_test(test_vmm_vgic)
 vmm_test(test_vmm_irq_forward)
 vmm_test(test_vmm_vuart)
 vmm_test(test_vmm_exit_stats)
+vmm_test(test_vmm_doorbell)
 
 # The test guests' device-tree reader on the VMM's trees and QEMU's.
 vmm_test(test_guest_dt)

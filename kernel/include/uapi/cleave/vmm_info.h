@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define CL_VMM_INFO_MAGIC 0x314f464e494d4d56ULL /* "VMMINFO1" */
-#define CL_VMM_INFO_VERSION 3
+#define CL_VMM_INFO_VERSION 4
 #define CL_VMM_INFO_VADDR 0x30000000ULL
 #define CL_VMM_NAME_MAX 40	/* NUL included: guest names are at most 32 characters */
 #define CL_VMM_CMDLINE_MAX 1024 /* NUL included */
@@ -22,6 +22,9 @@
 #define CL_VMM_DEVICE_IRQS 2	  /* interrupts of one device */
 #define CL_VMM_DEVICE_NAME_MAX 32 /* its node name, "pl031@9010000", NUL included */
 #define CL_VMM_COMPATIBLE_MAX 96  /* its compatible strings, each NUL-terminated */
+#define CL_VMM_MAX_DATAPORTS 4	  /* a guest's shared dataports */
+#define CL_VMM_MAX_EVENTS 8	  /* events into the guest (consumes), and out of it (emits) */
+#define CL_VMM_IFACE_NAME_MAX 32  /* an interface's name, NUL included */
 
 /* Where a VMM finds the guest's RAM and files in its own address space. */
 #define CL_VMM_RAM_VADDR 0x80000000ULL
@@ -66,6 +69,13 @@ enum cl_vmm_coherence {
  */
 #define CL_VMM_EVENT_CONSOLE_MASK 0xffffffffULL
 #define CL_VMM_IRQ_BADGE(d, i) (1ULL << (32 + (d)*CL_VMM_DEVICE_IRQS + (i)))
+/*
+ * An event into the guest (its `consumes` end, event e in the order of info->events_in)
+ * arrives on the same notification with a bit above the devices' (docs/vmm.md, "A
+ * guest's events and dataports"): the emitters' capabilities carry it as their badge.
+ */
+#define CL_VMM_EVENT_IN_BADGE(e) (1ULL << (48 + (e)))
+#define CL_VMM_EVENT_IN_MASK (0xffULL << 48)
 
 /*
  * A device of the platform passed through to the guest (`devices { rtc; }`), as the
@@ -92,6 +102,39 @@ struct cl_vmm_device {
 };
 
 _Static_assert(sizeof(struct cl_vmm_device) == 208, "vmm device layout");
+
+/*
+ * A dataport of the guest in a `connection shared`: its frames are mapped by the
+ * loader into the guest's stage 2 at `ipa` (normal cacheable memory, read/write, not
+ * executable); the VMM only describes it in the guest's device tree.
+ */
+struct cl_vmm_dataport {
+	char name[CL_VMM_IFACE_NAME_MAX]; /* the interface's name, NUL-terminated */
+	uint64_t ipa, size;		  /* page aligned, outside RAM and every device */
+};
+
+/* An event into the guest (`consumes`): raised as an edge-triggered virtual SPI. */
+struct cl_vmm_event_in {
+	char name[CL_VMM_IFACE_NAME_MAX];
+	uint32_t spi; /* SPI number (INTID - 32), chosen by the build */
+	uint32_t pad;
+};
+
+/*
+ * An event out of the guest (`emits`): a doorbell page at `ipa` the VMM emulates; a
+ * 32-bit store signals the notification in `slot_signal` (write, badged as the
+ * connection says).
+ */
+struct cl_vmm_event_out {
+	char name[CL_VMM_IFACE_NAME_MAX];
+	uint64_t ipa; /* one 4 KiB page, outside RAM and every device */
+	uint32_t slot_signal;
+	uint32_t pad;
+};
+
+_Static_assert(sizeof(struct cl_vmm_dataport) == 48, "vmm dataport layout");
+_Static_assert(sizeof(struct cl_vmm_event_in) == 40, "vmm event-in layout");
+_Static_assert(sizeof(struct cl_vmm_event_out) == 48, "vmm event-out layout");
 
 struct cl_vmm_info {
 	uint64_t magic;
@@ -127,16 +170,24 @@ struct cl_vmm_info {
 	uint32_t slot_console;
 	uint32_t slot_console_input;
 	/*
-	 * The notification the passed-through devices' IRQ handlers signal (the badges
-	 * above): slot_console_input when the guest has a console, else one of its own; 0
-	 * when no device has an interrupt.
+	 * The notification the passed-through devices' IRQ handlers and the emitters of
+	 * the guest's consumed events signal (the badges above): slot_console_input when
+	 * the guest has a console, else one of its own; 0 when no device has an interrupt
+	 * and the guest consumes no event.
 	 */
 	uint32_t slot_irq_events;
 	uint32_t nr_devices; /* 0..CL_VMM_MAX_DEVICES */
 	struct cl_vmm_device devices[CL_VMM_MAX_DEVICES];
+	uint32_t nr_dataports;	/* 0..CL_VMM_MAX_DATAPORTS */
+	uint32_t nr_events_in;	/* 0..CL_VMM_MAX_EVENTS */
+	uint32_t nr_events_out; /* 0..CL_VMM_MAX_EVENTS */
+	uint32_t pad;
+	struct cl_vmm_dataport dataports[CL_VMM_MAX_DATAPORTS];
+	struct cl_vmm_event_in events_in[CL_VMM_MAX_EVENTS];
+	struct cl_vmm_event_out events_out[CL_VMM_MAX_EVENTS];
 	char cmdline[CL_VMM_CMDLINE_MAX]; /* the guest's kernel command line, NUL-terminated */
 };
 
-_Static_assert(sizeof(struct cl_vmm_info) == 2912, "vmm info layout");
+_Static_assert(sizeof(struct cl_vmm_info) == 3824, "vmm info layout");
 
 #endif

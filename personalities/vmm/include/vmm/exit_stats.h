@@ -20,7 +20,8 @@ enum exit_stats_dev {
 	EXIT_DEV_GICD,
 	EXIT_DEV_GICR,
 	EXIT_DEV_UART,
-	EXIT_DEV_NONE, /* no device there, or not an access to emulate: the guest is stopped */
+	EXIT_DEV_DOORBELL, /* a guest's emitted event (doorbell.h) */
+	EXIT_DEV_NONE,	   /* no device there, or not an access to emulate: the guest is stopped */
 	EXIT_DEV_COUNT,
 };
 

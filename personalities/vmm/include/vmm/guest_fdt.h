@@ -29,6 +29,23 @@ struct guest_fdt_device {
 	unsigned flags[GUEST_FDT_DEVICE_IRQS]; /* 1 edge rising, 4 level high */
 };
 
+/*
+ * A guest's ports (docs/vmm.md, "A guest's events and dataports"): a dataport
+ * (`dataport@<ipa>`, "cleave,dataport", reg), an event into the guest
+ * (`event-in-<n>`, "cleave,event-in", an edge-rising SPI) and an event out of it
+ * (`doorbell@<ipa>`, "cleave,event-out", reg: one 4 KiB page). Each node names its
+ * interface in "cleave,interface".
+ */
+#define GUEST_FDT_MAX_PORTS 8
+#define GUEST_FDT_DOORBELL_SIZE 0x1000ULL
+
+struct guest_fdt_port {
+	const char *name; /* the interface's name */
+	uint64_t ipa;	  /* a dataport or doorbell */
+	uint64_t size;	  /* a dataport */
+	unsigned spi;	  /* an event in: SPI number (INTID - 32) */
+};
+
 struct guest_fdt_config {
 	unsigned gic_version; /* 2 or 3 */
 	uint64_t gicd_base;   /* distributor, 64 KiB */
@@ -42,6 +59,8 @@ struct guest_fdt_config {
 	uint64_t initrd_end;
 	unsigned nr_devices; /* passed through: 0..GUEST_FDT_MAX_DEVICES */
 	const struct guest_fdt_device *devices;
+	unsigned nr_dataports, nr_events_in, nr_events_out; /* 0..GUEST_FDT_MAX_PORTS each */
+	const struct guest_fdt_port *dataports, *events_in, *events_out;
 };
 
 /* The phandles the tree uses. */

@@ -11,7 +11,7 @@
 
 #include <vmm/vgic_dist.h>
 
-#define IRQ_FORWARD_MAX 16
+#define IRQ_FORWARD_MAX 24 /* 8 devices of 2 SPIs, and 8 events into the guest */
 
 struct irq_fwd_line {
 	uint16_t intid; /* the same SPI on the board and in the guest */

@@ -600,6 +600,13 @@ class Builder:
         g, vmm = inst.name, holder.name
         devices = [self.devices[name] for name, _ in inst.decl.devices
                    if name in self.devices and self.devices[name].node is not None]
+        # What the info page cannot list is refused here, at the guest, before any
+        # badge is given (device d's bits must stay below the events').
+        vmminfo.check_devices([dict(name=d.node.path.rsplit("/", 1)[-1],
+                                    compatible=d.node.compatible, regs=list(d.node.regs),
+                                    irqs=[(irq - 32, flags, None)
+                                          for irq, flags in d.irq_specs()])
+                               for d in devices], g, inst.loc)
         consumes = any(i.kind == "consumes" for i in inst.decl.interfaces)
         if not any(d.irqs() for d in devices) and not consumes:
             return [(dict(name=d.node.path.rsplit("/", 1)[-1], compatible=d.node.compatible,

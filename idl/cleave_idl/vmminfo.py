@@ -130,9 +130,23 @@ def pack_ports(guest, name):
     return out
 
 
-def pack_device(device, guest):
-    """One struct cl_vmm_device: `device` has name (the node's), compatible (its
-    strings), regs [(base, size)] and irqs [(spi, flags, slot of its handler)]."""
+def check_devices(devices, guest, loc=None):
+    """Refuses (InfoError at `loc`) passed-through devices an info page cannot list:
+    more than MAX_DEVICES, or one that check_device refuses. `./cleave check` runs it
+    (spec.py), so the description's problem shows before anything is built."""
+    if len(devices) > MAX_DEVICES:
+        raise InfoError(f"guest {guest}: {len(devices)} passed-through devices; a VMM takes "
+                        f"at most {MAX_DEVICES}", loc)
+    for device in devices:
+        try:
+            check_device(device, guest)
+        except InfoError as err:
+            raise InfoError(str(err), loc) from None
+
+
+def check_device(device, guest):
+    """Refuses (InfoError) a device whose node name, compatible strings, register
+    windows or interrupts do not fit a struct cl_vmm_device."""
     name = device["name"].encode()
     compatible = b"".join(c.encode() + b"\0" for c in device["compatible"])
     regs, irqs = device["regs"], device["irqs"]
@@ -154,6 +168,15 @@ def pack_device(device, guest):
         if flags not in (EDGE_RISING, LEVEL_HIGH):
             raise InfoError(f"{what}: interrupt {spi + 32} has trigger flags {flags}; an "
                             "SPI is edge-rising (1) or level-high (4)")
+
+
+def pack_device(device, guest):
+    """One struct cl_vmm_device: `device` has name (the node's), compatible (its
+    strings), regs [(base, size)] and irqs [(spi, flags, slot of its handler)]."""
+    check_device(device, guest)
+    name = device["name"].encode()
+    compatible = b"".join(c.encode() + b"\0" for c in device["compatible"])
+    regs, irqs = device["regs"], device["irqs"]
     reg_words = [w for base, size in regs for w in (base, size)]
     reg_words += [0] * (2 * DEVICE_REGS - len(reg_words))
     irq_words = [w for spi, flags, slot in irqs for w in (spi, flags, slot, 0)]

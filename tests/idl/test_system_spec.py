@@ -457,6 +457,39 @@ system S { guest Linux vm; }
         vmminfo.pack(dict(info, devices=info["devices"] * 9), "vm")
 
 
+def test_guest_devices_the_info_page_cannot_hold_are_refused_at_the_guest(tmp_path):
+    """`./cleave check` (the specification's build) refuses what the VMM's info page could
+    not list, at the guest's instance, before any interrupt gets a badge: nine devices,
+    a device with three interrupts."""
+    import pytest
+    nodes = [DeviceNode(f"/virtio@a{n:03x}00", ("virtio,mmio",), ((0x0a000000 + n * 0x100,
+                                                                  0x100),), (48 + n,))
+             for n in range(9)]
+    nodes.append(DeviceNode("/many@b000000", ("many",), ((0x0b000000, 0x1000),),
+                            (60, 61, 62)))
+    board = Target(name="board", ram_base=0x40000000, ram_size=1 << 30, cpus_max=4,
+                   kernel_devices=BOARD.kernel_devices, nodes=BOARD.nodes + nodes)
+    nine = "".join(f'device v{n} {{ path "/virtio@a{n:03x}00"; }}\n' for n in range(9))
+    path = tmp_path / "s.cleave"
+    path.write_text(f"""
+guest Linux {{ memory 4M; devices {{ {' '.join(f'v{n};' for n in range(9))} }} }}
+{nine}system S {{ guest Linux vm; }}
+""")
+    with pytest.raises(vmminfo.InfoError, match="guest vm: 9 passed-through devices; a VMM "
+                                                "takes at most 8") as caught:
+        capspec.build(checked(path, board), board)
+    assert caught.value.loc is not None
+    path.write_text("""
+guest Linux { memory 4M; devices { many; } }
+device many { path "/many@b000000"; }
+system S { guest Linux vm; }
+""")
+    with pytest.raises(vmminfo.InfoError, match="device many@b000000: 3 interrupts; a VMM "
+                                                "takes at most 2") as caught:
+        capspec.build(checked(path, board), board)
+    assert caught.value.loc is not None
+
+
 def test_guest_vmm_holds_the_guest(tmp_path):
     spec = build(tmp_path, """
 guest Linux { memory 4M; vcpus 2; cmdline "quiet"; coherence clean; }

@@ -96,10 +96,10 @@ static void wait_for_ticks(void)
 
 	for (unsigned i = 0; i < PLAT_CPUS_MAX; i++) {
 		while (__atomic_load_n(&cpus[i].state, __ATOMIC_ACQUIRE) == CPU_ONLINE &&
-		       tick_count(i) < TICKS_BEFORE_START) {
+		       tick_count(i) < TICKS_FOR_OK) {
 			if (arch_counter_read() > end)
 				panic("cpu%u took %u timer interrupts in %u ms, expected %u", i,
-				      tick_count(i), TICK_WAIT_MS, TICKS_BEFORE_START);
+				      tick_count(i), TICK_WAIT_MS, TICKS_FOR_OK);
 			arch_wait();
 		}
 	}

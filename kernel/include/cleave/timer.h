@@ -5,6 +5,8 @@
 #include <cleave/compiler.h>
 
 #define TIMER_HZ 100
+/* The first TICKS_FOR_OK ticks of a CPU, which the boot waits for (tick.h). */
+#define TIMER_BOOT_HZ 1000
 
 void timer_init(unsigned intid);
 void timer_cpu_start(void);

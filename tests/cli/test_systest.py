@@ -23,7 +23,7 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     # 3 damaged
     # system images, the test guests on bare QEMU (7 guests on two GICs, and the tvm
     # mutant), the audit kernel's record, and the audits of real boots (the demo's
-    # Linux with 1 and 2 vCPUs a guest and 6 test guests under 2 policies, the VMM
+    # Linux with 1 and 2 vCPUs a guest and 8 test guests under 2 policies, the VMM
     # builds, and the broken VMM);
     # Linux under Cleave on max (4), two Linux guests of which one stops (2),
     # guest-reset, guest-restart and guest-smc on two GICs (6), the bench guest's round
@@ -31,7 +31,7 @@ def test_system_tests_cover_the_matrix_and_the_failure_cases(virt):
     # PL031 passed through (linux/cleave/rtc), the ports guest and its peer component
     # (a guest's dataport and events) on two GICs
     assert len(names) == len(set(names)) == \
-        16 + 8 + 5 + 10 + 13 + 13 + 4 + 15 + 1 + 1 + 18 + 4 + 2 + 6 + 1 + 1 + 1 + 2
+        16 + 8 + 5 + 10 + 13 + 13 + 4 + 15 + 1 + 1 + 22 + 4 + 2 + 6 + 1 + 1 + 1 + 2
     for name in ("boot/cortex-a53/gic2/smp1", "boot/max/gic3/smp4", "boot/not-el2",
                  "fault/undef", "fault/data-abort", "dtb/mismatch", "system/hello/gic2",
                  "system/ktest/gic3", "system/bad-image/checksum", "guests/bare/psci/gic2",

@@ -4,14 +4,13 @@
 #include <cleave/tick.h>
 #include <cleave/timer.h>
 
-uint32_t tick_account(unsigned cpu)
+void tick_account(unsigned cpu)
 {
 	uint32_t n = __atomic_add_fetch(&cpus[cpu].ticks, 1, __ATOMIC_RELAXED);
 
 	if (n == TICKS_FOR_OK)
 		kprintf("cpu%u: timer ok (%u ticks at %u Hz, then %u Hz)\n", cpu, n, TIMER_BOOT_HZ,
 			TIMER_HZ);
-	return n;
 }
 
 uint32_t tick_count(unsigned cpu)

@@ -12,8 +12,7 @@
  */
 #define TICKS_FOR_OK 2
 
-/* Counts a tick of `cpu`; returns how many it has taken. */
-uint32_t tick_account(unsigned cpu);
+void tick_account(unsigned cpu);
 uint32_t tick_count(unsigned cpu);
 
 #endif

@@ -236,6 +236,21 @@ static void write_device(struct writer *w, const struct guest_fdt_device *d)
 	end(w);
 }
 
+/* A port node with one register window: a dataport or a doorbell page. */
+static void write_port_window(struct writer *w, const char *kind, const char *compatible,
+			      uint64_t ipa, uint64_t size, const char *interface)
+{
+	char name[48];
+	uint64_t reg[2] = {ipa, size};
+
+	node_name(name, sizeof(name), kind, ipa);
+	begin(w, name);
+	prop_str(w, "compatible", compatible);
+	prop_reg(w, reg, 1);
+	prop_str(w, "cleave,interface", interface);
+	end(w);
+}
+
 /*
  * A guest's ports: nodes of Cleave's own bindings (the guest's driver, or the test
  * guest's DT reader, finds them by compatible and tells them apart by
@@ -249,14 +264,8 @@ static void write_ports(struct writer *w, const struct guest_fdt_config *cfg)
 
 	for (unsigned p = 0; p < cfg->nr_dataports; p++) {
 		const struct guest_fdt_port *d = &cfg->dataports[p];
-		uint64_t reg[2] = {d->ipa, d->size};
 
-		node_name(name, sizeof(name), "dataport", d->ipa);
-		begin(w, name);
-		prop_str(w, "compatible", "cleave,dataport");
-		prop_reg(w, reg, 1);
-		prop_str(w, "cleave,interface", d->name);
-		end(w);
+		write_port_window(w, "dataport", "cleave,dataport", d->ipa, d->size, d->name);
 	}
 	for (unsigned e = 0; e < cfg->nr_events_in; e++) {
 		const struct guest_fdt_port *in = &cfg->events_in[e];
@@ -272,14 +281,9 @@ static void write_ports(struct writer *w, const struct guest_fdt_config *cfg)
 	}
 	for (unsigned e = 0; e < cfg->nr_events_out; e++) {
 		const struct guest_fdt_port *out = &cfg->events_out[e];
-		uint64_t reg[2] = {out->ipa, GUEST_FDT_DOORBELL_SIZE};
 
-		node_name(name, sizeof(name), "doorbell", out->ipa);
-		begin(w, name);
-		prop_str(w, "compatible", "cleave,event-out");
-		prop_reg(w, reg, 1);
-		prop_str(w, "cleave,interface", out->name);
-		end(w);
+		write_port_window(w, "doorbell", "cleave,event-out", out->ipa,
+				  GUEST_FDT_DOORBELL_SIZE, out->name);
 	}
 }
 

@@ -242,9 +242,10 @@ def connection_text(conn):
 
 
 class Builder:
-    def __init__(self, model, target, images=None, payloads=None):
+    def __init__(self, model, target, images=None, payloads=None, text_offsets=None):
         self.images = images or {}
         self.payloads = payloads  # image entry name -> size; None: payload frames left out
+        self.text_offsets = text_offsets or {}  # "<guest>.kernel" -> its Image's text_offset
         self.model = model
         self.system = model.system
         self.target = target
@@ -500,10 +501,14 @@ class Builder:
             holder.mappings.append(Mapping(f"{g}.memory.{n}", list(RW), "guest_ram",
                                            vaddr=VMM_RAM_VADDR + n * frame))
         sizes = {}
+        kernel_vaddr = VMM_KERNEL_VADDR
         for what, vaddr in (("kernel", VMM_KERNEL_VADDR), ("initrd", VMM_INITRD_VADDR)):
             entry = f"{g}.{what}"
             size = (self.payloads or {}).get(entry, 0) if getattr(decl, what) else 0
             sizes[what] = size
+            if what == "kernel" and self.kernel_in_place(decl, entry, size):
+                kernel_vaddr = self.run_in_place(g, holder, entry, size)
+                continue
             frame, bits = (LARGE, 21) if size >= LARGE else (PAGE, 12)
             for n in range(pages(size, frame)):
                 obj = self.add(Object(f"{name}.{what}.{n}", "frame", bits, owner=name,
@@ -513,7 +518,8 @@ class Builder:
         caps = {c.name: c.slot for c in holder.caps}
         self.spec.guests[g] = dict(
             vmm=name, ram_ipa=GUEST_RAM_IPA, ram_size=decl.memory, ram_vaddr=VMM_RAM_VADDR,
-            kernel_vaddr=VMM_KERNEL_VADDR, kernel_size=sizes["kernel"],
+            kernel_vaddr=kernel_vaddr, kernel_size=sizes["kernel"],
+            kernel_in_place=kernel_vaddr != VMM_KERNEL_VADDR,
             initrd_vaddr=VMM_INITRD_VADDR, initrd_size=sizes["initrd"], vcpus=decl.vcpus,
             coherence=decl.coherence, cmdline=decl.cmdline or "",
             on_reset=decl.on_reset, on_crash=decl.on_crash, restart_limit=decl.restart_limit,
@@ -530,6 +536,31 @@ class Builder:
                      for d in devices],
             dataports=ports["dataports"], events_in=ports["events_in"],
             events_out=[dict(e, slot=caps[e["slot"]]) for e in ports["events_out"]])
+
+    def kernel_in_place(self, decl, entry, size):
+        """Whether guest `decl` runs its kernel where the image holds it, as its RAM
+        (docs/image.md, "In place"): only a guest that never restarts (a restart loads
+        the kernel again, so it needs a copy nobody wrote), whose RAM is made of 2 MiB
+        frames, whose kernel is 2 MiB or more (the image puts it on 2 MiB boundaries)
+        and whose Image header asks for a text_offset on a 2 MiB boundary, inside RAM:
+        the VMM places it at that offset from the start of RAM (booting.rst)."""
+        offset = self.text_offsets.get(entry)
+        return (decl.on_reset == "stop" and decl.on_crash == "stop" and offset is not None
+                and decl.memory % LARGE == 0 and size >= LARGE and offset % LARGE == 0
+                and offset + size <= decl.memory)
+
+    def run_in_place(self, g, holder, entry, size):
+        """The guest's RAM frames that hold its kernel are filled from the image (the
+        loader gives the image's own frames when it can, else copies); the VMM reads
+        the kernel there: its address in the VMM."""
+        first = self.text_offsets[entry] // LARGE
+        for n in range(pages(size, LARGE)):
+            name = f"{g}.memory.{first + n}"
+            self.spec.object(name).source = (entry, n * LARGE)
+            for mapping in holder.mappings:
+                if mapping.object == name:
+                    mapping.fill = "payload"
+        return VMM_RAM_VADDR + first * LARGE
 
     def vmm_events(self, g):
         """The notification the VMM of guest `g` waits on besides its exits: the console's
@@ -776,11 +807,13 @@ class Builder:
         objects[f"{holder.name}.aspace"].size_bits = bits
 
 
-def build(model, target=None, images=None, payloads=None):
+def build(model, target=None, images=None, payloads=None, text_offsets=None):
     """The Specification of `model` (a model.Spec that passed every check; `target`
     gives the devices' registers, None leaves device frames out; `images` gives each
     component's ELF segments, {instance: [(vaddr, memsz, rights)]} (a guest's VMM as
     "<guest>.vmm"), None leaves the image frames out, as `./cleave check` does before
     anything is compiled; `payloads` gives the size of each guest's kernel and initrd,
-    {"<guest>.kernel": bytes}, None leaves their frames out)."""
-    return Builder(model, target, images, payloads).build()
+    {"<guest>.kernel": bytes}, None leaves their frames out; `text_offsets` gives each
+    guest kernel's Image text_offset, {"<guest>.kernel": offset}, which a guest that runs
+    its kernel in place needs)."""
+    return Builder(model, target, images, payloads, text_offsets).build()

@@ -226,7 +226,9 @@ static void give_dtb(const struct boot_root_args *a, struct cl_bootinfo *bi)
 /*
  * The image payload, for the loader: mapped read-only where bootinfo says, in 2 MiB
  * frames (it starts 2 MiB aligned) and 4 KiB frames for the tail, so a payload of
- * guest kernels takes tens of slots, not tens of thousands.
+ * guest kernels takes tens of slots, not tens of thousands. The capabilities carry
+ * read, write and exec: the loader may hand a guest kernel's frames to that one
+ * guest as its RAM (docs/image.md, "In place"); the root maps them read-only.
  */
 static void give_module(const struct boot_root_args *a, struct cl_bootinfo *bi)
 {
@@ -237,7 +239,8 @@ static void give_module(const struct boot_root_args *a, struct cl_bootinfo *bi)
 		uint64_t slot = next_slot++;
 		uint8_t bits = end - off >= BLOCK_SIZE ? 21 : 12;
 
-		put_root_cap(slot, CAP_FRAME, a->module_paddr + off, CL_RIGHT_READ, bits);
+		put_root_cap(slot, CAP_FRAME, a->module_paddr + off,
+			     CL_RIGHT_READ | CL_RIGHT_WRITE | CL_RIGHT_EXEC, bits);
 		must(call(slot, CL_LABEL_FRAME_MAP, 4, CL_SLOT_ASPACE, CL_MODULE_VADDR + off,
 			  CL_RIGHT_READ, 0),
 		     "payload map");

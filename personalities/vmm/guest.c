@@ -54,13 +54,22 @@ static bool merge(struct vmm_guest *g, struct vmm_range r)
 int vmm_guest_write(struct vmm_guest *g, uint64_t ipa, const void *src, size_t len, bool exec,
 		    struct vmm_error *err)
 {
-	struct vmm_range r;
-
 	if (!vmm_guest_ram_contains(g, ipa, len))
 		return vmm_fail(err, g->name, "write of %zu bytes at %#llx is outside guest RAM",
 				len, (unsigned long long)ipa);
 	if (vmm_be_write_guest(g, ipa, src, len) != 0)
 		return vmm_fail(err, g->name, "writing %zu bytes at %#llx failed", len,
+				(unsigned long long)ipa);
+	return vmm_guest_loaded(g, ipa, len, exec, err);
+}
+
+int vmm_guest_loaded(struct vmm_guest *g, uint64_t ipa, size_t len, bool exec,
+		     struct vmm_error *err)
+{
+	struct vmm_range r;
+
+	if (!vmm_guest_ram_contains(g, ipa, len))
+		return vmm_fail(err, g->name, "%zu bytes at %#llx are outside guest RAM", len,
 				(unsigned long long)ipa);
 	/* Cache maintenance works on whole lines; pages keep the list short. */
 	r.ipa = ALIGN_DOWN(ipa, PAGE);

@@ -120,47 +120,70 @@ static void irq_handler(struct loader *l, uint32_t i, cl_cptr_t slot)
 	remember(l, i, slot);
 }
 
-void alloc_find_read_only_files(struct loader *l)
+/*
+ * Which frames filled from a guest's file the payload's own 2 MiB frames can be
+ * (docs/image.md, "In place"). A file every capability and mapping only reads (a
+ * VMM's kernel or initrd) may share its payload frame with other readers: two guests
+ * of one kernel map the same frames. A frame someone may write or execute (a guest's
+ * RAM holding the kernel it runs in place) must be the only user of its payload
+ * frame (payload_exclusive_writes); otherwise it is a copy of its own.
+ */
+void alloc_find_files_in_place(struct loader *l)
 {
 	const struct spec *s = &l->spec;
-	enum { NONE, READ_ONLY, MORE }; /* MORE: written or executed: a copy of its own */
+	static uint8_t filled[LOADER_MAX_OBJECTS];
+	static uint32_t which[LOADER_MAX_OBJECTS];
+	static int64_t module[LOADER_MAX_OBJECTS];
+	static uint8_t written[LOADER_MAX_OBJECTS];
+	uint32_t n = 0;
 
 	for (uint32_t m = 0; m < s->h->n_mappings; m++)
-		if (s->mappings[m].fill == CL_SPEC_FILL_PAYLOAD &&
-		    l->read_only_file[s->mappings[m].object] == NONE)
-			l->read_only_file[s->mappings[m].object] = READ_ONLY;
+		if (s->mappings[m].fill == CL_SPEC_FILL_PAYLOAD)
+			filled[s->mappings[m].object] = 1;
 	for (uint32_t m = 0; m < s->h->n_mappings; m++)
 		if (s->mappings[m].rights & ~(uint32_t)CL_RIGHT_READ)
-			l->read_only_file[s->mappings[m].object] = MORE;
+			l->file_written[s->mappings[m].object] = 1;
 	for (uint32_t c = 0; c < s->h->n_caps; c++)
 		if (s->caps[c].rights & ~(uint64_t)CL_RIGHT_READ)
-			l->read_only_file[s->caps[c].object] = MORE;
-	for (uint32_t i = 0; i < s->h->n_objects; i++)
-		if (l->read_only_file[i] != READ_ONLY)
-			l->read_only_file[i] = 0;
+			l->file_written[s->caps[c].object] = 1;
+	for (uint32_t i = 0; i < s->h->n_objects; i++) {
+		const struct cl_spec_object *o = &s->objects[i];
+
+		if (!filled[i] || o->type != CL_OBJ_FRAME)
+			continue;
+		module[n] = payload_in_place(&l->pl, &l->pl.entries[o->irq], o->paddr, o->size_bits);
+		if (module[n] >= (int64_t)l->bi->module_count)
+			module[n] = -1;
+		written[n] = l->file_written[i];
+		which[n++] = i;
+	}
+	payload_exclusive_writes(module, written, n);
+	for (uint32_t k = 0; k < n; k++)
+		l->file_module[which[k]] = (uint16_t)(module[k] + 1);
 }
 
 /*
- * A guest's file frame as the payload's own read-only frame (payload_in_place): a
- * copy of the module capability the kernel gave, no memory made, nothing to fill.
- * A guest kernel is then read from where QEMU loaded it, not copied first.
+ * A guest's file frame as the payload's own frame: a copy of the module capability
+ * the kernel gave (read-only for a file its VMM reads; with write and exec for the
+ * RAM a guest runs its kernel in), no memory made, nothing to fill. A guest kernel is
+ * then read, or run, from where QEMU loaded it, not copied first.
  */
 static bool file_in_place(struct loader *l, uint32_t i, cl_cptr_t slot)
 {
 	const struct cl_spec_object *o = &l->spec.objects[i];
-	int64_t k;
+	uint64_t k = l->file_module[i];
+	uint64_t rights = l->file_written[i] ? CL_RIGHT_READ | CL_RIGHT_WRITE | CL_RIGHT_EXEC
+					     : CL_RIGHT_READ;
 
-	if (!l->read_only_file[i] || o->type != CL_OBJ_FRAME)
+	if (k == 0)
 		return false;
-	k = payload_in_place(&l->pl, &l->pl.entries[o->irq], o->paddr, o->size_bits);
-	if (k < 0 || (uint64_t)k >= l->bi->module_count)
-		return false;
-	struct cl_result r = cl_cnode_copy(CL_SLOT_CNODE, slot, l->bi->module_first + (uint64_t)k,
-					   CL_RIGHT_READ);
+	k--;
+	struct cl_result r = cl_cnode_copy(CL_SLOT_CNODE, slot, l->bi->module_first + k, rights);
 
 	if (r.err != CL_OK)
-		loader_fail("%s: copy of the payload's frame %lld failed (error %llu)",
-			    spec_object_name(&l->spec, i), (long long)k, (unsigned long long)r.err);
+		loader_fail("%s: copy of the payload's frame %llu failed (error %llu)",
+			    spec_object_name(&l->spec, i), (unsigned long long)k,
+			    (unsigned long long)r.err);
 	remember(l, i, slot);
 	l->in_place[i] = 1;
 	l->in_place_bytes += 1ULL << o->size_bits;

@@ -23,8 +23,13 @@ struct loader {
 	uint64_t paddr[LOADER_MAX_OBJECTS];	/* each object's identity (cnode identify) */
 	uint64_t used[CL_BOOTINFO_MAX_UNTYPED]; /* bytes used of each untyped (watermark) */
 	uint64_t made;				/* bytes of objects made */
-	/* A guest's file frame that is only ever read: the payload's own frame may serve. */
-	uint8_t read_only_file[LOADER_MAX_OBJECTS];
+	/*
+	 * A frame filled from a guest's file that may be the payload's own frame: its
+	 * index among bootinfo's module frames plus 1, 0 when it must be a copy; with
+	 * file_written, one a guest writes (alloc_find_files_in_place).
+	 */
+	uint16_t file_module[LOADER_MAX_OBJECTS];
+	uint8_t file_written[LOADER_MAX_OBJECTS];
 	uint8_t in_place[LOADER_MAX_OBJECTS]; /* it does: nothing to fill (alloc.c) */
 	uint64_t in_place_bytes;
 };
@@ -43,8 +48,8 @@ cl_cptr_t loader_slot(struct loader *l);
 
 /* The log2 size the allocator orders object o by (alloc.c). */
 int alloc_order_bits(const struct cl_spec_object *o);
-/* Marks the frames filled from a guest's file that every capability and mapping only reads. */
-void alloc_find_read_only_files(struct loader *l);
+/* Picks the frames filled from a guest's file that the payload's own frames can be. */
+void alloc_find_files_in_place(struct loader *l);
 /* Makes object i of the specification (alloc.c). */
 void alloc_object(struct loader *l, uint32_t i);
 

@@ -122,7 +122,7 @@ int main(uint64_t arg)
 	cl_printf("loader: system '%s': %u objects, %u holders, %u capabilities\n",
 		  spec_str(&l->spec, l->spec.h->name), l->spec.h->n_objects, l->spec.h->n_holders,
 		  l->spec.h->n_caps);
-	alloc_find_read_only_files(l);
+	alloc_find_files_in_place(l);
 	/* Largest first: retype aligns each object to its size, so big ones placed first
 	 * leave no holes that small ones could have filled (as capdl-loader does). */
 	for (int bits = 47; bits >= 0; bits--)

@@ -153,6 +153,24 @@ int64_t payload_in_place(const struct payload *pl, const struct cl_image_entry *
 	return (int64_t)(at / large);
 }
 
+void payload_exclusive_writes(int64_t *module, const uint8_t *written, uint32_t n)
+{
+	/* Decide from the claims as they stand before any is dropped: a dropped claim
+	 * was still a second user of that frame's bytes in the payload. */
+	for (uint32_t i = 0; i < n; i++) {
+		if (!written[i] || module[i] < 0)
+			continue;
+		for (uint32_t j = 0; j < n; j++)
+			if (j != i && (module[j] == module[i] || module[j] == -2 - module[i])) {
+				module[i] = -2 - module[i]; /* dropped; -2 - k remembers k */
+				break;
+			}
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (module[i] < -1)
+			module[i] = -1;
+}
+
 /* A table of n records of size sz at offset off, inside the specification's size. */
 static int table_ok(const struct cl_spec_header *h, uint32_t off, uint32_t n, uint32_t sz)
 {

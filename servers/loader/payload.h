@@ -53,6 +53,15 @@ static inline const uint8_t *payload_data(const struct payload *pl, const struct
 int64_t payload_in_place(const struct payload *pl, const struct cl_image_entry *e, uint64_t offset,
 			 unsigned size_bits);
 
+/*
+ * Of n frames that would be the payload's frames module[i] (-1: a copy), written[i]
+ * set for one its holders may write (a guest's RAM holding its kernel): sets
+ * module[i] to -1 for each written frame whose payload frame another of the n would
+ * also be. A frame a guest writes must be its own: no other guest, and no VMM reading
+ * a file, may see those writes (payload.c).
+ */
+void payload_exclusive_writes(int64_t *module, const uint8_t *written, uint32_t n);
+
 /* Checks the specification (size bytes at data) against the payload (ELF entries)
  * and the kernel's limits; 0 or -1 with a message in err. */
 int spec_open(struct spec *s, const struct payload *pl, const void *data, uint64_t size, char *err,

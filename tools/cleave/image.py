@@ -7,7 +7,8 @@
 The payload starts at the first 2 MiB boundary after the kernel's last byte in memory
 (text_offset + image_size from its arm64 Image header, so bss included): the kernel
 finds it there and QEMU's -kernel loads it with the kernel. Each entry starts on a
-4 KiB page; identical contents are stored once (two guests of one kernel). A guest's
+4 KiB page; identical contents are stored once (two guests of one kernel), except an
+entry marked `alone` (a kernel its guest runs in place, as its RAM). A guest's
 kernel or initrd of 2 MiB or more starts and ends on a 2 MiB boundary of the payload,
 zero padded, and then so does the payload: the loader maps the kernel's own 2 MiB
 frames of it into the guest's VMM instead of copying it (docs/image.md, "In place").
@@ -48,6 +49,7 @@ class Entry:
     kind: str  # a key of KINDS
     data: bytes
     offset: int = 0  # set by pack()/read()
+    alone: bool = False  # stored for this entry only: a guest runs it in place, writing it
 
 
 def checksum(data):
@@ -106,8 +108,9 @@ def pack_payload(entries, flags=0):
             raise ImageError(f"entry '{entry.name}': unknown kind '{entry.kind}'")
     # Small entries first, then the 2 MiB aligned ones: the small ones fill what would
     # be padding before the first large one (the table keeps the given order).
-    for entry in sorted(entries, key=large):
-        key = bytes(entry.data)
+    for n, entry in enumerate(sorted(entries, key=large)):
+        # An entry a guest writes (its RAM, "In place") shares its bytes with no other.
+        key = (n, bytes(entry.data)) if entry.alone else bytes(entry.data)
         if key in placed:
             entry.offset = placed[key]
             continue
@@ -115,8 +118,8 @@ def pack_payload(entries, flags=0):
             at = align(at, PAYLOAD_ALIGN)
             in_place = True
         entry.offset = placed[key] = at
-        blobs.append((at, key))
-        at = align(at + len(key), PAYLOAD_ALIGN if large(entry) else ALIGN)
+        blobs.append((at, entry.data))
+        at = align(at + len(entry.data), PAYLOAD_ALIGN if large(entry) else ALIGN)
     if in_place:
         at = align(at, PAYLOAD_ALIGN)
     body = bytearray(at)

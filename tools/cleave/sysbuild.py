@@ -157,6 +157,19 @@ def guest_payloads(model):
     return entries
 
 
+def text_offsets(payloads):
+    """{entry: text_offset} of the guest kernels whose arm64 Image header reads (a guest
+    whose kernel has none is refused by its VMM, with the reason)."""
+    offsets = {}
+    for entry in payloads:
+        if entry.kind == "guest-kernel":
+            try:
+                offsets[entry.name] = image.kernel_layout(entry.data, alone=False)[0]
+            except image.ImageError:
+                pass
+    return offsets
+
+
 def build_system(system, platform_name, output=None, dump_caps=False, quiet=False,
                  kernel="cleave-loader.bin", out_suffix="", vmm=VMM, coherence=None):
     """Build SYSTEM's image for the platform; returns (path, model, specification,
@@ -206,8 +219,14 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
 
     payloads = guest_payloads(model)
     model, target, specification, report, diags = syscheck.load(
-        system, platform_name, images, {e.name: len(e.data) for e in payloads})
+        system, platform_name, images, {e.name: len(e.data) for e in payloads},
+        text_offsets(payloads))
     syscheck.raise_on_errors(system, diags)
+    # A kernel its guest runs in place is its RAM: stored for that guest alone.
+    alone = {f"{g}.kernel" for g, info in specification.guests.items()
+             if info.get("kernel_in_place")}
+    for entry in payloads:
+        entry.alone = entry.name in alone
     if coherence is not None:
         for info in specification.guests.values():
             info["coherence"] = coherence

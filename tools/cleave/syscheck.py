@@ -31,11 +31,12 @@ def idl():
     return cleave_idl
 
 
-def load(system, platform_name, images=None, payloads=None):
+def load(system, platform_name, images=None, payloads=None, text_offsets=None):
     """Read and check `system` on `platform_name`: (model, target, specification,
     report, diags). Problems in the description are printed and raised as one
-    CleaveError; `images` (instance: ELF segments) and `payloads` (a guest's kernel
-    and initrd entry: size) complete the specification."""
+    CleaveError; `images` (instance: ELF segments), `payloads` (a guest's kernel
+    and initrd entry: size) and `text_offsets` (a guest kernel's entry: its Image's
+    text_offset) complete the specification."""
     path = Path(system)
     if not path.is_file():
         raise UsageError(f"SYSTEM {system}: no such file")
@@ -56,7 +57,7 @@ def load(system, platform_name, images=None, payloads=None):
         # the loader will hand out must honour them too (cleave_idl/authority.py).
         from cleave_idl import authority, vmminfo, spec as capspec
         try:
-            specification = capspec.build(spec, target, images, payloads)
+            specification = capspec.build(spec, target, images, payloads, text_offsets)
         except vmminfo.InfoError as err:
             if err.loc is None:
                 raise CleaveError(f"{os.path.normpath(system)}: {err}") from None

@@ -241,6 +241,44 @@ static int check_ports(const struct cl_vmm_info *info, bool *taken, struct vmm_e
 	return 0;
 }
 
+/* Whether [a, a + an) and [b, b + bn) share a byte (neither wraps: checked before). */
+static bool overlap(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return a < b + bn && b < a + an;
+}
+
+/*
+ * A kernel run in place (docs/image.md, "In place") lies inside the VMM's view of
+ * guest RAM, wholly; the guest then never restarts, since a restart loads the kernel
+ * again and the guest has written over it. An initrd is always a file of its own.
+ */
+static int check_files_in_ram(const struct cl_vmm_info *info, const char *name,
+			      struct vmm_error *err)
+{
+	uint64_t k = info->kernel_vaddr, n = info->kernel_size, r = info->ram_vaddr;
+
+	if (k + n < k || info->initrd_vaddr + info->initrd_size < info->initrd_vaddr)
+		return vmm_fail(err, name, "info page: a file's size wraps");
+	if (info->initrd_size != 0 &&
+	    overlap(info->initrd_vaddr, info->initrd_size, r, info->ram_size))
+		return vmm_fail(err, name,
+				"info page: the initrd file at %#llx lies in guest RAM's view",
+				(unsigned long long)info->initrd_vaddr);
+	if (!overlap(k, n, r, info->ram_size))
+		return 0;
+	if (k < r || k + n > r + info->ram_size)
+		return vmm_fail(err, name,
+				"info page: the kernel file at %#llx, %llu bytes, reaches "
+				"out of guest RAM's view",
+				(unsigned long long)k, (unsigned long long)n);
+	if (info->policy & (CL_VMM_RESTART_ON_RESET | CL_VMM_RESTART_ON_CRASH))
+		return vmm_fail(err, name,
+				"info page: the kernel runs in place in guest RAM, but the "
+				"guest restarts (a restart needs the kernel as the image "
+				"holds it)");
+	return 0;
+}
+
 int vmm_info_check(const struct cl_vmm_info *info, struct vmm_error *err)
 {
 	bool taken[SPI_MAX] = {false};
@@ -295,6 +333,8 @@ int vmm_info_check(const struct cl_vmm_info *info, struct vmm_error *err)
 				"info page: policy word %#x: unknown flags or a restart limit "
 				"above %u",
 				info->policy, CL_VMM_RESTART_LIMIT_MAX);
+	if (check_files_in_ram(info, name, err) != 0)
+		return -1;
 	if ((info->slot_console == 0) != (info->slot_console_input == 0))
 		return vmm_fail(err, name,
 				"info page: console slot %u and console input slot %u: a console "

@@ -67,6 +67,22 @@ static int load(struct vmm *v, struct vmm_error *err)
 	if (image_parse(&v->g, kernel, info->kernel_size, &h, err) != 0 ||
 	    image_plan(&v->g, &h, info->kernel_size, info->initrd_size, DTB_MAX, &lay, err) != 0)
 		return -1;
+	/*
+	 * A kernel run in place (docs/image.md, "In place") lies in guest RAM already
+	 * (info.c checked it lies wholly inside); it must lie where the boot protocol
+	 * puts it, or the guest would run a kernel the VMM did not place.
+	 */
+	bool in_place = info->kernel_vaddr >= info->ram_vaddr &&
+			info->kernel_vaddr < info->ram_vaddr + info->ram_size;
+	uint64_t place = info->ram_vaddr + (lay.kernel_ipa - info->ram_ipa);
+
+	if (in_place && info->kernel_vaddr != place)
+		return vmm_fail(err, v->g.name,
+				"its kernel lies in its RAM at %#llx, but belongs at %#llx "
+				"(the Image header's text_offset)",
+				(unsigned long long)(info->kernel_vaddr - info->ram_vaddr +
+						     info->ram_ipa),
+				(unsigned long long)lay.kernel_ipa);
 	cfg = (struct guest_fdt_config){.gic_version = info->gic_version,
 					.gicd_base = info->gicd_ipa,
 					.gicc_base = info->gicc_ipa,
@@ -82,8 +98,8 @@ static int load(struct vmm *v, struct vmm_error *err)
 	cfg.nr_devices = nr_devices;
 	vmm_ports_config(v, &cfg);
 	if (guest_fdt_build(&v->g, &cfg, dtb, sizeof(dtb), err) != 0 ||
-	    image_load(&v->g, &lay, kernel, info->kernel_size, initrd, dtb, fdt_totalsize(dtb),
-		       err) != 0)
+	    image_load(&v->g, &lay, in_place ? NULL : kernel, info->kernel_size, initrd, dtb,
+		       fdt_totalsize(dtb), err) != 0)
 		return -1;
 	/* The audit's test-only broken build says so before it does its damage. */
 	if (VMM_BROKEN(pou))
@@ -93,10 +109,11 @@ static int load(struct vmm *v, struct vmm_error *err)
 	if (cache_policy_before_first_run(&v->g) != 0)
 		return vmm_fail(err, v->g.name, "cleaning what was loaded failed");
 	struct image_boot_regs regs = image_boot_regs(&lay);
-	cl_printf("vmm: guest '%s': kernel at %#llx, %llu KiB; device tree at %#llx; "
+	cl_printf("vmm: guest '%s': kernel at %#llx, %llu KiB%s; device tree at %#llx; "
 		  "initrd %llu KiB; %u vCPUs, GICv%u, policy %s\n",
 		  v->g.name, (unsigned long long)regs.pc,
-		  (unsigned long long)(info->kernel_size >> 10), (unsigned long long)lay.dtb_ipa,
+		  (unsigned long long)(info->kernel_size >> 10), in_place ? " in place" : "",
+		  (unsigned long long)lay.dtb_ipa,
 		  (unsigned long long)(info->initrd_size >> 10), v->g.nr_vcpus, info->gic_version,
 		  info->coherence == CL_VMM_COHERENCE_DC ? "dc" : "clean");
 	if (vmm_vcpu_start(v, 0, regs.pc, regs.x[0]) != 0)

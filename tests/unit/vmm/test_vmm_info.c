@@ -125,6 +125,40 @@ static void test_no_kernel(void **state)
 	expect("guest 'linux1': info page: no kernel, or its files are not page aligned");
 }
 
+/* A kernel run in place lies in RAM (docs/image.md, "In place"): wholly, and never restarts. */
+static void test_kernel_in_place(void **state)
+{
+	struct vmm_error err = {{0}};
+
+	(void)state;
+	info.kernel_vaddr = CL_VMM_RAM_VADDR;
+	info.kernel_size = 32 << 20;
+	assert_int_equal(vmm_info_check(&info, &err), 0);
+	info.policy = CL_VMM_RESTART_ON_CRASH;
+	expect("guest 'linux1': info page: the kernel runs in place in guest RAM, but the guest "
+	       "restarts (a restart needs the kernel as the image holds it)");
+	info.policy = CL_VMM_RESTART_ON_RESET;
+	expect("guest 'linux1': info page: the kernel runs in place in guest RAM, but the guest "
+	       "restarts (a restart needs the kernel as the image holds it)");
+	info.policy = 0;
+	info.kernel_vaddr = CL_VMM_RAM_VADDR + (48 << 20);
+	expect("guest 'linux1': info page: the kernel file at 0x83000000, 33554432 bytes, reaches "
+	       "out of guest RAM's view");
+	info.kernel_vaddr = CL_VMM_RAM_VADDR - 4096;
+	expect("guest 'linux1': info page: the kernel file at 0x7ffff000, 33554432 bytes, reaches "
+	       "out of guest RAM's view");
+	info.kernel_vaddr = UINT64_MAX & ~4095ULL;
+	expect("guest 'linux1': info page: a file's size wraps");
+}
+
+static void test_initrd_in_ram(void **state)
+{
+	(void)state;
+	info.initrd_vaddr = CL_VMM_RAM_VADDR + (60 << 20);
+	info.initrd_size = 8 << 20;
+	expect("guest 'linux1': info page: the initrd file at 0x83c00000 lies in guest RAM's view");
+}
+
 static void test_too_many_vcpus(void **state)
 {
 	(void)state;
@@ -467,6 +501,8 @@ int main(void)
 		cmocka_unit_test_setup(test_bad_size, setup),
 		cmocka_unit_test_setup(test_name_unterminated, setup),
 		cmocka_unit_test_setup(test_ram_misaligned, setup),
+		cmocka_unit_test_setup(test_kernel_in_place, setup),
+		cmocka_unit_test_setup(test_initrd_in_ram, setup),
 		cmocka_unit_test_setup(test_no_kernel, setup),
 		cmocka_unit_test_setup(test_too_many_vcpus, setup),
 		cmocka_unit_test_setup(test_unknown_policy, setup),

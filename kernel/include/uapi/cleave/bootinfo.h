@@ -48,8 +48,9 @@ struct cl_bootinfo {
 	uint64_t dtb_paddr;
 	uint64_t dtb_size;
 	/*
-	 * Read-only frames of the image payload (cleave/image.h), in order from its
-	 * start: 2 MiB frames while 2 MiB or more remain, then 4 KiB frames.
+	 * Frames of the image payload (cleave/image.h), in order from its start:
+	 * 2 MiB frames while 2 MiB or more remain, then 4 KiB frames. Mapped
+	 * read-only into the root; the capabilities carry read, write and exec.
 	 */
 	uint64_t module_first;
 	uint64_t module_count; /* 0: the image has no payload */

@@ -60,4 +60,12 @@ bool vmm_guest_ram_contains(const struct vmm_guest *g, uint64_t ipa, uint64_t si
 int vmm_guest_write(struct vmm_guest *g, uint64_t ipa, const void *src, size_t len, bool exec,
 		    struct vmm_error *err);
 
+/*
+ * Remembers [ipa, ipa + len) for the cache policy as if the loader had written it:
+ * bytes that were already in guest RAM when the VMM started (a kernel run in place,
+ * docs/image.md) get the same cleaning, and I-cache work when exec, as written ones.
+ */
+int vmm_guest_loaded(struct vmm_guest *g, uint64_t ipa, size_t len, bool exec,
+		     struct vmm_error *err);
+
 #endif

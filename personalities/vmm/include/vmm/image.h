@@ -52,7 +52,11 @@ int image_parse(const struct vmm_guest *g, const void *file, size_t len, struct 
 int image_plan(const struct vmm_guest *g, const struct image_header *h, size_t kernel_len,
 	       size_t initrd_len, size_t dtb_max, struct image_layout *lay, struct vmm_error *err);
 
-/* Write the kernel (as code), the initrd (if any) and the DTB (dtb_len <= dtb_max). */
+/*
+ * Write the kernel (as code), the initrd (if any) and the DTB (dtb_len <= dtb_max).
+ * kernel NULL: its kernel_len bytes already lie at the kernel's place (run in place,
+ * docs/image.md); they are remembered for the cache policy as if written.
+ */
 int image_load(struct vmm_guest *g, const struct image_layout *lay, const void *kernel,
 	       size_t kernel_len, const void *initrd, const void *dtb, size_t dtb_len,
 	       struct vmm_error *err);

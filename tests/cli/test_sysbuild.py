@@ -67,6 +67,18 @@ def test_identical_contents_are_stored_once():
     assert "same data as above" in "\n".join(image.describe(image.pack(kernel(), same)))
 
 
+def test_a_kernel_run_in_place_is_stored_alone():
+    """A kernel its guest runs in place becomes that guest's RAM (docs/image.md, "In
+    place"): no other entry may share its bytes, not even an identical kernel."""
+    mib = 1 << 20
+    same = [image.Entry("a.kernel", "guest-kernel", b"K" * (2 * mib)),
+            image.Entry("b.kernel", "guest-kernel", b"K" * (2 * mib), alone=True),
+            image.Entry("c.kernel", "guest-kernel", b"K" * (2 * mib))]
+    _, got = image.read(image.pack(kernel(), same))
+    assert got[0].offset == got[2].offset != got[1].offset
+    assert got[1].data == same[1].data
+
+
 def test_large_guest_files_sit_on_their_own_2mib_frames():
     """A guest kernel or initrd of 2 MiB or more starts and ends on a 2 MiB boundary,
     zero padded, and the payload ends on one: the loader maps those frames in place

@@ -538,6 +538,56 @@ system S { guest Linux vm; guest Other vm2; }
     assert word == vmminfo.RESTART_ON_RESET | 3 << 16
 
 
+def in_place_spec(tmp_path, settings, kernel_mib=5, text_offset=0, memory="16M"):
+    """A guest `vm` whose kernel file (kernel_mib MiB) has the given Image text_offset."""
+    path = tmp_path / "s.cleave"
+    path.write_text(f"""
+guest Linux {{ kernel "Image"; memory {memory}; {settings} }}
+system S {{ guest Linux vm; }}
+""")
+    return capspec.build(checked(path), BOARD, None, {"vm.kernel": kernel_mib << 20},
+                         {"vm.kernel": text_offset})
+
+
+def test_guest_that_never_restarts_runs_its_kernel_in_place(tmp_path):
+    """docs/image.md, "In place": the RAM frames at the kernel's place are filled from
+    its file, the VMM reads the kernel there, and it maps no file frames of its own."""
+    spec = in_place_spec(tmp_path, "on_reset stop;", text_offset=4 << 20)
+    guest = spec.guests["vm"]
+    assert guest["kernel_in_place"]
+    assert guest["kernel_vaddr"] == capspec.VMM_RAM_VADDR + (4 << 20)
+    # 5 MiB from 4 MiB up: RAM frames 2, 3 and 4, from the file's 0, 2 and 4 MiB.
+    filled = {o.name: o.source for o in spec.objects if o.name.startswith("vm.memory.")}
+    assert filled == {"vm.memory.0": None, "vm.memory.1": None,
+                      "vm.memory.2": ("vm.kernel", 0), "vm.memory.3": ("vm.kernel", 2 << 20),
+                      "vm.memory.4": ("vm.kernel", 4 << 20), "vm.memory.5": None,
+                      "vm.memory.6": None, "vm.memory.7": None}
+    vmm = spec.holder("vm.vmm")
+    fills = {m.object: m.fill for m in vmm.mappings if m.region == "guest_ram"}
+    assert [o for o, fill in fills.items() if fill] == ["vm.memory.2", "vm.memory.3",
+                                                         "vm.memory.4"]
+    assert not [m for m in vmm.mappings if m.region == "kernel"]
+    # The guest maps those frames as the rest of its RAM: read, write and execute.
+    ram = {m.object: m.rights for m in spec.holder("vm").mappings if m.region == "memory"}
+    assert ram["vm.memory.2"] == ["read", "write", "exec"]
+
+
+def test_guest_kernel_is_copied_unless_it_can_run_in_place(tmp_path):
+    """A guest that may restart needs its kernel as the image holds it; a text_offset
+    off a 2 MiB boundary, a kernel under 2 MiB or RAM made of 4 KiB frames cannot."""
+    for settings, kw in (("", {}), ("on_reset stop; on_crash restart;", {}),
+                         ("on_reset stop;", {"text_offset": 0x80000}),
+                         ("on_reset stop;", {"kernel_mib": 1}),
+                         ("on_reset stop;", {"memory": "15M"}),
+                         ("on_reset stop;", {"text_offset": 12 << 20})):
+        spec = in_place_spec(tmp_path, settings, **kw)
+        guest = spec.guests["vm"]
+        assert not guest["kernel_in_place"], (settings, kw)
+        assert guest["kernel_vaddr"] == capspec.VMM_KERNEL_VADDR
+        assert not [o for o in spec.objects if o.name.startswith("vm.memory.") and o.source]
+        assert [m for m in spec.holder("vm.vmm").mappings if m.region == "kernel"]
+
+
 def test_guest_smc_emulate_reaches_the_info_page(tmp_path):
     """`smc emulate;` sets CL_VMM_SMC_EMULATE in the policy word; the default leaves it 0."""
     import struct

@@ -108,6 +108,39 @@ static void test_offset_past_the_file_is_copied(void **state)
 	assert_int_equal(payload_in_place(&pl, &e, 2 * MIB, 21), -1);
 }
 
+/* A frame a guest writes (its RAM holding its kernel) is in place only as the sole user. */
+static void test_written_frames_must_be_alone(void **state)
+{
+	(void)state;
+	/* Readers share frame 1; a writer alone on frame 2 keeps it; -1 stays a copy. */
+	int64_t module[] = {1, 1, 2, -1};
+	const uint8_t written[] = {0, 0, 1, 1};
+
+	payload_exclusive_writes(module, written, 4);
+	assert_int_equal(module[0], 1);
+	assert_int_equal(module[1], 1);
+	assert_int_equal(module[2], 2);
+	assert_int_equal(module[3], -1);
+
+	/* A writer beside a reader of its frame: the writer copies, the reader stays. */
+	int64_t shared[] = {3, 3};
+	const uint8_t one_writes[] = {1, 0};
+
+	payload_exclusive_writes(shared, one_writes, 2);
+	assert_int_equal(shared[0], -1);
+	assert_int_equal(shared[1], 3);
+
+	/* Two writers of one frame (two guests of one kernel, both in place): both copy,
+	 * the second as well although the first already gave the frame up. */
+	int64_t both[] = {0, 0, 5};
+	const uint8_t both_write[] = {1, 1, 1};
+
+	payload_exclusive_writes(both, both_write, 3);
+	assert_int_equal(both[0], -1);
+	assert_int_equal(both[1], -1);
+	assert_int_equal(both[2], 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +153,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_offset_past_the_file_is_copied, setup,
 						teardown),
+		cmocka_unit_test(test_written_frames_must_be_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

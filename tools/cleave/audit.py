@@ -257,6 +257,7 @@ class AuditRecordJudge:
 # device's interrupts, and ports shares a dataport and events with a component (the
 # record covers guest RAM, not the dataport: docs/coherence.md).
 AUDITED_GUESTS = ("tvm", "mmu", "setway", "psci", "irq", "reset", "rtc", "ports")
+IN_PLACE_GUEST = "linux2"  # in the audited demo: it runs its kernel in place
 BREAK_GUEST = "mmu"  # booted with vmm-audit-break-pou by audit/break-pou, under clean
 BREAK_POLICY = "clean"  # the policy whose image cleaning the `pou` build breaks
 LINUX_MEMORY_MIB = 1024  # two guests of 256 MiB, the image and its files in frames
@@ -271,9 +272,15 @@ NEEDS_POC = "needs clean to PoC"
 
 
 def linux_markers(guests):
-    from .guest_payload import marker
+    """Each guest's marker and power-off; IN_PLACE_GUEST's VMM saying its kernel is in
+    place, and the loader counting two kernels' frames in place: linux1's file (which
+    its VMM copies) and linux2's RAM, a copy of its own in the image."""
+    from .guest_payload import kernel, marker
+    frames = -(-kernel().image.stat().st_size // (2 << 20))
     return [f"{g}: {marker(g)}" for g in guests] + \
-        [f"vmm: guest '{g}' stopped: it powered off" for g in guests]
+        [f"vmm: guest '{g}' stopped: it powered off" for g in guests] + \
+        [" KiB in place; device tree at",  # only IN_PLACE_GUEST's VMM prints it
+         f", {2 * frames * 2048} KiB of guest files in place)"]
 
 
 def guest_markers(guest):
@@ -350,12 +357,15 @@ def _build(ctx, system, name, coherence, brk=None):
 
 def _linux_image(ctx, policy, vcpus=1):
     """The demo (demo.py) with `vcpus` vCPUs per guest, its guests powering off once in
-    userspace so the system goes quiet and the kernel prints its record."""
+    userspace so the system goes quiet and the kernel prints its record. linux1's VMM
+    copies its kernel into its RAM; linux2 runs its kernel in place (docs/image.md), so
+    the audit covers both ways a kernel gets into guest RAM."""
     from . import demo, guest_payload
     name = "demo_audit" if vcpus == 1 else f"demo_audit_v{vcpus}"
     with BUILD_LOCK:
         system = demo.description(name=name, vcpus=vcpus,
-                                  append=f"{demo.APPEND} {guest_payload.POWEROFF_ARG}")
+                                  append=f"{demo.APPEND} {guest_payload.POWEROFF_ARG}",
+                                  in_place=(IN_PLACE_GUEST,))
     return _build(ctx, system, f"linux-{policy}" + ("" if vcpus == 1 else f"-v{vcpus}"),
                   policy)
 

@@ -39,15 +39,19 @@ GUEST = """guest {type} {{
     initrd "{initrd}";
     cmdline "{append}";
     memory {memory};
-    vcpus {vcpus};
+    vcpus {vcpus};{extra}
 }}
 """
+# A guest that stops at a reset runs its kernel in place (docs/image.md, "In place").
+IN_PLACE = "\n    on_reset stop;"
 
 
-def description(folder=None, name="demo", append=APPEND, vcpus=1):
+def description(folder=None, name="demo", append=APPEND, vcpus=1, in_place=()):
     """Fetch (or reuse) the payloads and write the demo's description; its path. `name`,
-    `append` and `vcpus` make a variant (the audit's: the guests power off in userspace,
-    guest_payload.POWEROFF_ARG, with 1 or 2 vCPUs each), written to its own folder."""
+    `append`, `vcpus` and `in_place` make a variant (the audit's: the guests power off in
+    userspace, guest_payload.POWEROFF_ARG, with 1 or 2 vCPUs each, the guests named in
+    `in_place` stopping at a reset and so running their kernels in place), written to
+    its own folder."""
     folder = folder or BUILD / "systems-src" / name
     folder.mkdir(parents=True, exist_ok=True)
     guests, instances = [], []
@@ -56,7 +60,7 @@ def description(folder=None, name="demo", append=APPEND, vcpus=1):
         kind = guest.capitalize()
         guests.append(GUEST.format(type=kind, kernel=payload.kernel.image,
                                    initrd=payload.initramfs, append=append, memory=MEMORY,
-                                   vcpus=vcpus))
+                                   vcpus=vcpus, extra=IN_PLACE if guest in in_place else ""))
         instances.append(f"    guest {kind} {guest};")
     # Connection order is the console's numbering: Ctrl-A 1 is linux1, Ctrl-A 2 linux2.
     connections = [f"    connection console {guest} -> console;" for guest in GUESTS]

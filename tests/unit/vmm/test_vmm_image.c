@@ -301,6 +301,40 @@ static void load_and_boot_regs(void **state)
 	free(ram);
 }
 
+/* A kernel run in place (NULL): nothing written there, but its range is code to clean. */
+static void load_in_place(void **state)
+{
+	uint8_t *ram = calloc(1, RAM_SIZE);
+	uint8_t kernel[8192], initrd[100], dtb[64];
+	struct image_header h;
+	struct image_layout lay;
+
+	(void)state;
+	rec_reset();
+	std_guest(&g, 1, VMM_POLICY_CLEAN);
+	rec_ram = ram;
+	rec_ram_base = RAM_BASE;
+	rec_ram_size = RAM_SIZE;
+	memset(kernel, 0x5a, sizeof(kernel));
+	header(kernel, 0, 2 * MIB, 0xa);
+	memset(initrd, 0x1d, sizeof(initrd));
+	memset(dtb, 0xd7, sizeof(dtb));
+	assert_int_equal(parse(kernel, sizeof(kernel), &h), 0);
+	assert_int_equal(image_plan(&g, &h, sizeof(kernel), sizeof(initrd), 0x1000, &lay, &err), 0);
+	assert_int_equal(image_load(&g, &lay, NULL, sizeof(kernel), initrd, dtb, sizeof(dtb), &err),
+			 0);
+	assert_int_equal(rec_count, 2); /* the initrd and the DTB only */
+	rec_expect_write(0, lay.initrd_ipa, sizeof(initrd));
+	rec_expect_write(1, lay.dtb_ipa, sizeof(dtb));
+	for (size_t i = 0; i < sizeof(kernel); i++)
+		assert_int_equal(ram[i], 0);
+	assert_int_equal(g.nr_written, 2);
+	assert_true(g.written[0].exec);
+	assert_int_equal(g.written[0].ipa, RAM_BASE);
+	assert_int_equal(g.written[0].size, sizeof(kernel));
+	free(ram);
+}
+
 static void size_text(void **state)
 {
 	(void)state;
@@ -316,7 +350,8 @@ int main(void)
 		cmocka_unit_test(parse_modern),	      cmocka_unit_test(parse_old_kernel),
 		cmocka_unit_test(parse_refusals),     cmocka_unit_test(parse_pe_truncation),
 		cmocka_unit_test(plan_layout),	      cmocka_unit_test(plan_refusals),
-		cmocka_unit_test(load_and_boot_regs), cmocka_unit_test(size_text),
+		cmocka_unit_test(load_and_boot_regs), cmocka_unit_test(load_in_place),
+		cmocka_unit_test(size_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -183,8 +183,9 @@ int image_load(struct vmm_guest *g, const struct image_layout *lay, const void *
 		return vmm_fail(err, g->name, "kernel of %zu bytes does not fit its planned place",
 				kernel_len);
 	/* NULL: the kernel already lies there (run in place); it is code all the same. */
-	if ((kernel == NULL ? vmm_guest_loaded(g, lay->kernel_ipa, kernel_len, true, err)
-			    : vmm_guest_write(g, lay->kernel_ipa, kernel, kernel_len, true, err)) != 0)
+	if ((kernel == NULL
+		     ? vmm_guest_loaded(g, lay->kernel_ipa, kernel_len, true, err)
+		     : vmm_guest_write(g, lay->kernel_ipa, kernel, kernel_len, true, err)) != 0)
 		return -1;
 	if (lay->initrd_size != 0 &&
 	    vmm_guest_write(g, lay->initrd_ipa, initrd, lay->initrd_size, false, err) != 0)

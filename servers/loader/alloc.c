@@ -151,7 +151,8 @@ void alloc_find_files_in_place(struct loader *l)
 
 		if (!filled[i] || o->type != CL_OBJ_FRAME)
 			continue;
-		module[n] = payload_in_place(&l->pl, &l->pl.entries[o->irq], o->paddr, o->size_bits);
+		module[n] =
+			payload_in_place(&l->pl, &l->pl.entries[o->irq], o->paddr, o->size_bits);
 		if (module[n] >= (int64_t)l->bi->module_count)
 			module[n] = -1;
 		written[n] = l->file_written[i];
@@ -172,8 +173,8 @@ static bool file_in_place(struct loader *l, uint32_t i, cl_cptr_t slot)
 {
 	const struct cl_spec_object *o = &l->spec.objects[i];
 	uint64_t k = l->file_module[i];
-	uint64_t rights = l->file_written[i] ? CL_RIGHT_READ | CL_RIGHT_WRITE | CL_RIGHT_EXEC
-					     : CL_RIGHT_READ;
+	uint64_t rights =
+		l->file_written[i] ? CL_RIGHT_READ | CL_RIGHT_WRITE | CL_RIGHT_EXEC : CL_RIGHT_READ;
 
 	if (k == 0)
 		return false;

@@ -77,12 +77,12 @@ static int load(struct vmm *v, struct vmm_error *err)
 	uint64_t place = info->ram_vaddr + (lay.kernel_ipa - info->ram_ipa);
 
 	if (in_place && info->kernel_vaddr != place)
-		return vmm_fail(err, v->g.name,
-				"its kernel lies in its RAM at %#llx, but belongs at %#llx "
-				"(the Image header's text_offset)",
-				(unsigned long long)(info->kernel_vaddr - info->ram_vaddr +
-						     info->ram_ipa),
-				(unsigned long long)lay.kernel_ipa);
+		return vmm_fail(
+			err, v->g.name,
+			"its kernel lies in its RAM at %#llx, but belongs at %#llx "
+			"(the Image header's text_offset)",
+			(unsigned long long)(info->kernel_vaddr - info->ram_vaddr + info->ram_ipa),
+			(unsigned long long)lay.kernel_ipa);
 	cfg = (struct guest_fdt_config){.gic_version = info->gic_version,
 					.gicd_base = info->gicd_ipa,
 					.gicc_base = info->gicc_ipa,
@@ -113,8 +113,8 @@ static int load(struct vmm *v, struct vmm_error *err)
 		  "initrd %llu KiB; %u vCPUs, GICv%u, policy %s\n",
 		  v->g.name, (unsigned long long)regs.pc,
 		  (unsigned long long)(info->kernel_size >> 10), in_place ? " in place" : "",
-		  (unsigned long long)lay.dtb_ipa,
-		  (unsigned long long)(info->initrd_size >> 10), v->g.nr_vcpus, info->gic_version,
+		  (unsigned long long)lay.dtb_ipa, (unsigned long long)(info->initrd_size >> 10),
+		  v->g.nr_vcpus, info->gic_version,
 		  info->coherence == CL_VMM_COHERENCE_DC ? "dc" : "clean");
 	if (vmm_vcpu_start(v, 0, regs.pc, regs.x[0]) != 0)
 		return vmm_fail(err, v->g.name, "starting vCPU 0 failed");

@@ -79,6 +79,25 @@ def test_a_kernel_run_in_place_is_stored_alone():
     assert got[1].data == same[1].data
 
 
+def test_kernels_run_in_place_are_shared_again_when_the_image_is_too_large(monkeypatch):
+    """Each kernel run in place stored alone would pass QEMU's limit: the image stores
+    them once after all (the loader copies them into RAM), rather than failing."""
+    mib = 1 << 20
+    items = [image.Entry(f"{g}.kernel", "guest-kernel", b"K" * (2 * mib), alone=True)
+             for g in "abc"]
+    monkeypatch.setattr(image, "QEMU_IMAGE_MAX", 8 * mib)
+    with pytest.raises(image.ImageError):
+        image.pack(kernel(), items)
+    _, got = image.read(sysbuild.pack(kernel(), items, 0))
+    assert got[0].offset == got[1].offset == got[2].offset
+    assert not any(e.alone for e in items)
+    # One that fits keeps its own copy.
+    items = [image.Entry("a.kernel", "guest-kernel", b"K" * (2 * mib), alone=True),
+             image.Entry("b.kernel", "guest-kernel", b"K" * (2 * mib))]
+    _, got = image.read(sysbuild.pack(kernel(), items, 0))
+    assert got[0].offset != got[1].offset
+
+
 def test_large_guest_files_sit_on_their_own_2mib_frames():
     """A guest kernel or initrd of 2 MiB or more starts and ends on a 2 MiB boundary,
     zero padded, and the payload ends on one: the loader maps those frames in place

@@ -157,6 +157,25 @@ def guest_payloads(model):
     return entries
 
 
+def pack(kernel_data, entries, flags, quiet=True):
+    """image.pack, and when the image is too large with a copy of its own for each
+    kernel run in place (`alone`), again with those kernels stored once: the loader
+    then copies each into its guest's RAM, which stays correct, only slower to boot."""
+    try:
+        return image.pack(kernel_data, entries, flags)
+    except image.ImageError:
+        alone = [e for e in entries if e.alone]
+        if not alone:
+            raise
+    for entry in alone:
+        entry.alone = False
+    data = image.pack(kernel_data, entries, flags)
+    if not quiet:
+        say(f"the image holds {', '.join(e.name for e in alone)} once with the guests of "
+            "the same kernel, too large otherwise; their loader copies them into RAM")
+    return data
+
+
 def text_offsets(payloads):
     """{entry: text_offset} of the guest kernels whose arm64 Image header reads (a guest
     whose kernel has none is refused by its VMM, with the reason)."""
@@ -249,7 +268,7 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
     (out_dir / "spec.json").write_text(specification.to_json())
     kernel_data = build.image(platform_name, kernel).read_bytes()
     try:
-        data = image.pack(kernel_data, entries, image.FLAG_DUMP_CAPS if dump_caps else 0)
+        data = pack(kernel_data, entries, image.FLAG_DUMP_CAPS if dump_caps else 0, quiet)
     except image.ImageError as err:
         raise CleaveError(f"{system}: {err}") from None
     path = Path(output) if output else out_dir / f"{name}{out_suffix}.img"

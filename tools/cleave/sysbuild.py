@@ -280,6 +280,10 @@ def build_system(system, platform_name, output=None, dump_caps=False, quiet=Fals
          f"{image.size_text(len(data))}")
     for line in image.describe(data):
         tell(line)
+    for entry in entries:
+        if entry.alone:
+            tell(f"  {entry.name} runs in place, as its guest's RAM (it never restarts; "
+                 "docs/image.md)")
     tell("\n".join(syscheck.authority_lines(report)))
     return path, model, specification, report
 

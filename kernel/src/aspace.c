@@ -12,6 +12,7 @@
 #include <cleave/cnode.h>
 #include <cleave/invocation.h>
 #include <cleave/kobjects.h>
+#include <cleave/lazy_zero.h>
 #include <cleave/panic.h>
 
 #include <plat_config.h>
@@ -120,8 +121,10 @@ unsigned aspace_check_map(uintptr_t mem, uint64_t vaddr, uint64_t size)
 void aspace_map(uintptr_t mem, uint64_t vaddr, uint64_t pa, uint64_t size, uint64_t attrs)
 {
 	struct aspace_header *h = header(mem);
+	/* A frame not zeroed yet is mapped invalid: its first touch zeroes it (aspace_touch). */
+	uint64_t lazy = size == BLOCK_SIZE && lazy_zero_pending(pa) ? PTE_LAZY : 0;
 	enum pt_error err =
-		pt_map_attrs(&h->pool, h->root, vaddr, pa, size, attrs, PLAT_STAGE2_BLOCKS);
+		pt_map_attrs(&h->pool, h->root, vaddr, pa, size, attrs | lazy, PLAT_STAGE2_BLOCKS);
 
 	/* aspace_check_map() said it fits: anything else is a kernel bug, not a user error. */
 	CHECK(err == PT_OK);
@@ -170,11 +173,35 @@ void aspace_remap(uintptr_t mem, uint64_t vaddr, uint64_t size, uint64_t attrs)
 	for (unsigned i = 0; i < n; i++)
 		e[i] = 0;
 	arch_s2_flush_ipa(h->vmid, vaddr, size);
+	/* A mapping not touched yet stays so: its frame may still be unzeroed. */
 	for (unsigned i = 0; i < n; i++)
-		e[i] = ((old & PTE_ADDR_MASK) + i * PAGE_SIZE) | (old & PTE_TABLE) | attrs |
-		       PTE_VALID;
+		e[i] = ((old & PTE_ADDR_MASK) + i * PAGE_SIZE) | (old & (PTE_TABLE | PTE_LAZY)) |
+		       attrs | ((old & PTE_LAZY) != 0 ? 0 : PTE_VALID);
 	arch_pt_written();
 	audit_s2(CL_AUDIT_S2_REMAP, h->vmid, vaddr, old & PTE_ADDR_MASK, 0, attrs, 0);
+}
+
+bool aspace_touch(uintptr_t mem, uint64_t vaddr)
+{
+	struct aspace_header *h = header(mem);
+	uint64_t *e = pt_leaf(h->root, vaddr);
+	uint64_t *first;
+	unsigned n;
+
+	if (e == NULL || (*e & PTE_LAZY) == 0)
+		return false;
+	/* Only 2 MiB frames are kept invalid (aspace_map): their leaves, from the first. */
+	n = leaves(h->root, ALIGN_DOWN(vaddr, BLOCK_SIZE), BLOCK_SIZE, &first);
+	CHECK(n != 0 && (*first & PTE_LAZY) != 0);
+	lazy_zero_now((uintptr_t)(*first & PTE_ADDR_MASK));
+	/*
+	 * Invalid to valid needs no break-before-make and no TLB maintenance: a
+	 * translation fault is never cached in a TLB (Arm ARM D8.14.1, D8.16.1).
+	 */
+	for (unsigned i = 0; i < n; i++)
+		first[i] = (first[i] & ~PTE_LAZY) | PTE_VALID;
+	arch_pt_written();
+	return true;
 }
 
 uint64_t *aspace_leaf(uintptr_t mem, uint64_t vaddr, uint64_t *pa)
@@ -212,9 +239,18 @@ static unsigned cache_range(struct invocation *inv)
 		uint64_t next = ALIGN_DOWN(p, PAGE_SIZE) + PAGE_SIZE;
 		uint64_t chunk = (next < end ? next : end) - p;
 
-		aspace_leaf(mem, p, &pa);
-		arch_cache_op((enum cache_op)op, (uintptr_t)pa, (size_t)chunk);
-		audit_cache((unsigned)op, CL_AUDIT_SRC_ASPACE, header(mem)->vmid, pa, chunk, p);
+		uint64_t *e = aspace_leaf(mem, p, &pa);
+
+		/*
+		 * A frame not zeroed yet holds nothing anyone can see, and its zeroing
+		 * will clean it to PoC: nothing to maintain (lazy_zero.h). A whole-RAM
+		 * clean of a guest that touched a third of it costs a third.
+		 */
+		if ((*e & PTE_LAZY) == 0 || !lazy_zero_pending((uintptr_t)pa)) {
+			arch_cache_op((enum cache_op)op, (uintptr_t)pa, (size_t)chunk);
+			audit_cache((unsigned)op, CL_AUDIT_SRC_ASPACE, header(mem)->vmid, pa,
+				    chunk, p);
+		}
 		p += chunk;
 	}
 	return CL_OK;

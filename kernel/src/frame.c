@@ -140,7 +140,7 @@ static unsigned audit_write(struct invocation *inv)
 					 .flags = CL_AUDIT_SRC_FRAME,
 					 .a = f->obj + off,
 					 .b = size,
-					 .d = e != NULL ? *e & ~PTE_ADDR_MASK : 0};
+					 .d = e != NULL ? *e & ~(PTE_ADDR_MASK | PTE_LAZY) : 0};
 
 		audit_record(&r);
 	}

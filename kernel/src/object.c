@@ -4,6 +4,7 @@
 #include <cleave/cnode.h>
 #include <cleave/object.h>
 #include <cleave/kobjects.h>
+#include <cleave/lazy_zero.h>
 #include <cleave/vcpu.h>
 
 #include <string.h>
@@ -52,10 +53,21 @@ struct cap obj_create(unsigned obj_type, uintptr_t mem, unsigned size_bits, bool
 	if (!device && obj_type != CL_OBJ_UNTYPED) {
 		bool frame = obj_type == CL_OBJ_FRAME;
 
-		arch_zero(mem, (size_t)1 << size_bits, frame);
-		audit_zero(obj_type, mem, 1ULL << size_bits);
-		if (frame)
-			audit_cache(CACHE_CLEAN, CL_AUDIT_SRC_KERNEL, 0, mem, 1ULL << size_bits, 0);
+		/*
+		 * A 2 MiB frame is zeroed and cleaned the same way at its first touch
+		 * through a mapping instead, the only way anything reaches it
+		 * (lazy_zero.h): most of a guest's RAM is never touched in its boot.
+		 */
+		if (frame && lazy_zero_may_defer(mem, size_bits)) {
+			lazy_zero_defer(mem);
+		} else {
+			arch_zero(mem, (size_t)1 << size_bits, frame);
+			audit_zero(obj_type, mem, 1ULL << size_bits);
+			if (frame)
+				audit_cache(CACHE_CLEAN, CL_AUDIT_SRC_KERNEL, 0, mem,
+					    1ULL << size_bits, 0);
+			lazy_zero_forget(mem, 1ULL << size_bits);
+		}
 	}
 	switch (obj_type) {
 	case CL_OBJ_CNODE:

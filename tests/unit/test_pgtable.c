@@ -147,11 +147,47 @@ static void pool_exhaustion(void **state)
 	assert_string_equal(pt_error_name(PT_ENOMEM), "out of translation tables");
 }
 
+/*
+ * Leaves kept invalid until first touched (PTE_LAZY, lazy_zero.h): the walker would
+ * fault on them, but for these tables they are mappings, as pages and as a block.
+ */
+static void lazy_leaves_are_mappings(void **state)
+{
+	const uint64_t va = 0x40200000, pa = 0x48200000;
+	const uint64_t attrs = pt_s2_attrs(true, true, false, 0) | PTE_LAZY;
+	uint64_t out;
+
+	(void)state;
+	assert_int_equal(pt_map_attrs(&pool, root, va, pa, BLOCK_SIZE, attrs, false), PT_OK);
+	for (uint64_t off = 0; off < BLOCK_SIZE; off += PAGE_SIZE) {
+		uint64_t e = pt_lookup(root, va + off, &out);
+
+		assert_int_equal(e & PTE_VALID, 0);
+		assert_int_not_equal(e & PTE_LAZY, 0);
+		assert_int_equal(out, pa + off);
+	}
+	assert_int_equal(pt_map_check(&pool, root, va, BLOCK_SIZE, false), PT_EOVERLAP);
+	assert_int_equal(pt_map_check(&pool, root, va + 0x5000, PAGE_SIZE, false), PT_EOVERLAP);
+	/* As a block: the level-2 entry is the leaf; a page inside cannot replace it. */
+	assert_int_equal(pt_map_attrs(&pool, root, va + BLOCK_SIZE, pa + BLOCK_SIZE, BLOCK_SIZE,
+				      attrs, true),
+			 PT_OK);
+	assert_int_equal(pt_lookup(root, va + BLOCK_SIZE + 0x1234, &out) & PTE_VALID, 0);
+	assert_int_equal(out, pa + BLOCK_SIZE + 0x1234);
+	assert_ptr_equal(pt_leaf(root, va + BLOCK_SIZE + 0x1000), pt_leaf(root, va + BLOCK_SIZE));
+	assert_int_equal(pt_map_check(&pool, root, va + BLOCK_SIZE + 0x1000, PAGE_SIZE, true),
+			 PT_EOVERLAP);
+	assert_int_equal(pt_map_attrs(&pool, root, va + BLOCK_SIZE + 0x1000, 0x50000000,
+				      PAGE_SIZE, attrs, false),
+			 PT_EOVERLAP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(blocks_where_aligned, setup, teardown),
 		cmocka_unit_test_setup_teardown(two_mib_as_pages_without_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(lazy_leaves_are_mappings, setup, teardown),
 		cmocka_unit_test_setup_teardown(permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(pool_exhaustion, setup, teardown),

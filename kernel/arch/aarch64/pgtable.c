@@ -19,6 +19,24 @@ static uint64_t *table_of(uint64_t desc)
 	return (uint64_t *)(uintptr_t)(desc & PTE_ADDR_MASK);
 }
 
+/* Something is mapped by this entry: a valid one, or a leaf kept invalid (PTE_LAZY). */
+static bool present(uint64_t desc)
+{
+	return (desc & (PTE_VALID | PTE_LAZY)) != 0;
+}
+
+/* A valid table descriptor (levels 1 and 2): the walk goes down. */
+static bool is_table(uint64_t desc)
+{
+	return (desc & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);
+}
+
+/* The valid bit a new leaf gets: none when it is kept invalid until first touched. */
+static uint64_t valid_bit(uint64_t attrs)
+{
+	return (attrs & PTE_LAZY) != 0 ? 0 : PTE_VALID;
+}
+
 static uint64_t leaf_attrs(enum pt_perm perm)
 {
 	uint64_t a = PTE_AF | PTE_AP1;
@@ -47,8 +65,8 @@ static uint64_t *next_table(struct pt_pool *pool, uint64_t *e, enum pt_error *er
 {
 	uint64_t *t;
 
-	if ((*e & PTE_VALID) != 0) {
-		if ((*e & PTE_TABLE) == 0) {
+	if (present(*e)) {
+		if (!is_table(*e)) {
 			*err = PT_EOVERLAP; /* a block is mapped here */
 			return NULL;
 		}
@@ -77,7 +95,7 @@ static enum pt_error map_one(struct pt_pool *pool, uint64_t *root, uint64_t va, 
 	if (size == BLOCK_SIZE) {
 		if (*e != 0)
 			return PT_EOVERLAP;
-		*e = pa | attrs | PTE_VALID;
+		*e = pa | attrs | valid_bit(attrs);
 		return PT_OK;
 	}
 	l3 = next_table(pool, e, &err);
@@ -86,7 +104,7 @@ static enum pt_error map_one(struct pt_pool *pool, uint64_t *root, uint64_t va, 
 	e = &l3[pt_index(va, 3)];
 	if (*e != 0)
 		return PT_EOVERLAP;
-	*e = pa | attrs | PTE_TABLE | PTE_VALID;
+	*e = pa | attrs | PTE_TABLE | valid_bit(attrs);
 	return PT_OK;
 }
 
@@ -131,11 +149,11 @@ static enum pt_error pages_check(const uint64_t *root, uint64_t va, unsigned *ne
 		return PT_OK;
 	}
 	l2 = table_of(l1)[pt_index(va, 2)];
-	if ((l2 & PTE_VALID) == 0) {
+	if (!present(l2)) {
 		*need = 1;
 		return PT_OK;
 	}
-	if ((l2 & PTE_TABLE) == 0)
+	if (!is_table(l2))
 		return PT_EOVERLAP;
 	for (unsigned i = 0; i < 512; i++)
 		if (table_of(l2)[i] != 0)
@@ -167,9 +185,9 @@ enum pt_error pt_map_check(const struct pt_pool *pool, const uint64_t *root, uin
 		if (size == BLOCK_SIZE && l2 != 0)
 			return PT_EOVERLAP;
 		if (size == PAGE_SIZE) {
-			if ((l2 & PTE_VALID) == 0)
+			if (!present(l2))
 				need = 1;
-			else if ((l2 & PTE_TABLE) == 0 || table_of(l2)[pt_index(va, 3)] != 0)
+			else if (!is_table(l2) || table_of(l2)[pt_index(va, 3)] != 0)
 				return PT_EOVERLAP;
 		}
 	}
@@ -185,9 +203,9 @@ uint64_t *pt_leaf(uint64_t *root, uint64_t va)
 	for (unsigned level = 1; level <= 3; level++) {
 		uint64_t *e = &t[pt_index(va, level)];
 
-		if ((*e & PTE_VALID) == 0)
+		if (!present(*e))
 			return NULL;
-		if (level == 3 || (*e & PTE_TABLE) == 0)
+		if (level == 3 || !is_table(*e))
 			return level == 1 ? NULL : e;
 		t = table_of(*e);
 	}
@@ -226,9 +244,9 @@ uint64_t pt_lookup(const uint64_t *root, uint64_t va, uint64_t *pa)
 		return 0;
 	for (unsigned level = 1; level <= 3; level++) {
 		e = t[pt_index(va, level)];
-		if ((e & PTE_VALID) == 0)
+		if (!present(e))
 			return 0;
-		if (level == 3 || (e & PTE_TABLE) == 0) {
+		if (level == 3 || !is_table(e)) {
 			uint64_t off = va & ((1ULL << level_shift[level]) - 1);
 
 			*pa = (e & PTE_ADDR_MASK & ~((1ULL << level_shift[level]) - 1)) + off;

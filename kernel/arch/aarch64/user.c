@@ -185,6 +185,9 @@ static COLD void fault_from_user(struct tcb *t, uint64_t esr, unsigned ec)
 	uint64_t far = read_sysreg(far_el2);
 	uint64_t mr[4] = {0};
 
+	/* A first touch of a frame not zeroed yet: zeroed now, and the access tried again. */
+	if (esr_lower_translation_fault(esr) && aspace_touch(t->aspace.cap.obj, far))
+		return;
 	switch (ec) {
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:

@@ -23,6 +23,12 @@ void aspace_unmap(uintptr_t aspace, uint64_t vaddr, uint64_t size);
 void aspace_remap(uintptr_t aspace, uint64_t vaddr, uint64_t size, uint64_t attrs);
 /* The address space's VMID (the audit record names address spaces by it). */
 unsigned aspace_vmid(uintptr_t aspace);
+/*
+ * A translation fault at vaddr on a mapping kept invalid until first touched
+ * (lazy_zero.h): zeroes its frame if need be and makes the mapping valid; true when
+ * it did (the access is to be tried again), false when nothing is mapped there.
+ */
+bool aspace_touch(uintptr_t aspace, uint64_t vaddr);
 /* The leaf entry mapping vaddr and the physical address it maps to, or NULL. */
 uint64_t *aspace_leaf(uintptr_t aspace, uint64_t vaddr, uint64_t *pa);
 

@@ -26,5 +26,10 @@
 const char *esr_class_name(unsigned ec);
 /* True when FAR_EL2 holds a meaningful address for this class. */
 bool esr_far_valid(uint64_t esr);
+/*
+ * True for an instruction or data abort from a lower EL whose status is a translation
+ * fault, level 0 to 3 (ISS.xFSC 0b0001xx, Arm ARM D17.2.40): nothing valid mapped.
+ */
+bool esr_lower_translation_fault(uint64_t esr);
 
 #endif

@@ -53,6 +53,7 @@ enum pt_error pt_map(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t
 /*
  * Like pt_map with explicit leaf attributes (pt_s2_attrs for stage 2); with blocks
  * false, 4 KiB pages only (stage 2 on a platform without stage2_blocks, aspace.c).
+ * With PTE_LAZY in attrs the leaves are written invalid, as PTE_LAZY says.
  */
 enum pt_error pt_map_attrs(struct pt_pool *pool, uint64_t *root, uint64_t va, uint64_t pa,
 			   uint64_t size, uint64_t attrs, bool blocks);
@@ -63,14 +64,21 @@ uint64_t pt_s2_attrs(bool read, bool write, bool exec, enum pt_memattr attr);
  */
 enum pt_error pt_map_check(const struct pt_pool *pool, const uint64_t *root, uint64_t va,
 			   uint64_t size, bool blocks);
-/* The leaf descriptor mapping va (a page or block entry), or NULL. */
+/* The leaf descriptor mapping va (a page or block entry, valid or PTE_LAZY), or NULL. */
 uint64_t *pt_leaf(uint64_t *root, uint64_t va);
-/* Looks va up; returns the leaf descriptor or 0 when unmapped. */
+/* Looks va up; returns the leaf descriptor (valid or PTE_LAZY) or 0 when unmapped. */
 uint64_t pt_lookup(const uint64_t *root, uint64_t va, uint64_t *pa);
 const char *pt_error_name(enum pt_error e);
 
 /* Descriptor bits (Arm ARM D8.3, "Translation table descriptor formats"). */
 #define PTE_VALID BIT(0)
+/*
+ * A leaf the kernel keeps invalid until first touched: the address and attributes of
+ * a mapping whose 2 MiB frame is not zeroed yet (lazy_zero.h). The walker ignores
+ * every other bit of an invalid descriptor (D8.3.1), so it faults there like an
+ * empty entry; these tables treat it as a mapping (pt_leaf, pt_lookup, overlaps).
+ */
+#define PTE_LAZY BIT(55)
 #define PTE_TABLE BIT(1) /* at levels 0-2: table; at level 3 must be set for a page */
 #define PTE_ATTRIDX(i) ((uint64_t)(i) << 2)
 #define PTE_AP_RO BIT(7)

@@ -129,7 +129,9 @@ void aspace_map(uintptr_t mem, uint64_t vaddr, uint64_t pa, uint64_t size, uint6
 	/* aspace_check_map() said it fits: anything else is a kernel bug, not a user error. */
 	CHECK(err == PT_OK);
 	arch_pt_written();
-	audit_s2(CL_AUDIT_S2_MAP, h->vmid, vaddr, pa, size, attrs, 0);
+	/* The record says what the hardware can reach: a lazy mapping from its first touch. */
+	if (lazy == 0)
+		audit_s2(CL_AUDIT_S2_MAP, h->vmid, vaddr, pa, size, attrs, 0);
 }
 
 /*
@@ -188,8 +190,14 @@ bool aspace_touch(uintptr_t mem, uint64_t vaddr)
 	uint64_t *first;
 	unsigned n;
 
-	if (e == NULL || (*e & PTE_LAZY) == 0)
+	if (e == NULL)
 		return false;
+	/*
+	 * Valid already: another CPU's first touch made it so between this CPU's
+	 * fault and its turn in the kernel. The access just needs trying again.
+	 */
+	if ((*e & PTE_LAZY) == 0)
+		return (*e & PTE_VALID) != 0;
 	/* Only 2 MiB frames are kept invalid (aspace_map): their leaves, from the first. */
 	n = leaves(h->root, ALIGN_DOWN(vaddr, BLOCK_SIZE), BLOCK_SIZE, &first);
 	CHECK(n != 0 && (*first & PTE_LAZY) != 0);
@@ -201,6 +209,8 @@ bool aspace_touch(uintptr_t mem, uint64_t vaddr)
 	for (unsigned i = 0; i < n; i++)
 		first[i] = (first[i] & ~PTE_LAZY) | PTE_VALID;
 	arch_pt_written();
+	audit_s2(CL_AUDIT_S2_MAP, h->vmid, ALIGN_DOWN(vaddr, BLOCK_SIZE), *first & PTE_ADDR_MASK,
+		 BLOCK_SIZE, *first & ~(PTE_ADDR_MASK | PTE_TABLE | PTE_VALID), 0);
 	return true;
 }
 
@@ -248,8 +258,8 @@ static unsigned cache_range(struct invocation *inv)
 		 */
 		if ((*e & PTE_LAZY) == 0 || !lazy_zero_pending((uintptr_t)pa)) {
 			arch_cache_op((enum cache_op)op, (uintptr_t)pa, (size_t)chunk);
-			audit_cache((unsigned)op, CL_AUDIT_SRC_ASPACE, header(mem)->vmid, pa,
-				    chunk, p);
+			audit_cache((unsigned)op, CL_AUDIT_SRC_ASPACE, header(mem)->vmid, pa, chunk,
+				    p);
 		}
 		p += chunk;
 	}

@@ -50,6 +50,47 @@ KTEST(frame_over_reused_memory_reads_zero)
 		CHECK_EQ(p[word], 0);
 }
 
+/*
+ * A 2 MiB frame is zeroed at its first touch, not when made (lazy_zero.h): over
+ * memory a revoked one filled, it reads zero through its first mapping; until then
+ * it is mapped all the same (cache maintenance by range, remap, a second mapping
+ * never touched and unmapped), and a touch through one mapping zeroes it for all.
+ */
+KTEST(big_frame_over_reused_memory_reads_zero_from_its_first_touch)
+{
+	const uint64_t va = 0x40000000, va2 = 0x40200000, big = 2ULL << 20;
+	cl_cptr_t f = kt_make(t, CL_OBJ_FRAME, 21);
+	cl_cptr_t alias = kt_slot(t);
+	uint64_t pa = cl_frame_address(f).mr[0];
+	volatile uint64_t *p = (volatile uint64_t *)va;
+
+	CHECK_EQ(ERR(cl_frame_map(f, CL_SLOT_ASPACE, va, RW, 0)), CL_OK);
+	CHECK_EQ(ERR(cl_aspace_cache_range(CL_SLOT_ASPACE, 2, va, big)), CL_OK);
+	CHECK_EQ(p[big / 8 - 1], 0); /* the first touch, at its last word */
+	for (uint64_t block = 0; block < big / 64; block += 3)
+		p[block * 8 + block % 8] = 0xa5a50000 + block;
+	CHECK_EQ(ERR(cl_cnode_revoke(CL_SLOT_CNODE, t->ut)), CL_OK);
+	/* The case's untyped hands out its memory from the start again. */
+	for (unsigned n = 0;
+	     n < 2 && cl_frame_address(f = kt_make(t, CL_OBJ_FRAME, 21)).mr[0] != pa; n++)
+		;
+	CHECK_EQ(cl_frame_address(f).mr[0], pa);
+	CHECK_EQ(ERR(cl_frame_cache(f, 2, 0, big)), CL_OK);
+	CHECK_EQ(ERR(cl_frame_map(f, CL_SLOT_ASPACE, va, RW, 0)), CL_OK);
+	CHECK_EQ(ERR(cl_cnode_copy(CL_SLOT_CNODE, alias, f, CL_RIGHTS_ALL)), CL_OK);
+	CHECK_EQ(ERR(cl_frame_map(alias, CL_SLOT_ASPACE, va2, RW, 0)), CL_OK);
+	CHECK_EQ(ERR(cl_aspace_cache_range(CL_SLOT_ASPACE, 0, va, 2 * big)), CL_OK);
+	CHECK_EQ(ERR(cl_frame_remap(alias, CL_RIGHT_READ, 0)), CL_OK);
+	CHECK_EQ(ERR(cl_frame_unmap(alias)), CL_OK);
+	for (uint64_t word = 0; word < big / 8; word++)
+		CHECK_EQ(p[word], 0);
+	/* Mapped again after the touch through the other mapping: valid at once, zero. */
+	CHECK_EQ(ERR(cl_frame_map(alias, CL_SLOT_ASPACE, va2, CL_RIGHT_READ, 0)), CL_OK);
+	p[7] = 0x77;
+	CHECK_EQ(((volatile uint64_t *)va2)[7], 0x77);
+	CHECK_EQ(((volatile uint64_t *)va2)[8], 0);
+}
+
 KTEST(frame_map_errors)
 {
 	cl_cptr_t f = kt_make(t, CL_OBJ_FRAME, 12);

@@ -177,8 +177,8 @@ static void lazy_leaves_are_mappings(void **state)
 	assert_ptr_equal(pt_leaf(root, va + BLOCK_SIZE + 0x1000), pt_leaf(root, va + BLOCK_SIZE));
 	assert_int_equal(pt_map_check(&pool, root, va + BLOCK_SIZE + 0x1000, PAGE_SIZE, true),
 			 PT_EOVERLAP);
-	assert_int_equal(pt_map_attrs(&pool, root, va + BLOCK_SIZE + 0x1000, 0x50000000,
-				      PAGE_SIZE, attrs, false),
+	assert_int_equal(pt_map_attrs(&pool, root, va + BLOCK_SIZE + 0x1000, 0x50000000, PAGE_SIZE,
+				      attrs, false),
 			 PT_EOVERLAP);
 }
 

@@ -164,9 +164,12 @@ EXAMPLES.append(
         # fetch outside its RAM. Its four lines took the UART's fast path (docs/vmm.md):
         # of its 356 UART accesses the kernel answered 346 (loads of UARTFR, stores to
         # UARTDR), and 10 stores reached the VMM (the newlines, those that found the
-        # kernel's 24 bytes full, and the first character).
+        # kernel's 24 bytes full, and the first character). The kernel also answered
+        # the guest's first touches of two RAM frames, where its VMM had put its code
+        # and its device tree (the VMM's own first touches had zeroed them:
+        # docs/objects.md, "Zero when first touched").
         "vmm: guest 'good' exits at stop: total=",
-        " stage2=356 fast=346 sysreg=0 sysreg_kernel=0 hvc=2 smc=0 wfx=0 ", "mmio.uart=10 ",
+        " stage2=358 fast=348 sysreg=0 sysreg_kernel=0 hvc=2 smc=0 wfx=0 ", "mmio.uart=10 ",
         "hvc.0x84000008=1", "vmm: guest 'good' exits at stop: end",
         "mmio.none=1", "vmm: guest 'crash' exits at stop: end"]))
 EXAMPLES.append(

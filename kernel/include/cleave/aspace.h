@@ -26,7 +26,8 @@ unsigned aspace_vmid(uintptr_t aspace);
 /*
  * A translation fault at vaddr on a mapping kept invalid until first touched
  * (lazy_zero.h): zeroes its frame if need be and makes the mapping valid; true when
- * it did (the access is to be tried again), false when nothing is mapped there.
+ * it did, or another CPU's touch had (the access is to be tried again), false when
+ * nothing is mapped there.
  */
 bool aspace_touch(uintptr_t aspace, uint64_t vaddr);
 /* The leaf entry mapping vaddr and the physical address it maps to, or NULL. */

@@ -19,6 +19,7 @@
 #include <arch/fpsimd.h>
 #include <arch/frame.h>
 #include <arch/sysreg.h>
+#include <arch/vcpu_decode.h>
 #include <arch/vcpu_exit.h>
 #include <arch/vcpu_switch.h>
 #include <cleave/arch.h>
@@ -185,8 +186,13 @@ static COLD void fault_from_user(struct tcb *t, uint64_t esr, unsigned ec)
 	uint64_t far = read_sysreg(far_el2);
 	uint64_t mr[4] = {0};
 
-	/* A first touch of a frame not zeroed yet: zeroed now, and the access tried again. */
-	if (esr_lower_translation_fault(esr) && aspace_touch(t->aspace.cap.obj, far))
+	/*
+	 * A first touch of a frame not zeroed yet: zeroed now, and the access tried again.
+	 * The page is HPFAR's: an access across a page boundary may leave FAR in the
+	 * page before, which is mapped (D17.2.55).
+	 */
+	if (esr_lower_translation_fault(esr) &&
+	    aspace_touch(t->aspace.cap.obj, vcpu_fault_ipa(read_sysreg(hpfar_el2), far)))
 		return;
 	switch (ec) {
 	case EC_DABT_LOW:

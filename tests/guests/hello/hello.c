@@ -1,7 +1,8 @@
 /*
  * The hello test guest: a tiny AArch64 kernel booted by a VMM under Cleave
- * through the arm64 boot protocol. It finds its PL011 and /chosen bootargs in the
- * device tree it is given, prints what it sees, asks PSCI for its version, and
+ * through the arm64 boot protocol, without the test guests' runtime (lib/) but for
+ * its device-tree reader. It finds its PL011 and /chosen bootargs in the device
+ * tree it is given, prints what it sees, asks PSCI for its version, and
  * then, as bootargs say:
  *   fault        loads from an address outside its RAM (the VMM must stop it);
  *   undef        runs an undefined instruction with no vectors of its own: the
@@ -15,16 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FDT_MAGIC 0xd00dfeedU
-#define FDT_BEGIN_NODE 1
-#define FDT_END_NODE 2
-#define FDT_PROP 3
-#define FDT_NOP 4
-#define FDT_END 9
-#define MAX_DEPTH 8
+#include "guest.h"
 
-#define PSCI_VERSION 0x84000000UL
-#define PSCI_SYSTEM_OFF 0x84000008UL
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define UART_FR_TXFF (1U << 5)
@@ -33,29 +26,10 @@
 
 void hello_main(uint64_t dtb);
 
+/* What the device tree says (lib/dt.c, the other test guests' reader). */
+struct guest_dt guest_dt;
 static volatile uint32_t *uart;
 static const char *bootargs = "";
-
-static uint32_t be32(const void *p)
-{
-	const uint8_t *b = p;
-
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static uint64_t be64(const void *p)
-{
-	return (uint64_t)be32(p) << 32 | be32((const uint8_t *)p + 4);
-}
-
-static size_t len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n] != '\0')
-		n++;
-	return n;
-}
 
 static bool starts(const char *s, const char *prefix)
 {
@@ -107,59 +81,6 @@ static void putdec(uint64_t x)
 	} while (x != 0);
 	while (n > 0)
 		putc_(buf[--n]);
-}
-
-/* A string property's list (NUL-separated) holds word. */
-static bool list_has(const char *value, uint32_t n, const char *word)
-{
-	for (uint32_t at = 0; at < n; at += (uint32_t)len(value + at) + 1)
-		if (starts(value + at, word) && value[at + len(word)] == '\0')
-			return true;
-	return false;
-}
-
-/* Walks the tree's structure block: the PL011's first reg, /chosen's bootargs. */
-static bool read_tree(const uint8_t *fdt)
-{
-	const uint8_t *p = fdt + be32(fdt + 8);
-	const char *strings = (const char *)fdt + be32(fdt + 12);
-	uint64_t reg[MAX_DEPTH] = {0};
-	bool pl011[MAX_DEPTH] = {false};
-	int depth = -1;
-
-	if (be32(fdt) != FDT_MAGIC)
-		return false;
-	for (;;) {
-		uint32_t token = be32(p);
-
-		p += 4;
-		if (token == FDT_BEGIN_NODE) {
-			if (++depth >= MAX_DEPTH)
-				return false;
-			reg[depth] = 0;
-			pl011[depth] = false;
-			p += (len((const char *)p) + 4) & ~3UL;
-		} else if (token == FDT_PROP) {
-			uint32_t n = be32(p), name = be32(p + 4);
-			const char *value = (const char *)p + 8;
-
-			if (depth >= 0 && starts(strings + name, "reg") && n >= 8)
-				reg[depth] = be64(value);
-			if (starts(strings + name, "compatible") && depth >= 0)
-				pl011[depth] |= list_has(value, n, "arm,pl011");
-			if (starts(strings + name, "bootargs"))
-				bootargs = value;
-			p += 8 + ((n + 3) & ~3U);
-		} else if (token == FDT_END_NODE) {
-			if (depth < 0)
-				return false;
-			if (pl011[depth] && uart == NULL)
-				uart = (volatile uint32_t *)reg[depth];
-			depth--;
-		} else if (token != FDT_NOP) {
-			return token == FDT_END && uart != NULL;
-		}
-	}
 }
 
 static uint64_t hvc(uint64_t fn)
@@ -219,8 +140,10 @@ void hello_main(uint64_t dtb)
 	uint64_t el, mpidr, version;
 	const char *ticks;
 
-	if (!read_tree((const uint8_t *)dtb))
+	if (dt_read((const void *)dtb, &guest_dt) != NULL)
 		return; /* no console to say so on: the VMM sees a guest that went quiet */
+	uart = (volatile uint32_t *)guest_dt.uart;
+	bootargs = guest_dt.bootargs;
 	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
 	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
 	puts_("hello-guest: booted at EL");

@@ -27,12 +27,14 @@ static void far_validity(void **state)
 	assert_true(esr_far_valid(0x97c08005));		      /* data abort, FnV = 0 */
 	assert_false(esr_far_valid(0x97c08005 | (1U << 10))); /* FnV = 1 */
 	assert_false(esr_far_valid(0x02000000));	      /* undefined instruction */
-	/* Translation faults, levels 0-3, from a lower EL only (lazy_zero.h). */
-	assert_true(esr_lower_translation_fault(0x93c08007));  /* data abort, level 3 */
-	assert_true(esr_lower_translation_fault(0x82000004));  /* instruction abort, level 0 */
-	assert_false(esr_lower_translation_fault(0x9200000f)); /* permission fault, level 3 */
-	assert_false(esr_lower_translation_fault(0x9200000b)); /* access flag fault */
-	assert_false(esr_lower_translation_fault(0x96000007)); /* data abort at EL2 itself */
+	/* Translation faults at levels 2 and 3, from a lower EL only (lazy_zero.h). */
+	assert_true(esr_lower_leaf_translation_fault(0x93c08007));  /* data abort, level 3 */
+	assert_true(esr_lower_leaf_translation_fault(0x82000006));  /* instruction abort, level 2 */
+	assert_false(esr_lower_leaf_translation_fault(0x82000004)); /* level 0: no table */
+	assert_false(esr_lower_leaf_translation_fault(0x92000005)); /* level 1: no table */
+	assert_false(esr_lower_leaf_translation_fault(0x9200000f)); /* permission fault, level 3 */
+	assert_false(esr_lower_leaf_translation_fault(0x9200000b)); /* access flag fault */
+	assert_false(esr_lower_leaf_translation_fault(0x96000007)); /* data abort at EL2 itself */
 	assert_true(esr_far_valid((uint64_t)EC_PC_ALIGN << 26));
 }
 

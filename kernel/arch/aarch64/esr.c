@@ -64,9 +64,9 @@ bool esr_far_valid(uint64_t esr)
 	}
 }
 
-bool esr_lower_translation_fault(uint64_t esr)
+bool esr_lower_leaf_translation_fault(uint64_t esr)
 {
 	unsigned ec = ESR_EC(esr);
 
-	return (ec == EC_DABT_LOW || ec == EC_IABT_LOW) && (ESR_ISS(esr) & 0x3c) == 0x04;
+	return (ec == EC_DABT_LOW || ec == EC_IABT_LOW) && (ESR_ISS(esr) & 0x3e) == 0x06;
 }

@@ -191,7 +191,7 @@ static COLD void fault_from_user(struct tcb *t, uint64_t esr, unsigned ec)
 	 * The page is HPFAR's: an access across a page boundary may leave FAR in the
 	 * page before, which is mapped (D17.2.55).
 	 */
-	if (esr_lower_translation_fault(esr) &&
+	if (esr_lower_leaf_translation_fault(esr) &&
 	    aspace_touch(t->aspace.cap.obj, vcpu_fault_ipa(read_sysreg(hpfar_el2), far)))
 		return;
 	switch (ec) {

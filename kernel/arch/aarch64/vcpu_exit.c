@@ -154,19 +154,20 @@ void vcpu_exit_sync(struct cpu_user *c, struct tcb *t, uint64_t esr)
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
 		mr[0] = vcpu_fault_ipa(read_sysreg(hpfar_el2), read_sysreg(far_el2));
-		/*
-		 * The guest's first touch of a RAM frame not zeroed yet (lazy_zero.h):
-		 * the kernel answers it, as the MMIO fast path does, and the guest tries
-		 * the access again.
-		 */
-		if (esr_lower_translation_fault(esr) && aspace_touch(t->aspace.cap.obj, mr[0])) {
-			v->exits[CL_VCPU_EXIT_FAST]++;
-			return;
-		}
 		mr[1] = esr;
 		if (ESR_EC(esr) == EC_DABT_LOW && esr_dabt_valid(iss) && esr_dabt_write(iss))
 			mr[2] = esr_dabt_store_value(iss, reg(t, esr_dabt_srt(iss)));
 		if (fast_mmio(t, v, esr, mr[0], mr[2])) {
+			v->exits[CL_VCPU_EXIT_FAST]++;
+			return;
+		}
+		/*
+		 * The guest's first touch of a RAM frame not zeroed yet (lazy_zero.h):
+		 * the kernel answers it too, and the guest tries the access again. After
+		 * the MMIO fast path, whose windows are never RAM: its exits skip the walk.
+		 */
+		if (esr_lower_leaf_translation_fault(esr) &&
+		    aspace_touch(t->aspace.cap.obj, mr[0])) {
 			v->exits[CL_VCPU_EXIT_FAST]++;
 			return;
 		}

@@ -28,8 +28,10 @@ const char *esr_class_name(unsigned ec);
 bool esr_far_valid(uint64_t esr);
 /*
  * True for an instruction or data abort from a lower EL whose status is a translation
- * fault, level 0 to 3 (ISS.xFSC 0b0001xx, Arm ARM D17.2.40): nothing valid mapped.
+ * fault at level 2 or 3 (ISS.xFSC 0b000110 or 0b000111, Arm ARM D17.2.40): no valid
+ * entry where a 2 MiB block or a page would be. At level 0 or 1 the walk found no
+ * table at all, so no leaf, lazy or not, can be there.
  */
-bool esr_lower_translation_fault(uint64_t esr);
+bool esr_lower_leaf_translation_fault(uint64_t esr);
 
 #endif

@@ -18,7 +18,8 @@ static struct vmm_guest g;
 static struct vmm_error err;
 static uint8_t buf[8192];
 
-static void vmm_tree(unsigned gic, unsigned vcpus)
+/* QEMU virt's layout as the VMM gives it to a guest with this GIC. */
+static struct guest_fdt_config vmm_config(unsigned gic)
 {
 	struct guest_fdt_config c = {0};
 
@@ -28,9 +29,22 @@ static void vmm_tree(unsigned gic, unsigned vcpus)
 	c.gicr_base = 0x080a0000;
 	c.uart_base = 0x09000000;
 	c.uart_spi = 1;
-	c.bootargs = "mutate=tvm quiet";
+	return c;
+}
+
+/* The VMM's tree of config c for a guest of vcpus vCPUs, into buf. */
+static void vmm_build(const struct guest_fdt_config *c, unsigned vcpus)
+{
 	std_guest(&g, vcpus, VMM_POLICY_DC);
-	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), 0);
+	assert_int_equal(guest_fdt_build(&g, c, buf, sizeof(buf), &err), 0);
+}
+
+static void vmm_tree(unsigned gic, unsigned vcpus)
+{
+	struct guest_fdt_config c = vmm_config(gic);
+
+	c.bootargs = "mutate=tvm quiet";
+	vmm_build(&c, vcpus);
 }
 
 static void read_ok(const void *fdt)
@@ -91,19 +105,13 @@ static void vmm_tree_with_rtc(void **state)
 		.spi = {2},
 		.flags = {4},
 	};
-	struct guest_fdt_config c = {0};
+	struct guest_fdt_config c = vmm_config(3);
 
 	(void)state;
-	c.gic_version = 3;
-	c.gicd_base = 0x08000000;
-	c.gicr_base = 0x080a0000;
-	c.uart_base = 0x09000000;
-	c.uart_spi = 1;
 	c.psci_smc = true;
 	c.devices = &rtc;
 	c.nr_devices = 1;
-	std_guest(&g, 1, VMM_POLICY_DC);
-	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), 0);
+	vmm_build(&c, 1);
 	read_ok(buf);
 	assert_int_equal(guest_dt.rtc, 0x09010000);
 	assert_int_equal(guest_dt.rtc_spi, 2);
@@ -121,20 +129,14 @@ static void vmm_tree_with_ports(void **state)
 	static const struct guest_fdt_port page = {"page", 0x20000000, 0x1000, 0};
 	static const struct guest_fdt_port kick = {"kick", 0, 0, 24};
 	static const struct guest_fdt_port done = {"done", 0x20200000, 0, 0};
-	struct guest_fdt_config c = {0};
+	struct guest_fdt_config c = vmm_config(2);
 
 	(void)state;
-	c.gic_version = 2;
-	c.gicd_base = 0x08000000;
-	c.gicc_base = 0x08010000;
-	c.uart_base = 0x09000000;
-	c.uart_spi = 1;
 	c.nr_dataports = c.nr_events_in = c.nr_events_out = 1;
 	c.dataports = &page;
 	c.events_in = &kick;
 	c.events_out = &done;
-	std_guest(&g, 1, VMM_POLICY_DC);
-	assert_int_equal(guest_fdt_build(&g, &c, buf, sizeof(buf), &err), 0);
+	vmm_build(&c, 1);
 	read_ok(buf);
 	assert_int_equal(guest_dt.dataport, 0x20000000);
 	assert_int_equal(guest_dt.dataport_size, 0x1000);

@@ -25,19 +25,14 @@ static bool bit_of(uintptr_t pa, uint64_t *word, uint64_t *mask)
 	return true;
 }
 
-bool lazy_zero_may_defer(uintptr_t pa, unsigned size_bits)
+bool lazy_zero_defer(uintptr_t pa, unsigned size_bits)
 {
 	uint64_t w, m;
 
-	return size_bits == LAZY_BITS && bit_of(pa, &w, &m);
-}
-
-void lazy_zero_defer(uintptr_t pa)
-{
-	uint64_t w, m;
-
-	if (bit_of(pa, &w, &m))
-		pending[w] |= m;
+	if (size_bits != LAZY_BITS || !bit_of(pa, &w, &m))
+		return false;
+	pending[w] |= m;
+	return true;
 }
 
 void lazy_zero_forget(uintptr_t pa, uint64_t size)

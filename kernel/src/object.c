@@ -58,9 +58,7 @@ struct cap obj_create(unsigned obj_type, uintptr_t mem, unsigned size_bits, bool
 		 * through a mapping instead, the only way anything reaches it
 		 * (lazy_zero.h): most of a guest's RAM is never touched in its boot.
 		 */
-		if (frame && lazy_zero_may_defer(mem, size_bits)) {
-			lazy_zero_defer(mem);
-		} else {
+		if (!frame || !lazy_zero_defer(mem, size_bits)) {
 			arch_zero(mem, (size_t)1 << size_bits, frame);
 			audit_zero(obj_type, mem, 1ULL << size_bits);
 			if (frame)

@@ -15,10 +15,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Whether a new frame of size_bits at pa may be left for its first touch. */
-bool lazy_zero_may_defer(uintptr_t pa, unsigned size_bits);
-/* Notes that the 2 MiB frame at pa is not zeroed yet. */
-void lazy_zero_defer(uintptr_t pa);
+/*
+ * Leaves a new frame of size_bits at pa for its first touch if it may be (2 MiB, in
+ * the RAM the bits cover): true when it did, and the frame is not zeroed yet.
+ */
+bool lazy_zero_defer(uintptr_t pa, unsigned size_bits);
 /* Forgets any deferral in [pa, pa + size): an object made there was zeroed at once. */
 void lazy_zero_forget(uintptr_t pa, uint64_t size);
 /* Whether the 2 MiB frame at pa is still to be zeroed. */
